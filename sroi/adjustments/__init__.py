@@ -1,0 +1,42 @@
+"""The SROI adjustments, one pure vectorised function per concept.
+
+- :func:`deadweight`, :func:`displacement`, :func:`attribution`: the three deductions,
+  chained multiplicatively;
+- :func:`drop_off`: the decline of an outcome after its first year;
+- :func:`discount_factors`, :func:`present_value`: end-of-year discounting at a constant
+  rate, a schedule of yearly rates, or the Green Book's declining schedules.
+
+Scalars or arrays in, the same (broadcast) shape out. See ``DESIGN.md`` §2 for the
+conventions these functions implement.
+"""
+
+from sroi.adjustments.deductions import attribution, deadweight, displacement
+from sroi.adjustments.discounting import (
+    DEFAULT_DISCOUNT_RATE,
+    GREEN_BOOK,
+    GREEN_BOOK_HEALTH,
+    SCHEDULES,
+    DiscountRate,
+    discount_factors,
+    present_value,
+    rates_from_bands,
+    yearly_rates,
+)
+from sroi.adjustments.drop_off import drop_off, drop_off_factor
+
+__all__ = [
+    "DEFAULT_DISCOUNT_RATE",
+    "GREEN_BOOK",
+    "GREEN_BOOK_HEALTH",
+    "SCHEDULES",
+    "DiscountRate",
+    "attribution",
+    "deadweight",
+    "discount_factors",
+    "displacement",
+    "drop_off",
+    "drop_off_factor",
+    "present_value",
+    "rates_from_bands",
+    "yearly_rates",
+]

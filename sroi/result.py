@@ -1,0 +1,367 @@
+"""The result of an evaluation: headline figures, the year table and the impact map.
+
+:class:`Result` is frozen. Its tables are tidy pandas DataFrames, built afresh on each
+access (so changing one never changes the result); ``to_dict()`` gives everything as
+JSON-ready data stamped with the library version and every parameter used; ``str()`` is
+a readable summary and ``_repr_html_`` shows the same in a notebook.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sroi._version import __version__
+from sroi.adjustments import DiscountRate
+from sroi.engine import Computation
+from sroi.model import Model
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["CONVENTIONS", "Result"]
+
+CONVENTIONS = {
+    "impact": "quantity * value * (1 - deadweight) * (1 - displacement) * (1 - attribution) "
+    "* (1 - drop_off) ** (t - start_year), for t = start_year .. start_year + duration - 1",
+    "deductions": "multiplicative, in the order deadweight, displacement, attribution",
+    "drop_off": "from the outcome's second year; its first year carries the full impact",
+    "discounting": "end of year: DF(t) = prod_{k=1..t} 1 / (1 + r_k), DF(0) = 1; "
+    "schedules applied year by year, cumulatively",
+    "inputs": "discounted by the year they are spent (year 0 is not discounted)",
+    "ratio": "present_value / total_investment",
+    "payback_months": "total_investment / (undiscounted impact of the first year with impact / 12)",
+    "discounted_payback_years": "first time cumulative discounted impact reaches "
+    "total_investment, linearly interpolated within the year",
+}
+"""The computation conventions (``DESIGN.md`` §2), stamped into every ``to_dict()``."""
+
+_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+
+
+def _money(amount: float, currency: str, decimals: int = 2) -> str:
+    symbol = _SYMBOLS.get(currency)
+    text = f"{abs(amount):,.{decimals}f}"
+    text = f"{symbol}{text}" if symbol else f"{currency} {text}"
+    return f"-{text}" if amount < 0 and round(abs(amount), decimals) > 0 else text
+
+
+def _rate_text(rate: DiscountRate) -> str:
+    if isinstance(rate, str):
+        return f"the {rate!r} schedule"
+    if isinstance(rate, (int, float)):
+        return f"{rate * 100:g} %"
+    rates = ", ".join(f"{r * 100:g} %" for r in rate)
+    return f"yearly rates {rates} (the last carries on)"
+
+
+def _json_rate(rate: DiscountRate) -> float | str | list[float]:
+    if isinstance(rate, (str, int, float)):
+        return rate
+    return [float(r) for r in rate]
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars to Python; NaN/inf never reach the output."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"non-finite figure {value!r} in a result")  # pragma: no cover
+    return value
+
+
+@dataclass(frozen=True)
+class Result:
+    """The figures of one SROI evaluation.
+
+    Attributes
+    ----------
+    model : Model
+        The model evaluated.
+    computation : Computation
+        The engine's arrays (impact by outcome and year, discount factors, inputs).
+    discount_rate : float, str or tuple of float
+        The discount rate or schedule used.
+    discount_rate_from : {"model", "argument"}
+        Whether the rate is the model's own or was given to :func:`sroi.evaluate`.
+    """
+
+    model: Model
+    computation: Computation = field(repr=False)
+    discount_rate: DiscountRate
+    discount_rate_from: str = "model"
+
+    # ------------------------------------------------------------------ headline figures
+
+    @property
+    def currency(self) -> str:
+        """The currency of every figure."""
+        return self.model.currency
+
+    @property
+    def present_value(self) -> float:
+        """Present value of all outcomes [money]."""
+        return self.computation.present_value
+
+    @property
+    def total_investment(self) -> float:
+        """Present value of the inputs [money]."""
+        return self.computation.total_investment
+
+    @property
+    def npv(self) -> float:
+        """Net present value: ``present_value - total_investment`` [money]."""
+        return self.present_value - self.total_investment
+
+    @property
+    def ratio(self) -> float:
+        """The SROI ratio: ``present_value / total_investment`` [money per unit invested]."""
+        return self.present_value / self.total_investment
+
+    @property
+    def net_ratio(self) -> float:
+        """The net SROI ratio: ``npv / total_investment`` [money per unit invested]."""
+        return self.npv / self.total_investment
+
+    @property
+    def payback_months(self) -> float | None:
+        """The SROI Guide's payback period [months]; ``None`` if never paid back."""
+        return self.computation.payback_months
+
+    @property
+    def discounted_payback_years(self) -> float | None:
+        """Years until cumulative discounted impact reaches the investment; ``None`` if never."""
+        return self.computation.discounted_payback_years
+
+    @property
+    def horizon(self) -> int:
+        """The last year with an outcome or an input [years]."""
+        return int(self.computation.years[-1])
+
+    def headline(self) -> dict[str, float | None]:
+        """The headline figures as a plain mapping."""
+        return {
+            "present_value": self.present_value,
+            "total_investment": self.total_investment,
+            "npv": self.npv,
+            "ratio": self.ratio,
+            "net_ratio": self.net_ratio,
+            "payback_months": self.payback_months,
+            "discounted_payback_years": self.discounted_payback_years,
+        }
+
+    # ------------------------------------------------------------------ tables
+
+    @property
+    def by_year(self) -> pd.DataFrame:
+        """One row per year (0 .. horizon).
+
+        Columns: ``year``; ``impact`` (undiscounted, all outcomes); ``discount_factor``;
+        ``present_value``; ``cumulative_present_value``; ``investment`` (undiscounted
+        inputs of the year); ``investment_present_value``; ``cumulative_net_present_value``
+        (cumulative present value less cumulative discounted investment).
+        """
+        import pandas as pd
+
+        c = self.computation
+        pv = c.present_value_by_year
+        inv_pv = c.investment_by_year * c.discount_factor
+        return pd.DataFrame(
+            {
+                "year": c.years,
+                "impact": c.impact_by_year,
+                "discount_factor": c.discount_factor,
+                "present_value": pv,
+                "cumulative_present_value": np.cumsum(pv),
+                "investment": c.investment_by_year,
+                "investment_present_value": inv_pv,
+                "cumulative_net_present_value": np.cumsum(pv) - np.cumsum(inv_pv),
+            }
+        )
+
+    @property
+    def by_outcome(self) -> pd.DataFrame:
+        """The impact map: one row per outcome, one column per step.
+
+        Columns: ``id``, ``stakeholder``, ``outcome``, ``indicator``, ``quantity``,
+        ``value`` (the financial proxy per unit per year), ``proxy``, ``start_year``,
+        ``duration``, the four deductions, then the steps ``gross`` (quantity x value, a
+        year), ``after_deadweight``, ``after_displacement``, ``after_attribution`` (the
+        first-year impact), ``total_impact`` (undiscounted over the outcome's life, after
+        drop-off), ``present_value`` and ``share_of_present_value``.
+        """
+        import pandas as pd
+
+        m, c = self.model, self.computation
+        pv = c.present_value_by_outcome
+        total = pv.sum()
+        share = pv / total if total != 0 else np.full_like(pv, np.nan)
+        return pd.DataFrame(
+            {
+                "id": list(m.outcome_ids),
+                "stakeholder": [o.stakeholder for o in m.outcomes],
+                "outcome": [o.outcome for o in m.outcomes],
+                "indicator": [o.indicator for o in m.outcomes],
+                "quantity": [o.quantity for o in m.outcomes],
+                "value": c.outcomes.value,
+                "proxy": [o.proxy for o in m.outcomes],
+                "start_year": [o.start_year for o in m.outcomes],
+                "duration": [o.duration for o in m.outcomes],
+                "deadweight": [o.deadweight for o in m.outcomes],
+                "displacement": [o.displacement for o in m.outcomes],
+                "attribution": [o.attribution for o in m.outcomes],
+                "drop_off": [o.drop_off for o in m.outcomes],
+                "gross": c.gross,
+                "after_deadweight": c.after_deadweight,
+                "after_displacement": c.after_displacement,
+                "after_attribution": c.after_attribution,
+                "total_impact": c.impact.sum(axis=1),
+                "present_value": pv,
+                "share_of_present_value": share,
+            }
+        )
+
+    @property
+    def outputs(self) -> pd.DataFrame:
+        """The outputs delivered (recorded, not valued): description, quantity, unit, stakeholder."""
+        import pandas as pd
+
+        rows = [o.model_dump() for o in self.model.outputs]
+        return pd.DataFrame(rows, columns=["description", "quantity", "unit", "stakeholder"])
+
+    # ------------------------------------------------------------------ export
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything as JSON-ready data, stamped with the version and every parameter.
+
+        Examples
+        --------
+        >>> import json, sroi
+        >>> r = sroi.evaluate({"name": "x", "inputs": [{"stakeholder": "a", "amount": 100}],
+        ...     "outcomes": [{"stakeholder": "b", "outcome": "c", "quantity": 1,
+        ...                   "value": 110, "duration": 1}]})
+        >>> d = r.to_dict()
+        >>> round(d["results"]["ratio"], 4), d["parameters"]["discount_rate"]
+        (1.0628, 0.035)
+        >>> json.loads(json.dumps(d)) == d
+        True
+        """
+        by_year = self.by_year
+        by_outcome = self.by_outcome
+        return {
+            "sroi_version": __version__,
+            "model": self.model.to_dict(),
+            "parameters": {
+                "discount_rate": _json_rate(self.discount_rate),
+                "discount_rate_from": self.discount_rate_from,
+                "currency": self.model.currency,
+                "price_year": self.model.price_year,
+                "horizon_years": self.horizon,
+                "conventions": dict(CONVENTIONS),
+            },
+            "results": {k: _plain(v) for k, v in self.headline().items()},
+            "by_year": [
+                {k: _plain(v) for k, v in row.items()} for row in by_year.to_dict("records")
+            ],
+            "by_outcome": [
+                {k: (None if isinstance(v, float) and math.isnan(v) else _plain(v)) for k, v in row.items()}
+                for row in by_outcome.to_dict("records")
+            ],
+        }
+
+    # ------------------------------------------------------------------ display
+
+    def _headline_rows(self) -> list[tuple[str, str]]:
+        cur = self.currency
+        payback = self.payback_months
+        dpayback = self.discounted_payback_years
+        return [
+            ("Present value of outcomes", _money(self.present_value, cur)),
+            ("Total investment (present value)", _money(self.total_investment, cur)),
+            ("Net present value", _money(self.npv, cur)),
+            ("SROI ratio", f"{_money(self.ratio, cur)} per {_money(1, cur, 0)} invested"),
+            ("Net SROI ratio", f"{_money(self.net_ratio, cur)} per {_money(1, cur, 0)} invested"),
+            ("Payback", "never" if payback is None else f"{payback:.1f} months"),
+            (
+                "Discounted payback",
+                "never" if dpayback is None else f"{dpayback:.2f} years",
+            ),
+        ]
+
+    def _title(self) -> str:
+        prices = f", {self.model.price_year} prices" if self.model.price_year else ""
+        return (
+            f"SROI: {self.model.name} ({self.currency}{prices}; discounted at "
+            f"{_rate_text(self.discount_rate)}; {self.horizon} years)"
+        )
+
+    def summary(self) -> str:
+        """A readable text summary: headline figures, the impact map and the outputs."""
+        import pandas as pd
+
+        rows = self._headline_rows()
+        width = max(len(k) for k, _ in rows)
+        lines = [self._title(), *(f"  {k:<{width}}  {v}" for k, v in rows), ""]
+        table = self.by_outcome
+        cur = self.currency
+        shown = pd.DataFrame(
+            {
+                "outcome": [f"{s}: {o}" for s, o in zip(table["stakeholder"], table["outcome"])],
+                "quantity": table["quantity"].map(lambda x: f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"),
+                "value": table["value"].map(lambda x: _money(x, cur)),
+                "years": [f"{s}-{s + d - 1}" for s, d in zip(table["start_year"], table["duration"])],
+                "dw/dp/at/do %": [
+                    "/".join(f"{100 * x:g}" for x in r)
+                    for r in zip(
+                        table["deadweight"],
+                        table["displacement"],
+                        table["attribution"],
+                        table["drop_off"],
+                    )
+                ],
+                "first-year impact": table["after_attribution"].map(lambda x: _money(x, cur, 0)),
+                "present value": table["present_value"].map(lambda x: _money(x, cur, 0)),
+                "share": table["share_of_present_value"].map(
+                    lambda x: "" if pd.isna(x) else f"{x:.1%}"
+                ),
+            }
+        )
+        shown["outcome"] = shown["outcome"].map(lambda s: s if len(s) <= 48 else s[:47] + "…")
+        lines.append("Impact map")
+        lines.append(shown.to_string(index=False))
+        if self.model.outputs:
+            lines += ["", "Outputs (not valued)"]
+            lines += [
+                f"  {o.quantity:,g} {o.unit} {o.description}".replace("  ", " ", 1)
+                for o in self.model.outputs
+            ]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Result {self.model.name!r}: ratio {self.ratio:.2f}, present value "
+            f"{_money(self.present_value, self.currency)}, NPV {_money(self.npv, self.currency)}>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:right'>{html.escape(v)}</td></tr>"
+            for k, v in self._headline_rows()
+        )
+        table = self.by_outcome[
+            ["id", "stakeholder", "outcome", "quantity", "value", "gross", "after_deadweight",
+             "after_displacement", "after_attribution", "present_value", "share_of_present_value"]
+        ]
+        impact_map = table.to_html(index=False, float_format=lambda x: f"{x:,.2f}", escape=True)
+        return (
+            f"<div class='sroi-result'><h4>{html.escape(self._title())}</h4>"
+            f"<table>{rows}</table><h5>Impact map</h5>{impact_map}</div>"
+        )
