@@ -117,6 +117,11 @@ def evaluate(
     )
     if not computation.total_investment > 0:
         raise ModelError(
-            [Problem("inputs", "the total investment is 0; an SROI ratio needs inputs worth more than 0")]
+            [
+                Problem(
+                    "inputs",
+                    "the total investment is 0; an SROI ratio needs inputs worth more than 0",
+                )
+            ]
         )
     return Result(model=m, computation=computation, discount_rate=rate, discount_rate_from=source)

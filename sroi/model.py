@@ -53,6 +53,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     ValidationError,
     model_validator,
@@ -99,7 +100,9 @@ def _kind(value: Any) -> str:
 
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
-        raise PydanticCustomError("number_type", "must be a number, not {kind}", {"kind": _kind(value)})
+        raise PydanticCustomError(
+            "number_type", "must be a number, not {kind}", {"kind": _kind(value)}
+        )
     out = float(value)
     if not math.isfinite(out):
         raise PydanticCustomError("finite_number", "must be a finite number")
@@ -204,12 +207,15 @@ def _price_year(value: Any) -> int | str | None:
     )
 
 
-Money = Annotated[float, BeforeValidator(_number), Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, BeforeValidator(_non_negative), Field(ge=0, allow_inf_nan=False)]
-Fraction = Annotated[float, BeforeValidator(_fraction), Field(ge=0, le=1)]
+NonNegative = Annotated[
+    float, BeforeValidator(_non_negative), Field(json_schema_extra={"minimum": 0})
+]
+Fraction = Annotated[
+    float, BeforeValidator(_fraction), Field(json_schema_extra={"minimum": 0, "maximum": 1})
+]
 Text = Annotated[str, Field(min_length=1)]
 DiscountRateField = Annotated[
-    Union[float, str, tuple[float, ...]],
+    float | str | tuple[float, ...],
     PlainValidator(
         _discount_rate,
         json_schema_input_type=Union[
@@ -218,16 +224,15 @@ DiscountRateField = Annotated[
             Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=1)],
         ],
     ),
+    PlainSerializer(lambda v: list(v) if isinstance(v, tuple) else v, return_type=Any),
 ]
 PriceYearField = Annotated[
-    Union[int, str, None],
+    int | str | None,
     PlainValidator(
         _price_year,
         json_schema_input_type=Optional[
-            Union[
-                Annotated[int, Field(ge=1800, le=2300)],
-                Annotated[str, Field(pattern=r"^\d{4}[/-](\d{2}|\d{4})$")],
-            ]
+            Annotated[int, Field(ge=1800, le=2300)]
+            | Annotated[str, Field(pattern=r"^\d{4}[/-](\d{2}|\d{4})$")]
         ],
     ),
 ]
@@ -413,8 +418,8 @@ class Input(_Record):
     stakeholder: Text = Field(description="Who puts the input in.")
     description: str = Field("", description="What the input is.")
     amount: NonNegative = Field(description="Value of the input [money, >= 0].")
-    year: Annotated[int, BeforeValidator(_whole(0)), Field(ge=0)] = Field(
-        0, description="Year the input is spent [years, >= 0]; 0 is not discounted."
+    year: Annotated[int, BeforeValidator(_whole(0)), Field(json_schema_extra={"minimum": 0})] = (
+        Field(0, description="Year the input is spent [years, >= 0]; 0 is not discounted.")
     )
     kind: Literal["cash", "in_kind", "staff_time", "volunteer_time"] = Field(
         "cash", description="Cash, or a contribution in kind valued in money."
@@ -439,7 +444,7 @@ class Output(_Record):
     description: Text = Field(description="What was delivered.")
     quantity: NonNegative = Field(description="How many [count, >= 0].")
     unit: str = Field("", description="What is counted.")
-    stakeholder: Optional[str] = Field(None, description="Who the output was delivered to.")
+    stakeholder: str | None = Field(None, description="Who the output was delivered to.")
 
 
 class Outcome(_Record):
@@ -477,21 +482,21 @@ class Outcome(_Record):
         Where the quantity and the value come from.
     """
 
-    id: Optional[Text] = Field(None, description="Stable id; default outcome_<n> by position.")
+    id: Text | None = Field(None, description="Stable id; default outcome_<n> by position.")
     stakeholder: Text = Field(description="Who experiences the change.")
     outcome: Text = Field(description="The change.")
     indicator: str = Field("", description="How the change is measured.")
     quantity: NonNegative = Field(description="How many units experience the change [>= 0].")
-    value: Annotated[Optional[float], BeforeValidator(_optional(_number))] = Field(
+    value: Annotated[float | None, BeforeValidator(_optional(_number))] = Field(
         None, description="Financial proxy [money per unit per year]; negative = disbenefit."
     )
-    proxy: Optional[Text] = Field(None, description="Id of a proxy in the proxy table.")
-    duration: Annotated[int, BeforeValidator(_whole(1)), Field(ge=1)] = Field(
-        description="Years the outcome lasts [whole, >= 1]."
-    )
-    start_year: Annotated[int, BeforeValidator(_whole(1)), Field(ge=1)] = Field(
-        1, description="First year with impact [whole, >= 1]."
-    )
+    proxy: Text | None = Field(None, description="Id of a proxy in the proxy table.")
+    duration: Annotated[
+        int, BeforeValidator(_whole(1)), Field(json_schema_extra={"minimum": 1})
+    ] = Field(description="Years the outcome lasts [whole, >= 1].")
+    start_year: Annotated[
+        int, BeforeValidator(_whole(1)), Field(json_schema_extra={"minimum": 1})
+    ] = Field(1, description="First year with impact [whole, >= 1].")
     deadweight: Fraction = Field(0.0, description="Share that would have happened anyway [0-1].")
     displacement: Fraction = Field(0.0, description="Share moved from elsewhere [0-1].")
     attribution: Fraction = Field(0.0, description="Share owed to others [0-1].")
@@ -605,8 +610,7 @@ class Model(_Record):
                 for item in inputs
             ]
             numeric = all(
-                isinstance(a, (numbers.Real, Decimal)) and not isinstance(a, bool)
-                for a in amounts
+                isinstance(a, (numbers.Real, Decimal)) and not isinstance(a, bool) for a in amounts
             )
             if numeric and sum(float(a) for a in amounts) == 0:
                 problems.append(
@@ -622,9 +626,7 @@ class Model(_Record):
                 name = item.get("name") if isinstance(item, Mapping) else getattr(item, "name", 0)
                 if isinstance(name, str):
                     if name.strip() in names:
-                        problems.append(
-                            Problem(f"stakeholders[{i}].name", "is listed twice", name)
-                        )
+                        problems.append(Problem(f"stakeholders[{i}].name", "is listed twice", name))
                     names.setdefault(name.strip(), i)
             for field in ("inputs", "outputs", "outcomes"):
                 items = data.get(field)
@@ -672,7 +674,11 @@ class Model(_Record):
             return data
         if not isinstance(data, Mapping):
             raise ModelError(
-                [Problem("", f"a model must be a mapping of field names to values, not {_kind(data)}")]
+                [
+                    Problem(
+                        "", f"a model must be a mapping of field names to values, not {_kind(data)}"
+                    )
+                ]
             )
         try:
             return cls.model_validate(data)
@@ -711,7 +717,9 @@ class Model(_Record):
             The model's other fields (``name``, ``discount_rate``, ...).
         """
         records = {
-            "outcomes": _frame_records(outcomes, blank_ok={"id", "indicator", "value", "proxy", "source"}),
+            "outcomes": _frame_records(
+                outcomes, blank_ok={"id", "indicator", "value", "proxy", "source"}
+            ),
             "inputs": (
                 _frame_records(inputs, blank_ok={"description"})
                 if hasattr(inputs, "to_dict")
@@ -772,7 +780,8 @@ def _read_yaml(path: Path) -> Any:
                     [
                         Problem(
                             f"{path.name} line {key_node.start_mark.line + 1}",
-                            f"the key {key!r} appears twice in one mapping; the first would be lost",
+                            f"the key {key!r} appears twice in one mapping; "
+                            "one of its values would be lost",
                         )
                     ],
                     title=str(path),
@@ -785,7 +794,7 @@ def _read_yaml(path: Path) -> Any:
     )
     text = path.read_text(encoding="utf-8")
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path.name} line {mark.line + 1}" if mark else path.name
@@ -807,11 +816,15 @@ def _read_json(path: Path) -> Any:
         return out
 
     def reject_constant(name: str) -> float:
-        raise ModelError([Problem(path.name, f"{name} is not a number JSON allows")], title=str(path))
+        raise ModelError(
+            [Problem(path.name, f"{name} is not a number JSON allows")], title=str(path)
+        )
 
     try:
         return json.loads(
-            path.read_text(encoding="utf-8"), object_pairs_hook=unique, parse_constant=reject_constant
+            path.read_text(encoding="utf-8"),
+            object_pairs_hook=unique,
+            parse_constant=reject_constant,
         )
     except json.JSONDecodeError as exc:
         raise ModelError(

@@ -227,7 +227,7 @@ class Result:
 
     @property
     def outputs(self) -> pd.DataFrame:
-        """The outputs delivered (recorded, not valued): description, quantity, unit, stakeholder."""
+        """The outputs delivered (recorded, not valued), one row each."""
         import pandas as pd
 
         rows = [o.model_dump() for o in self.model.outputs]
@@ -268,7 +268,10 @@ class Result:
                 {k: _plain(v) for k, v in row.items()} for row in by_year.to_dict("records")
             ],
             "by_outcome": [
-                {k: (None if isinstance(v, float) and math.isnan(v) else _plain(v)) for k, v in row.items()}
+                {
+                    k: (None if isinstance(v, float) and math.isnan(v) else _plain(v))
+                    for k, v in row.items()
+                }
                 for row in by_outcome.to_dict("records")
             ],
         }
@@ -310,10 +313,17 @@ class Result:
         cur = self.currency
         shown = pd.DataFrame(
             {
-                "outcome": [f"{s}: {o}" for s, o in zip(table["stakeholder"], table["outcome"])],
-                "quantity": table["quantity"].map(lambda x: f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"),
+                "outcome": [
+                    f"{s}: {o}" for s, o in zip(table["stakeholder"], table["outcome"], strict=True)
+                ],
+                "quantity": table["quantity"].map(
+                    lambda x: f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+                ),
                 "value": table["value"].map(lambda x: _money(x, cur)),
-                "years": [f"{s}-{s + d - 1}" for s, d in zip(table["start_year"], table["duration"])],
+                "years": [
+                    f"{s}-{s + d - 1}"
+                    for s, d in zip(table["start_year"], table["duration"], strict=True)
+                ],
                 "dw/dp/at/do %": [
                     "/".join(f"{100 * x:g}" for x in r)
                     for r in zip(
@@ -321,6 +331,7 @@ class Result:
                         table["displacement"],
                         table["attribution"],
                         table["drop_off"],
+                        strict=True,
                     )
                 ],
                 "first-year impact": table["after_attribution"].map(lambda x: _money(x, cur, 0)),
@@ -336,7 +347,7 @@ class Result:
         if self.model.outputs:
             lines += ["", "Outputs (not valued)"]
             lines += [
-                f"  {o.quantity:,g} {o.unit} {o.description}".replace("  ", " ", 1)
+                f"  {o.description}: {o.quantity:,g}{' ' + o.unit if o.unit else ''}"
                 for o in self.model.outputs
             ]
         return "\n".join(lines)
@@ -357,8 +368,19 @@ class Result:
             for k, v in self._headline_rows()
         )
         table = self.by_outcome[
-            ["id", "stakeholder", "outcome", "quantity", "value", "gross", "after_deadweight",
-             "after_displacement", "after_attribution", "present_value", "share_of_present_value"]
+            [
+                "id",
+                "stakeholder",
+                "outcome",
+                "quantity",
+                "value",
+                "gross",
+                "after_deadweight",
+                "after_displacement",
+                "after_attribution",
+                "present_value",
+                "share_of_present_value",
+            ]
         ]
         impact_map = table.to_html(index=False, float_format=lambda x: f"{x:,.2f}", escape=True)
         return (

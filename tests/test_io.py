@@ -1,0 +1,160 @@
+"""Model files, DataFrames, the JSON Schema, the examples and the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import pytest
+import yaml
+
+import sroi
+from sroi.__main__ import main
+from tests.conftest import hand_worked
+
+EXAMPLES = sorted(Path(__file__).resolve().parent.parent.joinpath("examples").glob("*.yaml"))
+
+
+def test_yaml_and_json_files_give_the_same_model(tmp_path):
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump(hand_worked()))
+    (tmp_path / "m.json").write_text(json.dumps(hand_worked()))
+    a = sroi.load_model(tmp_path / "m.yaml")
+    b = sroi.load_model(tmp_path / "m.json")
+    assert a == b == sroi.Model.from_dict(hand_worked())
+    assert sroi.evaluate(tmp_path / "m.yaml").present_value == pytest.approx(171_241.88, abs=0.005)
+    assert sroi.evaluate(str(tmp_path / "m.json")).ratio == pytest.approx(1.1416, abs=5e-5)
+
+
+def test_round_trip_through_to_dict():
+    m = sroi.Model.from_dict(
+        {**hand_worked(), "discount_rate": [0.05, 0.04], "price_year": "2024/25"}
+    )
+    again = sroi.Model.from_dict(json.loads(json.dumps(m.to_dict())))
+    assert again == m
+
+
+def test_yaml_duplicate_keys_are_an_error(tmp_path):
+    path = tmp_path / "dup.yaml"
+    path.write_text("name: a\nname: b\ninputs: []\noutcomes: []\n")
+    with pytest.raises(sroi.ModelError) as info:
+        sroi.load_model(path)
+    assert info.value.locations == ["dup.yaml line 2"]
+    assert "appears twice" in str(info.value)
+
+
+def test_json_duplicate_keys_and_nan_are_errors(tmp_path):
+    path = tmp_path / "dup.json"
+    path.write_text('{"name": "a", "name": "b"}')
+    with pytest.raises(sroi.ModelError, match="appears twice"):
+        sroi.load_model(path)
+    path.write_text('{"name": NaN}')
+    with pytest.raises(sroi.ModelError, match="NaN is not a number JSON allows"):
+        sroi.load_model(path)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: a\noutcomes: [\n")
+    with pytest.raises(sroi.ModelError) as info:
+        sroi.load_model(path)
+    assert info.value.locations[0].startswith("bad.yaml line")
+
+
+def test_unknown_suffix_and_missing_file(tmp_path):
+    with pytest.raises(sroi.ModelError, match=r"\.yaml, \.yml or \.json"):
+        sroi.load_model(tmp_path / "model.txt")
+    with pytest.raises(FileNotFoundError):
+        sroi.load_model(tmp_path / "absent.yaml")
+
+
+def test_from_frame():
+    outcomes = pd.DataFrame(
+        {
+            "stakeholder": ["Participants", "Families"],
+            "outcome": ["Into work", "Less stress"],
+            "quantity": [100, 50],
+            "value": [1_000.0, float("nan")],
+            "proxy": [None, "some_proxy"],
+            "duration": [3, 1],
+            "deadweight": [0.25, 0.1],
+            "attribution": [0.1, 0.0],
+            "drop_off": [0.1, 0.0],
+        }
+    )
+    m = sroi.Model.from_frame(
+        outcomes, inputs=pd.DataFrame({"stakeholder": ["Funder"], "amount": [150_000]}), name="df"
+    )
+    assert m.outcomes[0].value == 1_000 and m.outcomes[1].value is None
+    assert m.outcomes[1].proxy == "some_proxy"
+    assert isinstance(m.outcomes[0].duration, int)
+    # A blank where a number is required is an error, not a default.
+    outcomes.loc[0, "deadweight"] = float("nan")
+    with pytest.raises(sroi.ModelError) as info:
+        sroi.Model.from_frame(outcomes, inputs=[{"stakeholder": "F", "amount": 1}], name="df")
+    assert info.value.locations == ["outcomes[0].deadweight"]
+
+
+def test_schema_validates_examples_and_rejects_typos():
+    schema = sroi.model_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in EXAMPLES:
+        validator.validate(yaml.safe_load(path.read_text()))
+    bad = hand_worked()
+    bad["outcomes"][0]["dead_weight"] = 0.1
+    assert not validator.is_valid(bad)
+    bad = hand_worked()
+    bad["outcomes"][0]["deadweight"] = 1.5
+    assert not validator.is_valid(bad)
+    assert validator.is_valid({**hand_worked(), "discount_rate": "green_book"})
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_evaluate(path):
+    r = sroi.evaluate(path)
+    assert r.present_value > 0 and r.total_investment > 0
+    assert len(r.model.outcomes) >= 5 and r.model.outputs
+    assert json.loads(json.dumps(r.to_dict()))["results"]["ratio"] == pytest.approx(r.ratio)
+
+
+def test_result_tables_are_fresh_copies():
+    r = sroi.evaluate(hand_worked())
+    table = r.by_outcome
+    table.loc[0, "present_value"] = 0
+    assert r.by_outcome.loc[0, "present_value"] == pytest.approx(r.present_value)
+
+
+def test_to_dict_is_stamped():
+    d = sroi.evaluate(hand_worked(), discount_rate="green_book").to_dict()
+    assert d["sroi_version"] == sroi.__version__
+    assert d["parameters"]["discount_rate"] == "green_book"
+    assert d["parameters"]["discount_rate_from"] == "argument"
+    assert "end of year" in d["parameters"]["conventions"]["discounting"]
+    assert d["model"]["outcomes"][0]["deadweight"] == 0.25
+    assert len(d["by_year"]) == 4 and len(d["by_outcome"]) == 1
+
+
+def test_summary_and_html():
+    r = sroi.evaluate({**hand_worked(), "name": "<script>alert(1)</script>"})
+    text = r.summary()
+    assert "£171,241.88" in text and "£21,241.88" in text and "26.7 months" in text
+    assert "£1.14 per £1 invested" in text
+    page = r._repr_html_()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "171,241.88" in page
+
+
+def test_command_line(capsys, tmp_path):
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(hand_worked()))
+    assert main([str(path)]) == 0
+    assert "£171,241.88" in capsys.readouterr().out
+    assert main([str(path), "--json", "--discount-rate", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["results"]["present_value"] == pytest.approx(67_500 + 60_750 + 54_675)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(hand_worked()).replace("deadweight: 0.25", "deadweight: 2"))
+    assert main([str(bad)]) == 1
+    assert "outcomes[0].deadweight" in capsys.readouterr().err
