@@ -8,8 +8,11 @@ single source of truth. :func:`data_file` hides the difference.
 from __future__ import annotations
 
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from importlib.abc import Traversable
 
 __all__ = ["data_file"]
 
