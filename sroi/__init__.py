@@ -13,7 +13,7 @@
 '0.76'
 """
 
-from sroi import adjustments, errors
+from sroi import adjustments, errors, proxies, units
 from sroi._version import __version__
 from sroi.errors import ModelError, SROIError, SROIWarning, UnitError, UnknownProxyError
 from sroi.evaluation import evaluate
@@ -38,4 +38,6 @@ __all__ = [
     "evaluate",
     "load_model",
     "model_schema",
+    "proxies",
+    "units",
 ]

@@ -117,20 +117,46 @@ class UnknownProxyError(SROIError, KeyError):
         The closest ids in the table, best first.
     location : str, optional
         Where in the model the id was used.
+    also : sequence of UnknownProxyError, optional
+        Other unknown ids found in the same model, reported together with this one.
+
+    Examples
+    --------
+    >>> print(UnknownProxyError("gp_visit", ["ucd_gp_home_visit"], "outcomes[0].proxy"))
+    outcomes[0].proxy: unknown financial proxy 'gp_visit'; closest ids: ucd_gp_home_visit
     """
 
-    def __init__(self, proxy_id: str, suggestions: Sequence[str] = (), location: str = "") -> None:
+    def __init__(
+        self,
+        proxy_id: str,
+        suggestions: Sequence[str] = (),
+        location: str = "",
+        *,
+        also: Sequence[UnknownProxyError] = (),
+    ) -> None:
         self.proxy_id = proxy_id
         self.suggestions = tuple(suggestions)
         self.location = location
+        self.also = tuple(also)
         super().__init__(proxy_id)
 
-    def __str__(self) -> str:
+    def _line(self) -> str:
         where = f"{self.location}: " if self.location else ""
         text = f"{where}unknown financial proxy {self.proxy_id!r}"
         if self.suggestions:
             text += "; closest ids: " + ", ".join(self.suggestions)
         return text
+
+    @property
+    def proxy_ids(self) -> tuple[str, ...]:
+        """Every unknown id reported, this one first."""
+        return (self.proxy_id, *(e.proxy_id for e in self.also))
+
+    def __str__(self) -> str:
+        if not self.also:
+            return self._line()
+        lines = [self._line(), *(e._line() for e in self.also)]
+        return f"{len(lines)} unknown financial proxies:\n" + "\n".join(f"  {x}" for x in lines)
 
 
 class UnitError(SROIError, ValueError):

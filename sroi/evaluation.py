@@ -13,7 +13,10 @@ from sroi.adjustments import DiscountRate
 from sroi.engine import OutcomeArrays, compute
 from sroi.errors import ModelError, Problem
 from sroi.model import Model, _discount_rate, load_model
+from sroi.proxies.catalogue import ProxyTable, load
+from sroi.proxies.deflators import SERIES, Series
 from sroi.result import Result
+from sroi.valuation import Valuation, value_outcomes
 
 __all__ = ["as_model", "evaluate"]
 
@@ -37,24 +40,33 @@ def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
     )
 
 
-def _outcome_arrays(model: Model) -> OutcomeArrays:
-    unresolved = [
-        Problem(f"outcomes[{i}].proxy", "no proxy table to resolve this id against", o.proxy)
-        for i, o in enumerate(model.outcomes)
-        if o.value is None
-    ]
-    if unresolved:
-        raise ModelError(unresolved)
-    outcomes = model.outcomes
+def _outcome_arrays(model: Model, valuations: tuple[Valuation, ...]) -> OutcomeArrays:
+    columns = np.array(
+        [
+            (
+                o.quantity,
+                v.value,
+                o.deadweight,
+                o.displacement,
+                o.attribution,
+                o.drop_off,
+                o.duration,
+                o.start_year,
+            )
+            for o, v in zip(model.outcomes, valuations, strict=True)
+        ],
+        dtype=float,
+    ).reshape(-1, 8)
+    q, value, dw, dp, at, d, duration, start = columns.T
     return OutcomeArrays(
-        quantity=np.array([o.quantity for o in outcomes], dtype=float),
-        value=np.array([o.value for o in outcomes], dtype=float),
-        deadweight=np.array([o.deadweight for o in outcomes], dtype=float),
-        displacement=np.array([o.displacement for o in outcomes], dtype=float),
-        attribution=np.array([o.attribution for o in outcomes], dtype=float),
-        drop_off=np.array([o.drop_off for o in outcomes], dtype=float),
-        duration=np.array([o.duration for o in outcomes], dtype=float),
-        start_year=np.array([o.start_year for o in outcomes], dtype=float),
+        quantity=q,
+        value=value,
+        deadweight=dw,
+        displacement=dp,
+        attribution=at,
+        drop_off=d,
+        duration=duration,
+        start_year=start,
     )
 
 
@@ -62,6 +74,8 @@ def evaluate(
     model: Model | Mapping[str, Any] | str | PathLike[str],
     *,
     discount_rate: DiscountRate | None = None,
+    proxies: ProxyTable | None = None,
+    deflator: Series = "hmt",
 ) -> Result:
     """Evaluate an SROI model: present value, NPV, the SROI ratio, payback and the tables.
 
@@ -73,6 +87,13 @@ def evaluate(
     discount_rate : float, str or sequence of float, optional
         Overrides the model's discount rate: a constant rate [fraction, 0-1], a schedule
         name (``"green_book"``, ``"green_book_health"``) or yearly rates.
+    proxies : ProxyTable, optional
+        The table that outcomes' ``proxy`` ids are looked up in; default the bundled table
+        (:func:`sroi.proxies.load`), read only when an outcome names a proxy. Use
+        :func:`sroi.proxies.read_table` to bring your own (licensed) values.
+    deflator : {"hmt", "ucd"}, default "hmt"
+        The GDP deflator series that moves each proxy from its own price year to the
+        model's (see :mod:`sroi.proxies.deflators`).
 
     Returns
     -------
@@ -82,6 +103,10 @@ def evaluate(
     ------
     ModelError
         If the model is not valid (every problem listed with its location).
+    UnknownProxyError
+        If a proxy id is not in the table (the closest ids are suggested).
+    UnitError
+        If a proxy's unit does not fit what the outcome's quantity counts.
 
     Examples
     --------
@@ -109,8 +134,25 @@ def evaluate(
             rate, source = _discount_rate(discount_rate), "argument"
         except PydanticCustomError as exc:
             raise ModelError([Problem("discount_rate", exc.message(), discount_rate)]) from None
+    if deflator not in SERIES:
+        raise ModelError(
+            [Problem("deflator", "must be one of " + ", ".join(map(repr, SERIES)), deflator)]
+        )
+    if proxies is not None and not isinstance(proxies, ProxyTable):
+        raise ModelError(
+            [
+                Problem(
+                    "proxies",
+                    "must be a sroi.proxies.ProxyTable (see sroi.proxies.read_table)",
+                    type(proxies).__name__,
+                )
+            ]
+        )
+    if proxies is None and any(o.proxy is not None for o in m.outcomes):
+        proxies = load()
+    valuations = value_outcomes(m, proxies, deflator=deflator)
     computation = compute(
-        _outcome_arrays(m),
+        _outcome_arrays(m, valuations),
         [i.amount for i in m.inputs],
         [i.year for i in m.inputs],
         rate,
@@ -124,4 +166,12 @@ def evaluate(
                 )
             ]
         )
-    return Result(model=m, computation=computation, discount_rate=rate, discount_rate_from=source)
+    return Result(
+        model=m,
+        computation=computation,
+        discount_rate=rate,
+        discount_rate_from=source,
+        valuations=valuations,
+        proxy_table=proxies,
+        deflator=deflator,
+    )

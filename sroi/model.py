@@ -62,6 +62,7 @@ from pydantic_core import PydanticCustomError
 
 from sroi.adjustments.discounting import DEFAULT_DISCOUNT_RATE, SCHEDULES
 from sroi.errors import ModelError, Problem, SROIWarning
+from sroi.proxies.catalogue import CATEGORIES, MARMOT_OBJECTIVES, VALUE_TYPES, parse_bearer_split
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -179,6 +180,18 @@ def _discount_rate(value: Any) -> float | str | tuple[float, ...]:
             "of {names}",
             {"names": ", ".join(map(repr, SCHEDULES))},
         ) from None
+
+
+def _bearer(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise PydanticCustomError("bearer_type", "must be text, not {kind}", {"kind": _kind(value)})
+    try:
+        pairs = parse_bearer_split(value)
+    except ValueError as exc:
+        raise PydanticCustomError("bearer", "{problem}", {"problem": str(exc)}) from None
+    return ";".join(f"{a}:{share:g}" for a, share in pairs) if ":" in value else pairs[0][0]
 
 
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})[/-](\d{2}|\d{4})$")
@@ -502,6 +515,26 @@ class Outcome(_Record):
     attribution: Fraction = Field(0.0, description="Share owed to others [0-1].")
     drop_off: Fraction = Field(0.0, description="Yearly decline after the first year [0-1].")
     source: str = Field("", description="Where the quantity and the value come from.")
+    unit: Optional[Text] = Field(
+        None,
+        description="What the quantity counts (e.g. person, household, hour, tonne_CO2e, "
+        "WELLBY); default: what the proxy counts.",
+    )
+    value_type: Optional[Literal[VALUE_TYPES]] = Field(  # type: ignore[valid-type]
+        None,
+        description="fiscal, economic, social, wellbeing or environmental; default: the proxy's.",
+    )
+    bearer: Annotated[Optional[str], BeforeValidator(_bearer)] = Field(
+        None,
+        description="Who gains: an agency (NHS) or shares (DWP:0.94;NHS:0.06); "
+        "default: the proxy's.",
+    )
+    category: Optional[Literal[CATEGORIES]] = Field(  # type: ignore[valid-type]
+        None, description="The proxy category (employment, health, ...); default: the proxy's."
+    )
+    marmot_objective: Optional[Literal[tuple(MARMOT_OBJECTIVES)]] = Field(  # type: ignore[misc]
+        None, description="The Marmot Review objective served; default: the proxy's."
+    )
 
     @classmethod
     def _rules(cls, data: Mapping[str, Any]) -> list[Problem]:

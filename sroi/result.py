@@ -19,6 +19,8 @@ from sroi._version import __version__
 from sroi.adjustments import DiscountRate
 from sroi.engine import Computation
 from sroi.model import Model
+from sroi.proxies.catalogue import MARMOT_OBJECTIVES, ProxyTable
+from sroi.valuation import Valuation
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -65,6 +67,14 @@ def _json_rate(rate: DiscountRate) -> float | str | list[float]:
     return [float(r) for r in rate]
 
 
+def _split_text(split: tuple[tuple[str, float], ...]) -> str | None:
+    if not split:
+        return None
+    if len(split) == 1:
+        return split[0][0]
+    return ";".join(f"{agency}:{share:g}" for agency, share in split)
+
+
 def _plain(value: Any) -> Any:
     """numpy scalars to Python; NaN/inf never reach the output."""
     if isinstance(value, np.generic):
@@ -88,12 +98,24 @@ class Result:
         The discount rate or schedule used.
     discount_rate_from : {"model", "argument"}
         Whether the rate is the model's own or was given to :func:`sroi.evaluate`.
+    valuations : tuple of Valuation
+        How each outcome was valued (its proxy, price index and unit factor).
+    proxy_table : ProxyTable or None
+        The proxy table used, when an outcome named a proxy.
+    deflator : str
+        The GDP deflator series used for proxies' price years.
     """
 
     model: Model
     computation: Computation = field(repr=False)
     discount_rate: DiscountRate
     discount_rate_from: str = "model"
+    valuations: tuple[Valuation, ...] = field(default=(), repr=False)
+    proxy_table: ProxyTable | None = field(default=None, repr=False)
+    deflator: str = "hmt"
+
+    BREAKDOWNS = ("stakeholder", "outcome", "value_type", "bearer", "category", "marmot_objective")
+    """The groupings :meth:`breakdown` offers."""
 
     # ------------------------------------------------------------------ headline figures
 
@@ -188,7 +210,10 @@ class Result:
         """The impact map: one row per outcome, one column per step.
 
         Columns: ``id``, ``stakeholder``, ``outcome``, ``indicator``, ``quantity``,
-        ``value`` (the financial proxy per unit per year), ``proxy``, ``start_year``,
+        ``value`` (the financial proxy per unit per year, in the model's prices), ``proxy``
+        and, for a proxy, ``proxy_value``, ``proxy_unit`` and ``proxy_price_year`` as
+        published with the ``price_index`` and ``unit_factor`` that turned it into
+        ``value``; ``value_type``, ``bearer``, ``category``, ``marmot_objective``; ``start_year``,
         ``duration``, the four deductions, then the steps ``gross`` (quantity x value, a
         year), ``after_deadweight``, ``after_displacement``, ``after_attribution`` (the
         first-year impact), ``total_impact`` (undiscounted over the outcome's life, after
@@ -197,6 +222,7 @@ class Result:
         import pandas as pd
 
         m, c = self.model, self.computation
+        vals = self.valuations or tuple(Valuation(value=v) for v in c.outcomes.value)
         pv = c.present_value_by_outcome
         total = pv.sum()
         share = pv / total if total != 0 else np.full_like(pv, np.nan)
@@ -209,6 +235,18 @@ class Result:
                 "quantity": [o.quantity for o in m.outcomes],
                 "value": c.outcomes.value,
                 "proxy": [o.proxy for o in m.outcomes],
+                "proxy_value": [v.proxy.value if v.proxy else np.nan for v in vals],
+                "proxy_unit": [v.proxy.unit if v.proxy else None for v in vals],
+                "proxy_price_year": [
+                    str(v.proxy.price_year) if v.proxy and v.proxy.price_year else None
+                    for v in vals
+                ],
+                "price_index": [v.price_index for v in vals],
+                "unit_factor": [v.unit_factor for v in vals],
+                "value_type": [v.value_type for v in vals],
+                "bearer": [_split_text(v.bearer_split) for v in vals],
+                "category": [v.category for v in vals],
+                "marmot_objective": [v.marmot_objective for v in vals],
                 "start_year": [o.start_year for o in m.outcomes],
                 "duration": [o.duration for o in m.outcomes],
                 "deadweight": [o.deadweight for o in m.outcomes],
@@ -232,6 +270,77 @@ class Result:
 
         rows = [o.model_dump() for o in self.model.outputs]
         return pd.DataFrame(rows, columns=["description", "quantity", "unit", "stakeholder"])
+
+    def breakdown(self, by: str = "stakeholder") -> pd.DataFrame:
+        """Present value by group, with each group's share of the total.
+
+        Parameters
+        ----------
+        by : {"stakeholder", "outcome", "value_type", "bearer", "category", "marmot_objective"}
+            The grouping. ``bearer`` splits each outcome's present value between the
+            agencies that gain, by the proxy's (or outcome's) shares, so the fiscal saving of
+            a JSA claimant entering work lands 94 % with DWP and 6 % with the NHS. Outcomes
+            that do not say are grouped as ``"(not given)"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``by``, ``present_value`` [money] and ``share`` [fraction], largest
+            first; ``marmot_objective`` adds the objective's ``wording``. The present values
+            always add up to :attr:`present_value`.
+
+        Examples
+        --------
+        >>> import sroi
+        >>> r = sroi.evaluate({"name": "x", "price_year": "2012/13",
+        ...     "inputs": [{"stakeholder": "Council", "amount": 10_000}],
+        ...     "outcomes": [{"stakeholder": "Residents", "outcome": "Into work",
+        ...                   "quantity": 1, "duration": 1,
+        ...                   "proxy": "ucd_jsa_claimant_into_work_fiscal_total"}]})
+        >>> r.breakdown("bearer").round(2).to_dict("list")
+        {'bearer': ['DWP', 'NHS'], 'present_value': [8900.48, 568.12], 'share': [0.94, 0.06]}
+        """
+        import pandas as pd
+
+        if by not in self.BREAKDOWNS:
+            from sroi.errors import ModelError, Problem
+
+            raise ModelError(
+                [Problem("by", "must be one of " + ", ".join(map(repr, self.BREAKDOWNS)), by)]
+            )
+        m = self.model
+        pv = self.computation.present_value_by_outcome
+        vals = self.valuations or tuple(Valuation(value=v) for v in self.computation.outcomes.value)
+        missing = "(not given)"
+        labels: list[str] = []
+        amounts: list[float] = []
+        for i, (outcome, v) in enumerate(zip(m.outcomes, vals, strict=True)):
+            if by == "bearer":
+                for agency, share in v.bearer_split or ((missing, 1.0),):
+                    labels.append(agency)
+                    amounts.append(pv[i] * share)
+                continue
+            label = {
+                "stakeholder": outcome.stakeholder,
+                "outcome": m.outcome_ids[i],
+                "value_type": v.value_type,
+                "category": v.category,
+                "marmot_objective": v.marmot_objective,
+            }[by]
+            labels.append(label or missing)
+            amounts.append(pv[i])
+        frame = (
+            pd.DataFrame({by: labels, "present_value": amounts})
+            .groupby(by, sort=False, as_index=False)["present_value"]
+            .sum()
+        )
+        total = self.present_value
+        frame["share"] = frame["present_value"] / total if total != 0 else np.nan
+        if by == "marmot_objective":
+            frame["wording"] = frame[by].map(lambda k: MARMOT_OBJECTIVES.get(k, ""))
+        return frame.sort_values("present_value", ascending=False, kind="stable").reset_index(
+            drop=True
+        )
 
     # ------------------------------------------------------------------ export
 
@@ -263,6 +372,7 @@ class Result:
                 "horizon_years": self.horizon,
                 "conventions": dict(CONVENTIONS),
             },
+            "proxies": self._proxies_dict(),
             "results": {k: _plain(v) for k, v in self.headline().items()},
             "by_year": [
                 {k: _plain(v) for k, v in row.items()} for row in by_year.to_dict("records")
@@ -274,6 +384,33 @@ class Result:
                 }
                 for row in by_outcome.to_dict("records")
             ],
+        }
+
+    def _proxies_dict(self) -> dict[str, Any] | None:
+        if self.proxy_table is None:
+            return None
+        used: dict[str, Any] = {}
+        for v in self.valuations:
+            p = v.proxy
+            if p is not None and p.id not in used:
+                used[p.id] = {
+                    "name": p.name,
+                    "value": p.value,
+                    "currency": p.currency,
+                    "unit": p.unit,
+                    "price_year": str(p.price_year) if p.price_year else None,
+                    "price_index": v.price_index,
+                    "value_type": p.value_type,
+                    "bearer_split": [[a, s] for a, s in p.bearer_split],
+                    "confidence": p.confidence,
+                    "source": p.source,
+                    "licence": p.licence,
+                }
+        return {
+            "table_checksum_sha256": self.proxy_table.checksum,
+            "table_rows": len(self.proxy_table),
+            "deflator": self.deflator,
+            "used": used,
         }
 
     # ------------------------------------------------------------------ display
@@ -344,6 +481,14 @@ class Result:
         shown["outcome"] = shown["outcome"].map(lambda s: s if len(s) <= 48 else s[:47] + "…")
         lines.append("Impact map")
         lines.append(shown.to_string(index=False))
+        gains = self.breakdown("bearer")
+        if not (gains["bearer"] == "(not given)").all():
+            lines += ["", "Who gains (present value by bearer)"]
+            lines += [
+                f"  {row.bearer:<{width - 2}}  {_money(row.present_value, cur, 0):>12}  "
+                f"{row.share:>6.1%}"
+                for row in gains.itertuples()
+            ]
         if self.model.outputs:
             lines += ["", "Outputs (not valued)"]
             lines += [

@@ -18,6 +18,7 @@ from sroi.proxies.catalogue import (
     Proxy,
     ProxyTable,
     load,
+    parse_bearer_split,
     read_table,
 )
 from sroi.proxies.deflators import PriceYear, index_factor, parse_price_year
@@ -32,6 +33,7 @@ __all__ = [
     "ProxyTable",
     "index_factor",
     "load",
+    "parse_bearer_split",
     "parse_price_year",
     "read_table",
 ]

@@ -57,6 +57,7 @@ __all__ = [
     "Proxy",
     "ProxyTable",
     "load",
+    "parse_bearer_split",
     "read_table",
 ]
 
@@ -277,6 +278,32 @@ def _parse_split(text: str) -> tuple[tuple[tuple[str, float], ...], str | None]:
     if abs(total - 1.0) > _SHARE_TOLERANCE:
         return (), f"shares must sum to 1, they sum to {total!r}"
     return tuple(pairs), None
+
+
+def parse_bearer_split(text: str) -> tuple[tuple[str, float], ...]:
+    """Parse who gains: ``"NHS"`` or ``"DWP:0.94;NHS:0.06"`` -> ((agency, share), ...).
+
+    Raises
+    ------
+    ValueError
+        If the text is not a name or ``AGENCY:share`` pairs whose shares sum to 1.
+
+    Examples
+    --------
+    >>> parse_bearer_split("DWP:0.94;NHS:0.06")
+    (('DWP', 0.94), ('NHS', 0.06))
+    >>> parse_bearer_split("Local authority")
+    (('Local authority', 1.0),)
+    """
+    text = text.strip()
+    if not text:
+        raise ValueError("must name who gains, e.g. NHS or DWP:0.94;NHS:0.06")
+    if ":" not in text:
+        return ((text, 1.0),)
+    pairs, problem = _parse_split(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return pairs
 
 
 def _check_row(row: dict[str, str], present: set[str]) -> list[tuple[str, str]]:

@@ -1,0 +1,268 @@
+"""Outcomes valued with proxies: ids, price years, units, who gains, and custom tables."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import warnings
+
+import pandas as pd
+import pytest
+
+import sroi
+from sroi import ModelError, SROIWarning, UnitError, UnknownProxyError
+from sroi import proxies as px
+from sroi._resources import data_file
+
+JSA = "ucd_jsa_claimant_into_work_fiscal_total"
+
+
+def hmt_index() -> dict[str, float]:
+    """The HMT calendar-year deflator read straight from the bundled CSV."""
+    with data_file("gdp_deflators.csv").open(encoding="utf-8") as f:
+        return {r["year"]: float(r["index"]) for r in csv.DictReader(f) if r["series"] == "hmt"}
+
+
+def proxy_model(proxy: str, *, price_year="2012/13", quantity=10, duration=1, **outcome) -> dict:
+    return {
+        "name": "proxy model",
+        "price_year": price_year,
+        "discount_rate": 0.0,
+        "inputs": [{"stakeholder": "Funder", "amount": 10_000}],
+        "outcomes": [
+            {
+                "stakeholder": "Residents",
+                "outcome": "An outcome",
+                "quantity": quantity,
+                "duration": duration,
+                "proxy": proxy,
+                **outcome,
+            }
+        ],
+    }
+
+
+def test_proxy_at_its_own_price_year_is_used_as_published():
+    # 10 claimants x £9,800 (2012/13 prices), undiscounted, one year: £98,000.
+    r = sroi.evaluate(proxy_model(JSA))
+    assert r.present_value == pytest.approx(98_000)
+    row = r.by_outcome.iloc[0]
+    assert (row.proxy_value, row.price_index, row.unit_factor) == (9_800, 1.0, 1.0)
+    assert row.proxy_price_year == "2012/13" and row.value_type == "fiscal"
+
+
+def test_proxy_is_indexed_to_the_model_price_year_with_hmt_deflators():
+    # Financial year Y/Y+1 = 3/4 calendar Y + 1/4 calendar Y+1 of the HMT index, so
+    # £9,800 at 2012/13 prices in 2024 prices is 9,800 x I(2024) / (0.75 I(2012) + 0.25 I(2013)).
+    idx = hmt_index()
+    factor = idx["2024"] / (0.75 * idx["2012"] + 0.25 * idx["2013"])
+    r = sroi.evaluate(proxy_model(JSA, price_year=2024))
+    assert r.by_outcome.loc[0, "price_index"] == pytest.approx(factor, rel=1e-12)
+    assert r.present_value == pytest.approx(10 * 9_800 * factor, rel=1e-12)
+    assert 1.3 < factor < 1.45  # prices rose by about a third from 2012/13 to 2024
+
+
+@pytest.mark.parametrize(
+    ("proxy", "uprated"),
+    [
+        (JSA, 10_025),  # E&E1.0: 9,800 (2012/13) -> 10,025 (2013/14)
+        ("ucd_apprenticeship_level2_exchequer_benefit", 836),  # 787.10 (2010/11) -> 836
+        ("ucd_hospital_outpatient_attendance", None),
+    ],
+)
+def test_ucd_deflator_reproduces_the_unit_cost_database_uprating(proxy, uprated):
+    p = px.load().get(proxy)
+    if uprated is None:  # read the UCD's own uprated figure from the row's note
+        uprated = float(
+            p.note.split("2013/14 prices (GDP deflator): GBP ")[1].split()[0].rstrip(".")
+        )
+    r = sroi.evaluate(proxy_model(proxy, price_year="2013/14", quantity=1), deflator="ucd")
+    assert r.by_outcome.loc[0, "value"] == pytest.approx(uprated, rel=0.01)
+
+
+def test_per_week_proxy_on_a_count_of_people_is_converted_to_a_year():
+    # Foster care £636 per child per week; pint's year is 365.25 days, 52.1786 weeks.
+    r = sroi.evaluate(proxy_model("ucd_foster_care_week", unit="child", quantity=2))
+    assert r.by_outcome.loc[0, "unit_factor"] == pytest.approx(365.25 / 7)
+    assert r.present_value == pytest.approx(2 * 636 * 365.25 / 7)
+
+
+def test_per_hour_proxy_needs_hours():
+    with pytest.raises(UnitError) as info:
+        sroi.evaluate(proxy_model("ucd_la_home_care_hour", unit="person"))
+    assert info.value.problems[0].location == "outcomes[0].unit"
+    assert "needs a quantity in hours" in str(info.value)
+    # 1,000 hours of home care at £35 an hour (2012/13 prices):
+    ok = sroi.evaluate(proxy_model("ucd_la_home_care_hour", unit="hour", quantity=1_000))
+    assert ok.present_value == pytest.approx(35_000)
+
+
+def test_currency_mismatch_is_a_unit_error():
+    m = proxy_model(JSA)
+    m["currency"] = "EUR"
+    with pytest.raises(UnitError, match="does not convert currencies"):
+        sroi.evaluate(m)
+
+
+def test_unknown_proxies_are_all_listed_with_suggestions():
+    m = proxy_model("ucd_jsa_claimant_into_work_fiscal_totl")
+    m["outcomes"].append({**copy.deepcopy(m["outcomes"][0]), "proxy": "gp_home_visit"})
+    with pytest.raises(UnknownProxyError) as info:
+        sroi.evaluate(m)
+    err = info.value
+    assert isinstance(err, KeyError)
+    assert err.proxy_ids == ("ucd_jsa_claimant_into_work_fiscal_totl", "gp_home_visit")
+    assert err.location == "outcomes[0].proxy"
+    assert err.suggestions[0] == JSA
+    assert "outcomes[1].proxy" in str(err) and "ucd_gp_home_visit" in str(err)
+
+
+def test_proxies_need_a_model_price_year():
+    m = proxy_model(JSA)
+    del m["price_year"]
+    with pytest.raises(ModelError) as info:
+        sroi.evaluate(m)
+    assert info.value.locations == ["price_year"]
+    assert "outcomes[0] (" + JSA in str(info.value)
+
+
+def test_price_year_outside_the_deflator_series_is_an_error_not_an_extrapolation():
+    with pytest.raises(ModelError) as info:
+        sroi.evaluate(proxy_model(JSA, price_year=2031))
+    assert info.value.locations == ["outcomes[0].proxy"]
+    assert "2031" in str(info.value)
+
+
+def test_proxy_without_price_year_warns_and_is_used_at_face_value():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = sroi.evaluate(proxy_model("dcms_chronic_loneliness_cost_per_person_year", quantity=2))
+    assert r.present_value == pytest.approx(2 * 9_537)
+    assert any(
+        issubclass(w.category, SROIWarning) and "face value" in str(w.message) for w in caught
+    )
+
+
+def test_outcome_can_override_who_gains():
+    m = proxy_model(JSA, bearer="DWP:0.5;Local authority:0.5", value_type="economic")
+    r = sroi.evaluate(m)
+    b = r.breakdown("bearer")
+    assert dict(zip(b["bearer"], b["present_value"], strict=True)) == pytest.approx(
+        {"DWP": 49_000, "Local authority": 49_000}
+    )
+    assert r.breakdown("value_type")["value_type"].tolist() == ["economic"]
+
+
+def mixed_model() -> dict:
+    m = proxy_model(JSA, price_year=2024, quantity=12, duration=2)
+    m["discount_rate"] = 0.035
+    m["outcomes"] += [
+        {
+            "stakeholder": "Apprentices",
+            "outcome": "Level 2",
+            "quantity": 5,
+            "duration": 3,
+            "start_year": 2,
+            "proxy": "ucd_apprenticeship_level2_earnings_gain",
+            "deadweight": 0.25,
+        },
+        {
+            "stakeholder": "Residents",
+            "outcome": "Wellbeing",
+            "quantity": 30,
+            "unit": "WELLBY",
+            "duration": 1,
+            "proxy": "hmt_wellby_value_central",
+        },
+        {
+            "stakeholder": "Neighbours",
+            "outcome": "Noise",
+            "quantity": 3,
+            "duration": 1,
+            "value": -500.0,
+        },
+    ]
+    return m
+
+
+@pytest.mark.parametrize("by", sroi.Result.BREAKDOWNS)
+def test_breakdowns_always_sum_to_the_total(by):
+    r = sroi.evaluate(mixed_model())
+    table = r.breakdown(by)
+    assert table["present_value"].sum() == pytest.approx(r.present_value, rel=1e-12)
+    assert table["share"].sum() == pytest.approx(1.0, rel=1e-12)
+    assert table[by].is_unique
+
+
+def test_bearer_split_of_the_jsa_saving_is_94_6():
+    # 12 claimants x £9,800 a year for two years at 2012/13 prices, model in 2012/13 prices.
+    m = proxy_model(JSA, quantity=12, duration=2)
+    r = sroi.evaluate(m)
+    b = r.breakdown("bearer").set_index("bearer")["present_value"]
+    assert b["DWP"] == pytest.approx(0.94 * 12 * 9_800 * 2)
+    assert b["NHS"] == pytest.approx(0.06 * 12 * 9_800 * 2)
+    assert r.breakdown("marmot_objective").loc[0, "wording"] == (
+        "Create fair employment and good work for all"
+    )
+
+
+def test_value_given_directly_is_grouped_as_not_given():
+    b = sroi.evaluate(mixed_model()).breakdown("bearer")
+    assert "(not given)" in set(b["bearer"])
+    with pytest.raises(ModelError, match="must be one of"):
+        sroi.evaluate(mixed_model()).breakdown("colour")
+
+
+def test_custom_licensed_table_is_used_and_takes_precedence(tmp_path):
+    own = px.load().to_frame().iloc[:0].copy()
+    own.loc[0] = {
+        "id": "my_licensed_value",
+        "name": "A value from our own licensed copy",
+        "category": "wellbeing",
+        "value": 1_234.0,
+        "currency": "GBP",
+        "unit": "GBP / person / year",
+        "price_year": "2024",
+        "value_type": "wellbeing",
+        "bearer": "Individual",
+        "bearer_split": "",
+        "marmot_objective": "best_start",
+        "confidence": "illustrative",
+        "source": "Our licence",
+        "licence": "Licensed to us",
+        "note": "Not for redistribution",
+    }
+    path = tmp_path / "own.csv"
+    own.to_csv(path, index=False)
+    table = px.read_table(path)
+    r = sroi.evaluate(proxy_model("my_licensed_value", price_year=2024), proxies=table)
+    assert r.present_value == pytest.approx(12_340)
+    d = r.to_dict()["proxies"]
+    assert d["table_checksum_sha256"] == table.checksum != px.load().checksum
+    assert d["used"]["my_licensed_value"]["licence"] == "Licensed to us"
+    with pytest.raises(ModelError, match="ProxyTable"):
+        sroi.evaluate(proxy_model(JSA), proxies=pd.DataFrame())
+
+
+def test_to_dict_records_sources_licences_and_checksum():
+    d = sroi.evaluate(proxy_model(JSA)).to_dict()
+    used = d["proxies"]["used"][JSA]
+    assert "Unit Cost Database" in used["source"] and used["licence"]
+    assert used["bearer_split"] == [["DWP", 0.94], ["NHS", 0.06]]
+    assert d["proxies"]["table_checksum_sha256"] == px.load().checksum
+    assert (
+        sroi.evaluate(
+            {
+                **proxy_model(JSA),
+                "outcomes": [
+                    {"stakeholder": "a", "outcome": "b", "quantity": 1, "value": 5, "duration": 1}
+                ],
+            }
+        ).to_dict()["proxies"]
+        is None
+    )
+
+
+def test_bad_deflator_name():
+    with pytest.raises(ModelError, match="deflator"):
+        sroi.evaluate(proxy_model(JSA), deflator="ons")
