@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -59,33 +60,24 @@ def test_wheel_contains_the_data_tables(wheel):
     assert bundled == (ROOT / "data" / "unit_costs.csv").read_bytes()
 
 
-def test_installed_wheel_loads_the_table_and_evaluates(wheel, tmp_path):
-    target = tmp_path / "site"
+def test_wheel_in_a_fresh_virtual_environment_loads_the_table(wheel, tmp_path):
+    # A new venv, the wheel and its dependencies only: nothing from the checkout.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "--quiet",
-            "--target",
-            str(target),
-            str(wheel),
-        ],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
         check=True,
     )
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run(
-        [sys.executable, "-c", CHECK, str(target)],
+        [str(python), "-c", CHECK, str(venv)],
         check=True,
         capture_output=True,
         text=True,
         env=env,
         cwd=tmp_path,
     )
-    import json
-
     from sroi import proxies
 
     got = json.loads(done.stdout)

@@ -569,8 +569,7 @@ class ProxyTable:
         Traceback (most recent call last):
         ...
         sroi.errors.UnknownProxyError: unknown financial proxy
-        'ucd_gp_face_to_face_consultaton'; closest ids: ucd_gp_face_to_face_consultation,
-        ucd_gp_telephone_consultation, ucd_gp_prescription_cost_per_consultation
+        'ucd_gp_face_to_face_consultaton'; closest ids: ucd_gp_face_to_face_consultation
         """
         try:
             return self._proxies[proxy_id]
