@@ -26,8 +26,9 @@ References
 
 from __future__ import annotations
 
+import functools
 import warnings
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sroi.errors import ModelError, Problem, SROIWarning, UnitError, UnknownProxyError
 from sroi.model import Model, Outcome
@@ -38,9 +39,8 @@ from sroi.units import annual_value_factor
 __all__ = ["Valuation", "value_outcomes"]
 
 
-@dataclass(frozen=True)
-class Valuation:
-    """How one outcome was valued.
+class Valuation(NamedTuple):
+    """How one outcome was valued (an immutable record).
 
     Attributes
     ----------
@@ -68,15 +68,26 @@ class Valuation:
     bearer_split: tuple[tuple[str, float], ...] = ()
 
 
-def _own(outcome: Outcome, value: float, **proxy_fields) -> Valuation:
-    split = parse_bearer_split(outcome.bearer) if outcome.bearer else None
+_split = functools.lru_cache(maxsize=1024)(parse_bearer_split)
+
+
+def _own(
+    outcome: Outcome,
+    value: float,
+    proxy: Proxy | None = None,
+    price_index: float = 1.0,
+    unit_factor: float = 1.0,
+) -> Valuation:
+    """The valuation, with the outcome's own classes and bearers before the proxy's."""
     return Valuation(
-        value=value,
-        value_type=outcome.value_type or proxy_fields.get("value_type"),
-        category=outcome.category or proxy_fields.get("category"),
-        marmot_objective=outcome.marmot_objective or proxy_fields.get("marmot_objective"),
-        bearer_split=split or proxy_fields.get("bearer_split", ()),
-        **{k: v for k, v in proxy_fields.items() if k in ("proxy", "price_index", "unit_factor")},
+        value,
+        proxy,
+        price_index,
+        unit_factor,
+        outcome.value_type or (proxy.value_type if proxy else None),
+        outcome.category or (proxy.category if proxy else None),
+        outcome.marmot_objective or (proxy.marmot_objective if proxy else None),
+        _split(outcome.bearer) if outcome.bearer else (proxy.bearer_split if proxy else ()),
     )
 
 
@@ -149,17 +160,7 @@ def value_outcomes(
                     for p in exc.problems
                 )
         out.append(
-            _own(
-                outcome,
-                proxy.value * price_index * unit_factor,
-                proxy=proxy,
-                price_index=price_index,
-                unit_factor=unit_factor,
-                value_type=proxy.value_type,
-                category=proxy.category,
-                marmot_objective=proxy.marmot_objective,
-                bearer_split=proxy.bearer_split,
-            )
+            _own(outcome, proxy.value * price_index * unit_factor, proxy, price_index, unit_factor)
         )
     if needs_price_year:
         problems.insert(
