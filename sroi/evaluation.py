@@ -12,9 +12,9 @@ from pydantic_core import PydanticCustomError
 from sroi.adjustments import DiscountRate
 from sroi.engine import OutcomeArrays, compute
 from sroi.errors import ModelError, Problem
-from sroi.model import Model, _discount_rate, load_model
+from sroi.model import Model, _discount_rate, _price_year, load_model
 from sroi.proxies.catalogue import ProxyTable, load
-from sroi.proxies.deflators import SERIES, Series
+from sroi.proxies.deflators import SERIES, Series, index_factor
 from sroi.result import Result
 from sroi.valuation import Valuation, value_outcomes
 
@@ -70,12 +70,38 @@ def _outcome_arrays(model: Model, valuations: tuple[Valuation, ...]) -> OutcomeA
     )
 
 
+def _restatement(
+    model: Model, price_year: int | str | None, deflator: Series
+) -> tuple[int | str | None, float]:
+    """The result's price year and the factor moving the model's own amounts to it."""
+    if price_year is None:
+        return model.price_year, 1.0
+    try:
+        target = _price_year(price_year)
+    except PydanticCustomError as exc:
+        raise ModelError([Problem("price_year", exc.message(), price_year)]) from None
+    if target == model.price_year:
+        return target, 1.0
+    if model.price_year is None:
+        raise ModelError(
+            [
+                Problem(
+                    "price_year",
+                    "the model has no price_year, so its amounts cannot be moved to another",
+                    price_year,
+                )
+            ]
+        )
+    return target, index_factor(model.price_year, target, series=deflator)
+
+
 def evaluate(
     model: Model | Mapping[str, Any] | str | PathLike[str],
     *,
     discount_rate: DiscountRate | None = None,
     proxies: ProxyTable | None = None,
     deflator: Series = "hmt",
+    price_year: int | str | None = None,
 ) -> Result:
     """Evaluate an SROI model: present value, NPV, the SROI ratio, payback and the tables.
 
@@ -94,6 +120,11 @@ def evaluate(
     deflator : {"hmt", "ucd"}, default "hmt"
         The GDP deflator series that moves each proxy from its own price year to the
         model's (see :mod:`sroi.proxies.deflators`).
+    price_year : int or str, optional
+        Present the result in another price year (``2024`` or ``"2024/25"``): the model's
+        own amounts (inputs and outcomes' ``value``) are moved from the model's price year
+        with the same deflator, and proxies straight from their own. The model is not
+        changed.
 
     Returns
     -------
@@ -148,12 +179,13 @@ def evaluate(
                 )
             ]
         )
+    target, restate = _restatement(m, price_year, deflator)
     if proxies is None and any(o.proxy is not None for o in m.outcomes):
         proxies = load()
-    valuations = value_outcomes(m, proxies, deflator=deflator)
+    valuations = value_outcomes(m, proxies, deflator=deflator, price_year=target, restate=restate)
     computation = compute(
         _outcome_arrays(m, valuations),
-        [i.amount for i in m.inputs],
+        [i.amount * restate for i in m.inputs],
         [i.year for i in m.inputs],
         rate,
     )
@@ -174,4 +206,6 @@ def evaluate(
         valuations=valuations,
         proxy_table=proxies,
         deflator=deflator,
+        price_year=target,
+        price_index=restate,
     )

@@ -104,6 +104,10 @@ class Result:
         The proxy table used, when an outcome named a proxy.
     deflator : str
         The GDP deflator series used for proxies' price years.
+    price_year : int, str or None
+        The price year of every figure (the model's own unless another was asked for).
+    price_index : float
+        The factor that moved the model's own amounts to ``price_year`` [ratio]; 1 if none.
     """
 
     model: Model
@@ -113,6 +117,8 @@ class Result:
     valuations: tuple[Valuation, ...] = field(default=(), repr=False)
     proxy_table: ProxyTable | None = field(default=None, repr=False)
     deflator: str = "hmt"
+    price_year: int | str | None = None
+    price_index: float = 1.0
 
     BREAKDOWNS = ("stakeholder", "outcome", "value_type", "bearer", "category", "marmot_objective")
     """The groupings :meth:`breakdown` offers."""
@@ -368,7 +374,10 @@ class Result:
                 "discount_rate": _json_rate(self.discount_rate),
                 "discount_rate_from": self.discount_rate_from,
                 "currency": self.model.currency,
-                "price_year": self.model.price_year,
+                "price_year": self.price_year,
+                "model_price_year": self.model.price_year,
+                "model_price_index": self.price_index,
+                "deflator": self.deflator,
                 "horizon_years": self.horizon,
                 "conventions": dict(CONVENTIONS),
             },
@@ -433,7 +442,7 @@ class Result:
         ]
 
     def _title(self) -> str:
-        prices = f", {self.model.price_year} prices" if self.model.price_year else ""
+        prices = f", {self.price_year} prices" if self.price_year else ""
         return (
             f"SROI: {self.model.name} ({self.currency}{prices}; discounted at "
             f"{_rate_text(self.discount_rate)}; {self.horizon} years)"

@@ -49,7 +49,8 @@ class Valuation(NamedTuple):
     proxy : Proxy or None
         The proxy, when the outcome named one.
     price_index : float
-        The deflator factor from the proxy's price year to the model's [ratio]; 1 if none.
+        The deflator factor from the proxy's price year (or, for a value given directly,
+        the model's) to the result's price year [ratio]; 1 if none.
     unit_factor : float
         The factor from the proxy's unit to money per unit of quantity per year; 1 if none.
     value_type, category, marmot_objective : str or None
@@ -92,7 +93,12 @@ def _own(
 
 
 def value_outcomes(
-    model: Model, table: ProxyTable | None, *, deflator: Series = "hmt"
+    model: Model,
+    table: ProxyTable | None,
+    *,
+    deflator: Series = "hmt",
+    price_year: int | str | None = None,
+    restate: float = 1.0,
 ) -> tuple[Valuation, ...]:
     """Value every outcome of ``model``, resolving proxy ids against ``table``.
 
@@ -104,6 +110,11 @@ def value_outcomes(
         The proxy table; None is only allowed when no outcome names a proxy.
     deflator : {"hmt", "ucd"}, default "hmt"
         The GDP deflator series used to move proxies to the model's price year.
+    price_year : int or str, optional
+        The price year of the result; default the model's own.
+    restate : float, default 1.0
+        The factor that moves the model's own amounts (outcomes' ``value``) from the model's
+        price year to ``price_year`` [ratio].
 
     Returns
     -------
@@ -121,6 +132,7 @@ def value_outcomes(
         If proxies with price years are used in a model without a ``price_year``, or a
         price year is outside the deflator series.
     """
+    target = model.price_year if price_year is None else price_year
     unknown: list[UnknownProxyError] = []
     problems: list[Problem] = []
     unit_trouble = False
@@ -130,7 +142,7 @@ def value_outcomes(
     for i, outcome in enumerate(model.outcomes):
         where = f"outcomes[{i}]"
         if outcome.proxy is None:
-            out.append(_own(outcome, float(outcome.value)))
+            out.append(_own(outcome, float(outcome.value) * restate, None, restate))
             continue
         if table is None:  # pragma: no cover - evaluate() always passes a table here
             raise ModelError([Problem(f"{where}.proxy", "no proxy table given", outcome.proxy)])
@@ -149,11 +161,11 @@ def value_outcomes(
         price_index = 1.0
         if proxy.price_year is None:
             no_price_year.append(f"{where} ({proxy.id})")
-        elif model.price_year is None:
+        elif target is None:
             needs_price_year.append(f"{where} ({proxy.id}, {proxy.price_year} prices)")
         else:
             try:
-                price_index = index_factor(proxy.price_year, model.price_year, series=deflator)
+                price_index = index_factor(proxy.price_year, target, series=deflator)
             except ModelError as exc:
                 problems.extend(
                     Problem(f"{where}.proxy", f"{proxy.id!r}: {p.message}", outcome.proxy)

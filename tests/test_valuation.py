@@ -266,3 +266,33 @@ def test_to_dict_records_sources_licences_and_checksum():
 def test_bad_deflator_name():
     with pytest.raises(ModelError, match="deflator"):
         sroi.evaluate(proxy_model(JSA), deflator="ons")
+
+
+def test_result_in_another_price_year_moves_every_amount():
+    # Model amounts at 2012/13 prices restated at 2024 prices: everything is multiplied by
+    # f = I(2024) / (0.75 I(2012) + 0.25 I(2013)), so PV and investment scale, the ratio not.
+    from tests.conftest import hand_worked
+
+    idx = hmt_index()
+    f = idx["2024"] / (0.75 * idx["2012"] + 0.25 * idx["2013"])
+    m = {**hand_worked(), "price_year": "2012/13"}
+    base, moved = sroi.evaluate(m), sroi.evaluate(m, price_year=2024)
+    assert moved.present_value == pytest.approx(f * base.present_value, rel=1e-12)
+    assert moved.total_investment == pytest.approx(f * 150_000, rel=1e-12)
+    assert moved.ratio == pytest.approx(base.ratio, rel=1e-12)
+    assert moved.to_dict()["parameters"]["model_price_index"] == pytest.approx(f)
+    assert moved.model.price_year == "2012/13"  # the model itself is not changed
+    assert "2024 prices" in moved.summary()
+    # A proxy lands in the same place whether the model or the argument names the year.
+    assert sroi.evaluate(proxy_model(JSA), price_year=2024).present_value == pytest.approx(
+        sroi.evaluate(proxy_model(JSA, price_year=2024)).present_value, rel=1e-12
+    )
+
+
+def test_price_year_argument_errors():
+    from tests.conftest import hand_worked
+
+    with pytest.raises(ModelError, match="no price_year"):
+        sroi.evaluate(hand_worked(), price_year=2024)
+    with pytest.raises(ModelError, match="calendar year"):
+        sroi.evaluate({**hand_worked(), "price_year": 2020}, price_year="soon")
