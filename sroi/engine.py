@@ -25,18 +25,21 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sroi.adjustments import (
-    DiscountRate,
-    attribution,
-    deadweight,
-    discount_factors,
-    displacement,
-    drop_off_factor,
-)
+from sroi.adjustments import DiscountRate, discount_factors, drop_off_factor
+from sroi.adjustments import attribution as attribution_
+from sroi.adjustments import deadweight as deadweight_
+from sroi.adjustments import displacement as displacement_
 from sroi.adjustments._checks import as_whole_years
 from sroi.errors import ModelError, Problem
 
-__all__ = ["Computation", "OutcomeArrays", "compute"]
+__all__ = [
+    "Computation",
+    "OutcomeArrays",
+    "annuity_factors",
+    "compute",
+    "first_year_impact",
+    "present_value_of_inputs",
+]
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ class Computation:
         [money]
     investment_by_year : numpy.ndarray
         Inputs falling in each year, undiscounted [money].
+    investment_present_value : float
+        The inputs discounted to year 0 [money].
     """
 
     outcomes: OutcomeArrays
@@ -144,6 +149,7 @@ class Computation:
     impact: np.ndarray
     present_value_by_outcome: np.ndarray
     investment_by_year: np.ndarray
+    investment_present_value: float
 
     @property
     def impact_by_year(self) -> np.ndarray:
@@ -163,7 +169,7 @@ class Computation:
     @property
     def total_investment(self) -> float:
         """Present value of the inputs [money]."""
-        return float(np.dot(self.investment_by_year, self.discount_factor))
+        return self.investment_present_value
 
     @property
     def payback_months(self) -> float | None:
@@ -198,6 +204,78 @@ class Computation:
         before = float(cumulative[t - 1])
         within = float(cumulative[t]) - before
         return (t - 1) + (target - before) / within
+
+
+def first_year_impact(
+    quantity: np.ndarray,
+    value: np.ndarray,
+    deadweight: np.ndarray,
+    displacement: np.ndarray,
+    attribution: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Gross value and what remains after each deduction, in an outcome's first year.
+
+    Arrays broadcast (one row per outcome, or ``(draws, outcomes)``).
+
+    Returns
+    -------
+    gross, after_deadweight, after_displacement, after_attribution : numpy.ndarray
+        [money / year]
+    """
+    gross = quantity * value
+    after_dw = deadweight_(gross, deadweight)
+    after_dp = displacement_(after_dw, displacement)
+    return gross, after_dw, after_dp, attribution_(after_dp, attribution)
+
+
+def annuity_factors(
+    drop_off: np.ndarray, start_year: np.ndarray, duration: np.ndarray, df: np.ndarray
+) -> np.ndarray:
+    """Discounted years of impact per unit of first-year impact, for each outcome.
+
+    ``A_i = sum_{k=0}^{D_i - 1} (1 - d_i) ** k * DF(s_i + k)``, so that an outcome's present
+    value is its first-year impact times ``A_i``. The sum runs over the years of the longest
+    outcome (a loop over years, never over outcomes or draws), so ``drop_off`` may be
+    ``(outcomes,)`` or ``(draws, outcomes)``.
+
+    Parameters
+    ----------
+    drop_off : numpy.ndarray
+        [fraction, 0-1]
+    start_year, duration : numpy.ndarray of int
+        [years]
+    df : numpy.ndarray
+        Discount factors for years 0 .. horizon [fraction].
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``drop_off`` broadcast with ``start_year`` [years].
+
+    Examples
+    --------
+    Three years from year 1 with 10 % drop-off at 3.5 %: 1/1.035 + 0.9/1.035^2 + 0.81/1.035^3.
+
+    >>> df = 1.035 ** -np.arange(4.0)
+    >>> annuity_factors(np.array([0.1]), np.array([1]), np.array([3]), df).round(6)
+    array([2.536917])
+    """
+    start = np.asarray(start_year, dtype=np.int64)
+    dur = np.asarray(duration, dtype=np.int64)
+    remaining = 1.0 - np.asarray(drop_off, dtype=float)
+    total = np.zeros(np.broadcast_shapes(remaining.shape, start.shape))
+    level = np.ones_like(total)
+    last = len(df) - 1
+    for k in range(int(dur.max(initial=0))):
+        live = k < dur
+        total += np.where(live, level * df[np.minimum(start + k, last)], 0.0)
+        level = level * remaining
+    return total
+
+
+def present_value_of_inputs(amounts: np.ndarray, years: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """``sum_j amount_j * DF(year_j)`` over the last axis [money]."""
+    return np.sum(np.asarray(amounts, dtype=float) * df[np.asarray(years, dtype=np.int64)], axis=-1)
 
 
 def compute(
@@ -243,10 +321,13 @@ def compute(
     horizon = int(max(end.max(initial=0), years_in.max(initial=0)))
     years = np.arange(horizon + 1)
 
-    gross = outcomes.quantity * outcomes.value
-    after_dw = deadweight(gross, outcomes.deadweight)
-    after_dp = displacement(after_dw, outcomes.displacement)
-    after_at = attribution(after_dp, outcomes.attribution)
+    gross, after_dw, after_dp, after_at = first_year_impact(
+        outcomes.quantity,
+        outcomes.value,
+        outcomes.deadweight,
+        outcomes.displacement,
+        outcomes.attribution,
+    )
 
     elapsed = years[None, :] - start[:, None]
     active = (elapsed >= 0) & (years[None, :] <= end[:, None])
@@ -264,6 +345,8 @@ def compute(
         after_displacement=after_dp,
         after_attribution=after_at,
         impact=impact,
-        present_value_by_outcome=impact @ df,
+        present_value_by_outcome=after_at
+        * annuity_factors(outcomes.drop_off, start, outcomes.duration, df),
         investment_by_year=investment,
+        investment_present_value=float(present_value_of_inputs(amounts, years_in, df)),
     )

@@ -56,11 +56,13 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     ValidationError,
+    WrapValidator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from sroi.adjustments.discounting import DEFAULT_DISCOUNT_RATE, SCHEDULES
+from sroi.distributions import DISTRIBUTIONS, DistributionError, Uncertain, parse_distribution
 from sroi.errors import ModelError, Problem, SROIWarning
 from sroi.proxies.catalogue import CATEGORIES, MARMOT_OBJECTIVES, VALUE_TYPES, parse_bearer_split
 
@@ -220,11 +222,51 @@ def _price_year(value: Any) -> int | str | None:
     )
 
 
+def _may_be_uncertain(bounds: tuple[float, float]) -> WrapValidator:
+    """Accept a distribution (a mapping) in place of the number; see :mod:`sroi.distributions`."""
+
+    def validate(value: Any, handler):
+        if isinstance(value, Uncertain):
+            value = value.distribution.to_dict()
+        if isinstance(value, Mapping):
+            try:
+                return Uncertain(parse_distribution(value, bounds=bounds))
+            except DistributionError as exc:
+                raise PydanticCustomError(
+                    "distribution", "is not a valid distribution: {problem}", {"problem": str(exc)}
+                ) from None
+        return handler(value)
+
+    return WrapValidator(validate)
+
+
+def _dump_uncertain(value: Any) -> Any:
+    return value.distribution.to_dict() if isinstance(value, Uncertain) else value
+
+
+_AS_WRITTEN = PlainSerializer(_dump_uncertain, return_type=Any)
+UNCERTAIN_FIELDS = {
+    "outcomes": ("quantity", "value", "deadweight", "displacement", "attribution", "drop_off"),
+    "inputs": ("amount",),
+}
+"""The fields that may be written as a distribution instead of a number."""
+
 NonNegative = Annotated[
     float, BeforeValidator(_non_negative), Field(json_schema_extra={"minimum": 0})
 ]
+UncertainNonNegative = Annotated[
+    float,
+    BeforeValidator(_non_negative),
+    Field(json_schema_extra={"minimum": 0}),
+    _may_be_uncertain((0.0, math.inf)),
+    _AS_WRITTEN,
+]
 Fraction = Annotated[
-    float, BeforeValidator(_fraction), Field(json_schema_extra={"minimum": 0, "maximum": 1})
+    float,
+    BeforeValidator(_fraction),
+    Field(json_schema_extra={"minimum": 0, "maximum": 1}),
+    _may_be_uncertain((0.0, 1.0)),
+    _AS_WRITTEN,
 ]
 Text = Annotated[str, Field(min_length=1)]
 DiscountRateField = Annotated[
@@ -430,7 +472,7 @@ class Input(_Record):
 
     stakeholder: Text = Field(description="Who puts the input in.")
     description: str = Field("", description="What the input is.")
-    amount: NonNegative = Field(description="Value of the input [money, >= 0].")
+    amount: UncertainNonNegative = Field(description="Value of the input [money, >= 0].")
     year: Annotated[int, BeforeValidator(_whole(0)), Field(json_schema_extra={"minimum": 0})] = (
         Field(0, description="Year the input is spent [years, >= 0]; 0 is not discounted.")
     )
@@ -499,10 +541,15 @@ class Outcome(_Record):
     stakeholder: Text = Field(description="Who experiences the change.")
     outcome: Text = Field(description="The change.")
     indicator: str = Field("", description="How the change is measured.")
-    quantity: NonNegative = Field(description="How many units experience the change [>= 0].")
-    value: Annotated[float | None, BeforeValidator(_optional(_number))] = Field(
-        None, description="Financial proxy [money per unit per year]; negative = disbenefit."
+    quantity: UncertainNonNegative = Field(
+        description="How many units experience the change [>= 0]."
     )
+    value: Annotated[
+        float | None,
+        BeforeValidator(_optional(_number)),
+        _may_be_uncertain((-math.inf, math.inf)),
+        _AS_WRITTEN,
+    ] = Field(None, description="Financial proxy [money per unit per year]; negative = disbenefit.")
     proxy: Text | None = Field(None, description="Id of a proxy in the proxy table.")
     duration: Annotated[
         int, BeforeValidator(_whole(1)), Field(json_schema_extra={"minimum": 1})
@@ -918,4 +965,45 @@ def model_schema() -> dict[str, Any]:
     False
     """
     schema = Model.model_json_schema()
+    defs = schema["$defs"]
+    defs["Distribution"] = _distribution_schema()
+    for record, names in (
+        ("Outcome", UNCERTAIN_FIELDS["outcomes"]),
+        ("Input", UNCERTAIN_FIELDS["inputs"]),
+    ):
+        props = defs[record]["properties"]
+        for name in names:
+            field = props[name]
+            meta = {k: field.pop(k) for k in ("title", "description", "default") if k in field}
+            props[name] = {
+                "anyOf": [field, {"$ref": "#/$defs/Distribution"}],
+                **meta,
+            }
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+def _distribution_schema() -> dict[str, Any]:
+    """JSON Schema of a distribution written in place of a number."""
+    from dataclasses import MISSING, fields
+
+    options = []
+    for name, cls in DISTRIBUTIONS.items():
+        props: dict[str, Any] = {"distribution": {"const": name}}
+        required = ["distribution"]
+        for f in fields(cls):
+            key = "mean" if f.name == "mean_" else f.name
+            props[key] = {"type": "number"}
+            if f.default is MISSING:
+                required.append(key)
+        options.append(
+            {
+                "type": "object",
+                "properties": props,
+                "required": required,
+                "additionalProperties": False,
+            }
+        )
+    return {
+        "description": "A distribution in place of a number (see sroi.distributions).",
+        "oneOf": options,
+    }
