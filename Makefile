@@ -18,9 +18,9 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(PY) -m sroi examples/council_contract.yaml
+	$(PY) -m sroi evaluate examples/council_contract.yaml
 	@echo
-	$(PY) -m sroi examples/housing_community_investment.yaml
+	$(PY) -m sroi evaluate examples/housing_community_investment.yaml
 
 test: $(VENV)/.installed-test
 	$(PY) -m ruff check .

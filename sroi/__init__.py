@@ -13,7 +13,13 @@
 '0.76'
 """
 
-from sroi import adjustments, errors, proxies, units
+from sroi import (
+    adjustments,
+    errors,
+    proxies,
+    sensitivity,
+    units,
+)
 from sroi._version import __version__
 from sroi.errors import ModelError, SROIError, SROIWarning, UnitError, UnknownProxyError
 from sroi.evaluation import evaluate
@@ -39,5 +45,6 @@ __all__ = [
     "load_model",
     "model_schema",
     "proxies",
+    "sensitivity",
     "units",
 ]

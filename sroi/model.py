@@ -62,6 +62,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sroi.adjustments.discounting import DEFAULT_DISCOUNT_RATE, SCHEDULES
+from sroi.changes import PARAMETERS, parse_change
 from sroi.distributions import DISTRIBUTIONS, DistributionError, Uncertain, parse_distribution
 from sroi.errors import ModelError, Problem, SROIWarning
 from sroi.proxies.catalogue import CATEGORIES, MARMOT_OBJECTIVES, VALUE_TYPES, parse_bearer_split
@@ -194,6 +195,65 @@ def _bearer(value: Any) -> str | None:
     except ValueError as exc:
         raise PydanticCustomError("bearer", "{problem}", {"problem": str(exc)}) from None
     return ";".join(f"{a}:{share:g}" for a, share in pairs) if ":" in value else pairs[0][0]
+
+
+def _scenarios(value: Any) -> dict[str, dict[str, Any]]:
+    """Check named scenarios: ``{name: {parameter: change, outcomes: {id: {...}}}}``."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PydanticCustomError(
+            "scenarios",
+            "must map scenario names to their changes, not {kind}",
+            {"kind": _kind(value)},
+        )
+    problems: list[Problem] = []
+
+    def check(where: str, changes: Any, allowed: tuple[str, ...]) -> None:
+        if not isinstance(changes, Mapping):
+            problems.append(Problem(where, "must map parameters to changes", changes))
+            return
+        for key, written in changes.items():
+            if key == "outcomes" and "outcomes" in allowed:
+                if not isinstance(written, Mapping):
+                    problems.append(
+                        Problem(f"{where}.outcomes", "must map outcome ids to changes", written)
+                    )
+                    continue
+                outcome_params = tuple(n for n, p in PARAMETERS.items() if p.scope == "outcome")
+                for oid, inner in written.items():
+                    check(f"{where}.outcomes.{oid}", inner, outcome_params)
+                continue
+            if key not in allowed:
+                problems.append(
+                    Problem(f"{where}.{key}", "is not a parameter; allowed: " + ", ".join(allowed))
+                )
+                continue
+            if key == "discount_rate" and isinstance(written, (str, list, tuple)):
+                if isinstance(written, str) and written in SCHEDULES:
+                    continue
+                if isinstance(written, (list, tuple)):
+                    try:
+                        _discount_rate(written)
+                    except PydanticCustomError as exc:
+                        problems.append(Problem(f"{where}.{key}", exc.message(), written))
+                    continue
+            try:
+                parse_change(written, PARAMETERS[key])
+            except ValueError as exc:
+                problems.append(Problem(f"{where}.{key}", str(exc), written))
+
+    every = (*PARAMETERS, "outcomes")
+    for name, changes in value.items():
+        if not isinstance(name, str) or not name.strip() or name == "base":
+            problems.append(
+                Problem(str(name), "a scenario needs a name other than 'base' (the model itself)")
+            )
+            continue
+        check(name, changes, every)
+    if problems:
+        raise ModelError(problems)
+    return {name: dict(changes) for name, changes in value.items()}
 
 
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})[/-](\d{2}|\d{4})$")
@@ -637,6 +697,10 @@ class Model(_Record):
         Activity delivered (reported, not valued).
     outcomes : list of Outcome
         At least one outcome.
+    scenarios : mapping, optional
+        Named what-ifs evaluated side by side by :func:`sroi.sensitivity.compare_scenarios`:
+        ``{"pessimistic": {"deadweight": "+0.1", "value": "-20%",
+        "outcomes": {"jobs": {"duration": 1}}}}`` (see :mod:`sroi.changes`).
     """
 
     name: Text = Field(description="What is being evaluated.")
@@ -655,6 +719,14 @@ class Model(_Record):
     inputs: tuple[Input, ...] = Field(description="The investment.")
     outputs: tuple[Output, ...] = Field((), description="Activity delivered (not valued).")
     outcomes: tuple[Outcome, ...] = Field(description="The valued outcomes (at least one).")
+    scenarios: Annotated[
+        dict[str, dict[str, Any]],
+        PlainValidator(_scenarios, json_schema_input_type=dict[str, dict[str, Any]]),
+    ] = Field(
+        default_factory=dict,
+        description="Named what-ifs: {name: {parameter: change, outcomes: {id: {...}}}}; a "
+        "change is a number (a setting) or '+0.1', '-0.1', '*0.8', '+20%', '-20%'.",
+    )
 
     @classmethod
     def _rules(cls, data: Mapping[str, Any]) -> list[Problem]:
@@ -683,6 +755,20 @@ class Model(_Record):
                     )
                 else:
                     ids[given] = i
+        scenarios = data.get("scenarios")
+        if isinstance(scenarios, Mapping) and isinstance(outcomes, (list, tuple)):
+            known = set(ids) if isinstance(outcomes, (list, tuple)) and outcomes else set()
+            for name, changes in scenarios.items():
+                named = changes.get("outcomes") if isinstance(changes, Mapping) else None
+                if isinstance(named, Mapping):
+                    for oid in named:
+                        if oid not in known:
+                            problems.append(
+                                Problem(
+                                    f"scenarios.{name}.outcomes.{oid}",
+                                    "is not an outcome id; ids: " + ", ".join(sorted(known)),
+                                )
+                            )
         inputs = data.get("inputs")
         if isinstance(inputs, (list, tuple)):
             amounts = [
@@ -814,6 +900,22 @@ class Model(_Record):
     def outcome_ids(self) -> tuple[str, ...]:
         """The id of every outcome: its own, or ``outcome_<n>`` by position (from 1)."""
         return tuple(o.id or f"outcome_{i + 1}" for i, o in enumerate(self.outcomes))
+
+    @property
+    def uncertainties(self) -> tuple[tuple[str, Uncertain], ...]:
+        """Every figure written as a distribution: ``(location, figure)`` pairs, in order.
+
+        Each figure is an :class:`~sroi.distributions.Uncertain`: it works as its central
+        value and carries its ``distribution``.
+        """
+        out = []
+        for field, names in UNCERTAIN_FIELDS.items():
+            for i, item in enumerate(getattr(self, field)):
+                for name in names:
+                    figure = getattr(item, name)
+                    if isinstance(figure, Uncertain):
+                        out.append((f"{field}[{i}].{name}", figure))
+        return tuple(out)
 
     @property
     def stakeholder_names(self) -> tuple[str, ...]:

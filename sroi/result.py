@@ -380,6 +380,15 @@ class Result:
                 "deflator": self.deflator,
                 "horizon_years": self.horizon,
                 "conventions": dict(CONVENTIONS),
+                "uncertain_figures": [
+                    {
+                        "location": where,
+                        "distribution": figure.distribution.to_dict(),
+                        "value_used": float(figure),
+                        "value_used_is": figure.distribution.central_is,
+                    }
+                    for where, figure in self.model.uncertainties
+                ],
             },
             "proxies": self._proxies_dict(),
             "results": {k: _plain(v) for k, v in self.headline().items()},

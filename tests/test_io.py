@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 import sroi
-from sroi.__main__ import main
 from tests.conftest import hand_worked
 
 EXAMPLES = sorted(Path(__file__).resolve().parent.parent.joinpath("examples").glob("*.yaml"))
@@ -144,17 +143,3 @@ def test_summary_and_html():
     page = r._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "171,241.88" in page
-
-
-def test_command_line(capsys, tmp_path):
-    path = tmp_path / "m.yaml"
-    path.write_text(yaml.safe_dump(hand_worked()))
-    assert main([str(path)]) == 0
-    assert "£171,241.88" in capsys.readouterr().out
-    assert main([str(path), "--json", "--discount-rate", "0"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["results"]["present_value"] == pytest.approx(67_500 + 60_750 + 54_675)
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump(hand_worked()).replace("deadweight: 0.25", "deadweight: 2"))
-    assert main([str(bad)]) == 1
-    assert "outcomes[0].deadweight" in capsys.readouterr().err

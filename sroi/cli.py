@@ -1,0 +1,517 @@
+"""The ``sroi`` command line: evaluate and validate model files, browse the proxy table.
+
+::
+
+    sroi evaluate MODEL [--discount-rate RATE] [--price-year YEAR] [--deflator hmt|ucd]
+                        [--proxies CSV] [--format table|json|csv]
+    sroi validate MODEL [--proxies CSV]
+    sroi schema
+    sroi proxies search TEXT [--limit N] [--category C] [--value-type T] [--proxies CSV]
+    sroi proxies show ID [--proxies CSV]
+
+``python -m sroi ...`` is the same command. ``sroi MODEL`` (a ``.yaml``, ``.yml`` or
+``.json`` file, the form before there were subcommands) is short for ``sroi evaluate MODEL``.
+
+Exit codes: 0 when all went well; 1 when the model is not valid, a proxy id is unknown, a
+unit does not fit or a file is missing (any :class:`sroi.SROIError`); 2 for a usage error
+(an unknown option, a malformed ``--discount-rate``). Errors are written to stderr as
+plain text, one problem a line, never as a traceback.
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> run = CliRunner().invoke(cli, ["proxies", "search", "homeless", "--limit", "1"])
+>>> run.exit_code
+0
+>>> run.stdout.splitlines()[2].split()[:2]
+['ucd_rough_sleeper_la_cost_per_year', '7,900.00']
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import textwrap
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from sroi._version import __version__
+from sroi.adjustments import SCHEDULES
+from sroi.errors import ModelError, SROIError, SROIWarning
+from sroi.evaluation import evaluate
+from sroi.model import load_model, model_schema
+from sroi.proxies import CATEGORIES, VALUE_TYPES, Proxy, ProxyTable, load, read_table
+from sroi.proxies.deflators import SERIES, parse_price_year
+from sroi.result import Result
+
+__all__ = ["cli", "main"]
+
+_MODEL_SUFFIXES = (".yaml", ".yml", ".json")
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# --------------------------------------------------------------------------------------
+# Errors: SROIError and missing files -> exit 1, readable text on stderr
+
+
+class _Failure(click.ClickException):
+    """An error in the user's input (not in the command line): exit status 1."""
+
+    exit_code = 1
+
+
+@contextmanager
+def _reported(what: str | None = None) -> Iterator[None]:
+    """Turn sroi's errors and missing files into exit 1 with their message on stderr.
+
+    Warnings raised inside (an :class:`sroi.SROIWarning` such as total deductions above
+    90 %) are written to stderr as ``Warning: ...`` lines, without Python's file and line.
+    """
+    prefix = f"{what}: " if what else ""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SROIWarning)
+        try:
+            yield
+        except FileNotFoundError as exc:
+            raise _Failure(f"{what or exc.filename}: no such file") from None
+        except IsADirectoryError as exc:
+            raise _Failure(f"{what or exc.filename}: is a directory, not a file") from None
+        except OSError as exc:
+            raise _Failure(f"{what or exc.filename}: cannot be read ({exc.strerror})") from None
+        except SROIError as exc:
+            # A ModelError names its own file; others (an unknown proxy) get the file here.
+            text = str(exc)
+            if isinstance(exc, ModelError) and what and what in text:
+                prefix = ""
+            raise _Failure(prefix + text) from None
+        finally:
+            for w in caught:
+                click.echo(f"Warning: {w.message}", err=True)
+
+
+# --------------------------------------------------------------------------------------
+# Parameter types
+
+
+class _DiscountRate(click.ParamType):
+    """A constant rate, a schedule name or comma-separated yearly rates."""
+
+    name = "rate"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float | str | tuple[float, ...]:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text in SCHEDULES:
+            return text
+        try:
+            rates = tuple(float(part) for part in text.split(","))
+        except ValueError:
+            rates = ()
+        if not rates or not all(math.isfinite(r) and 0.0 <= r <= 1.0 for r in rates):
+            self.fail(
+                f"{value!r} is not a rate between 0 and 1 (3.5 % is 0.035), comma-separated "
+                f"yearly rates, or one of {', '.join(SCHEDULES)}",
+                param,
+                ctx,
+            )
+        return rates[0] if len(rates) == 1 else rates
+
+
+class _PriceYear(click.ParamType):
+    """A calendar year (2024) or a financial year (2024/25)."""
+
+    name = "year"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value).strip()
+        try:
+            parse_price_year(text)
+        except ModelError:
+            self.fail(
+                f"{value!r} is not a calendar year such as 2024 or a financial year such "
+                "as 2024/25",
+                param,
+                ctx,
+            )
+        return text
+
+
+_MODEL = click.argument("model", metavar="MODEL", type=click.Path(dir_okay=False))
+_PROXIES = click.option(
+    "--proxies",
+    "proxy_csv",
+    metavar="CSV",
+    type=click.Path(dir_okay=False),
+    help="Your own proxy table (same columns as the bundled one), merged over the bundled "
+    "table: your row wins for an id in both.",
+)
+
+
+def _proxy_table(proxy_csv: str | None) -> ProxyTable | None:
+    if proxy_csv is None:
+        return None
+    if not Path(proxy_csv).is_file():
+        raise _Failure(f"{proxy_csv}: no such file")
+    with _reported(proxy_csv):
+        return read_table(proxy_csv)
+
+
+# --------------------------------------------------------------------------------------
+# The group
+
+
+class _Group(click.Group):
+    """A group where ``sroi MODEL ...`` means ``sroi evaluate MODEL ...``."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and args[0].lower().endswith(_MODEL_SUFFIXES):
+            args = ["evaluate", *args]
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=_Group, context_settings=_CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="sroi")
+def cli() -> None:
+    """Social return on investment (SROI): evaluate impact maps, browse financial proxies.
+
+    A model is a .yaml or .json file with inputs and outcomes (see `sroi schema` and the
+    examples/ folder). `sroi MODEL` is short for `sroi evaluate MODEL`.
+
+    Exit status: 0 ok; 1 the model is not valid, a proxy id is unknown, a unit does not fit
+    or a file is missing; 2 the command line is wrong.
+    """
+
+
+# --------------------------------------------------------------------------------------
+# evaluate
+
+
+def _as_csv(result: Result) -> str:
+    return result.by_outcome.to_csv(index=False, lineterminator="\n")
+
+
+def _as_json(result: Result) -> str:
+    return json.dumps(result.to_dict(), indent=2)
+
+
+_FORMATS: dict[str, Callable[[Result], str]] = {
+    "table": Result.summary,
+    "json": _as_json,
+    "csv": _as_csv,
+}
+
+
+@cli.command("evaluate", short_help="Evaluate a model: PV, NPV, SROI ratio, payback.")
+@_MODEL
+@click.option(
+    "--discount-rate",
+    "-r",
+    type=_DiscountRate(),
+    metavar="RATE",
+    help="Override the model's discount rate: a number (0.035 is 3.5 %), yearly rates "
+    "separated by commas (0.05,0.04; the last carries on), or a schedule: "
+    + ", ".join(SCHEDULES)
+    + ".",
+)
+@click.option(
+    "--price-year",
+    "-p",
+    type=_PriceYear(),
+    metavar="YEAR",
+    help="Present every figure at this price year (2024 or 2024/25), moving the model's "
+    "amounts and proxies with the GDP deflator.",
+)
+@click.option(
+    "--deflator",
+    type=click.Choice(SERIES),
+    default="hmt",
+    show_default=True,
+    help="GDP deflator series used to move proxies and amounts between price years.",
+)
+@_PROXIES
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(tuple(_FORMATS)),
+    default="table",
+    show_default=True,
+    help="table: a readable summary; json: everything, stamped with the version and "
+    "parameters; csv: the impact map, one row per outcome.",
+)
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
+def evaluate_command(
+    model: str,
+    discount_rate: float | str | tuple[float, ...] | None,
+    price_year: str | None,
+    deflator: str,
+    proxy_csv: str | None,
+    fmt: str,
+    as_json: bool,
+) -> None:
+    """Evaluate MODEL: present value, NPV, SROI ratio, payback and the impact map.
+
+    \b
+    Examples:
+      sroi evaluate examples/council_contract.yaml
+      sroi evaluate model.yaml --discount-rate green_book --price-year 2024/25
+      sroi evaluate model.yaml --format json > result.json
+      sroi evaluate model.yaml --proxies my_licensed_values.csv --format csv
+    """
+    table = _proxy_table(proxy_csv)
+    with _reported(model):
+        result = evaluate(
+            model,
+            discount_rate=discount_rate,
+            price_year=price_year,
+            deflator=deflator,  # type: ignore[arg-type]
+            proxies=table,
+        )
+    click.echo(_FORMATS["json" if as_json else fmt](result).rstrip("\n"))
+
+
+# --------------------------------------------------------------------------------------
+# validate
+
+
+@cli.command(short_help="Check a model; list every problem with its location.")
+@_MODEL
+@_PROXIES
+def validate(model: str, proxy_csv: str | None) -> None:
+    """Check MODEL without printing figures: every problem is listed with its location.
+
+    Checks the file format, every field, that each proxy id is in the table and its unit
+    fits the outcome's quantity, and that the investment is not zero. Exit status 0 if
+    the model is valid, 1 if not.
+    """
+    table = _proxy_table(proxy_csv)
+    with _reported(model):
+        m = load_model(model)
+        evaluate(m, proxies=table)  # proxies, units and a zero investment are found here
+    n, k = len(m.outcomes), len(m.inputs)
+    click.echo(
+        f"{model}: valid ({n} outcome{'s' if n != 1 else ''}, {k} input{'s' if k != 1 else ''})"
+    )
+
+
+# --------------------------------------------------------------------------------------
+# schema
+
+
+@cli.command(short_help="Print the JSON Schema of the model format.")
+def schema() -> None:
+    """Print the JSON Schema of the model file format (for editors and other tools)."""
+    click.echo(json.dumps(model_schema(), indent=2))
+
+
+# --------------------------------------------------------------------------------------
+# proxies
+
+
+@cli.group(context_settings=_CONTEXT, short_help="Search and show financial proxies.")
+def proxies() -> None:
+    """Browse the financial proxies: the bundled, sourced table (or your own)."""
+
+
+def _bearer_text(p: Proxy) -> str:
+    if len(p.bearer_split) > 1:
+        return " / ".join(f"{agency} {share:.0%}" for agency, share in p.bearer_split)
+    return p.bearer
+
+
+def format_proxy_table(table: ProxyTable) -> str:
+    """A proxy table as aligned text: id, value, unit, price year, value type, bearer.
+
+    Parameters
+    ----------
+    table : ProxyTable
+        The rows to show, in order.
+
+    Returns
+    -------
+    str
+        A header, a rule and one line per proxy; ``value`` [money per unit] is written
+        with thousands separators.
+
+    Examples
+    --------
+    >>> text = format_proxy_table(load().search("jsa claimant into work total", limit=1))
+    >>> header, rule, row = text.splitlines()
+    >>> [cell.strip() for cell in row.split("  ") if cell]
+    ['ucd_jsa_claimant_into_work_fiscal_total', '9,800.00', 'GBP / person / year', '2012/13',
+     'fiscal', 'DWP 94% / NHS 6%']
+    """
+    head = ("id", "value", "unit", "price year", "value type", "bearer")
+    rows = [
+        (
+            p.id,
+            f"{p.value:,.2f}",
+            p.unit,
+            "" if p.price_year is None else str(p.price_year),
+            p.value_type,
+            _bearer_text(p),
+        )
+        for p in table
+    ]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i == 1 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+@proxies.command(short_help="Search proxies by words, best first.")
+@click.argument("text")
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Most rows to show.",
+)
+@click.option(
+    "--category",
+    "-c",
+    type=click.Choice(CATEGORIES),
+    multiple=True,
+    help="Only this category (repeat for several).",
+)
+@click.option(
+    "--value-type",
+    "-t",
+    type=click.Choice(VALUE_TYPES),
+    multiple=True,
+    help="Only this value type (repeat for several).",
+)
+@_PROXIES
+def search(
+    text: str,
+    limit: int,
+    category: tuple[str, ...],
+    value_type: tuple[str, ...],
+    proxy_csv: str | None,
+) -> None:
+    """Search the proxies for TEXT (words in the id, name, category or note), best first.
+
+    \b
+    Examples:
+      sroi proxies search homeless
+      sroi proxies search "mental health" --value-type fiscal --limit 5
+    """
+    table = _proxy_table(proxy_csv) or load()
+    with _reported():
+        table = table.filter(category=category or None, value_type=value_type or None)
+    found = table.search(text, limit=limit)
+    if not len(found):
+        click.echo(f"No proxy matches {text!r}.", err=True)
+        return
+    click.echo(format_proxy_table(found))
+    click.echo("\n`sroi proxies show ID` gives a proxy's source, licence and notes.", err=True)
+
+
+def _wrapped(label: str, text: str, width: int) -> str:
+    indent = " " * (len(label) + 2)
+    body = textwrap.fill(
+        text,
+        width=width,
+        initial_indent=f"{label}  ",
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ).rstrip()
+    return body or label
+
+
+def format_proxy(p: Proxy, width: int = 88) -> str:
+    """Every field of a proxy as labelled, wrapped lines.
+
+    Parameters
+    ----------
+    p : Proxy
+        The proxy.
+    width : int, default 88
+        Line width [characters].
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> text = format_proxy(load().get("ucd_jsa_claimant_into_work_fiscal_total"))
+    >>> print("\\n".join(line for line in text.splitlines() if line.startswith(("val", "bea"))))
+    value             9,800.00 GBP / person / year (2012/13 prices)
+    value type        fiscal
+    bearer            Multiple
+    bearer split      DWP: 94%, NHS: 6%
+    """
+    year = f" ({p.price_year} prices)" if p.price_year is not None else " (no price year)"
+    marmot = f"{p.marmot_objective}: {p.marmot_wording}" if p.marmot_objective is not None else ""
+    fields = [
+        ("id", p.id),
+        ("name", p.name),
+        ("value", f"{p.value:,.2f} {p.unit}{year}"),
+        ("category", p.category),
+        ("value type", p.value_type),
+        ("currency", p.currency),
+        ("bearer", p.bearer),
+        ("bearer split", ", ".join(f"{a}: {s:.0%}" for a, s in p.bearer_split)),
+        ("marmot objective", marmot),
+        ("confidence", p.confidence),
+        ("source", p.source),
+        ("licence", p.licence),
+        ("note", p.note),
+    ]
+    size = max(len(k) for k, _ in fields)
+    return "\n".join(_wrapped(f"{k:<{size}}", v, width) for k, v in fields)
+
+
+@proxies.command(short_help="Show every field of one proxy.")
+@click.argument("proxy_id", metavar="ID")
+@_PROXIES
+def show(proxy_id: str, proxy_csv: str | None) -> None:
+    """Show every field of proxy ID: value, unit, price year, who gains, source, licence.
+
+    An unknown ID exits with status 1 and lists the closest ids.
+    """
+    table = _proxy_table(proxy_csv) or load()
+    with _reported():
+        proxy = table.get(proxy_id)
+    width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 100)
+    click.echo(format_proxy(proxy, width=width))
+
+
+# --------------------------------------------------------------------------------------
+# Entry point
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Run the command line (the ``sroi`` console script and ``python -m sroi``).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments; default ``sys.argv[1:]``.
+    """
+    cli.main(args=list(argv) if argv is not None else None)
+    raise SystemExit(0)  # pragma: no cover - cli.main exits in standalone mode
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,285 @@
+"""Monte Carlo simulation: draws of the present value, NPV and ratio from uncertain figures.
+
+Every figure written as a distribution (see :mod:`sroi.distributions`) is drawn
+independently; everything else stays as in the model. The draws are vectorised: each chunk
+of draws is a ``(draws, outcomes)`` array pushed through the same engine functions as
+:func:`sroi.evaluate` (no Python loop per draw, nor per outcome), and chunks bound the
+memory so that a million draws of a large model run in a fixed amount of it.
+
+Reproducible: the same ``seed`` gives the same draws, whatever the chunk size, because each
+uncertain figure draws from its own stream (``numpy.random.SeedSequence.spawn``). With only
+zero-width distributions every draw equals the deterministic result exactly.
+
+References
+----------
+.. [1] HM Treasury (2022). *The Green Book*, Annex A5 (Monte Carlo analysis).
+.. [2] NumPy. "Parallel random number generation" (``SeedSequence.spawn``),
+   https://numpy.org/doc/stable/reference/random/parallel.html
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sroi.adjustments import discount_factors
+from sroi.engine import annuity_factors, first_year_impact, present_value_of_inputs
+from sroi.errors import ModelError, Problem
+from sroi.result import Result
+from sroi.sensitivity._base import Base
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["Simulation", "simulate"]
+
+_CELLS_PER_CHUNK = 1_000_000
+"""Upper bound on draws x outcomes held at once (about 8 MB per array)."""
+
+_OUTCOME_FIELDS = ("quantity", "value", "deadweight", "displacement", "attribution", "drop_off")
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """The draws of a Monte Carlo simulation and their summary.
+
+    Attributes
+    ----------
+    base : Result
+        The deterministic result (central values).
+    present_value, total_investment : numpy.ndarray
+        One per draw [money].
+    seed : int or None
+        The seed given.
+    uncertain : tuple of str
+        The locations of the figures drawn (``outcomes[0].deadweight`` ...).
+    """
+
+    base: Result
+    present_value: np.ndarray = field(repr=False)
+    total_investment: np.ndarray = field(repr=False)
+    seed: int | None
+    uncertain: tuple[str, ...]
+
+    @property
+    def n(self) -> int:
+        """The number of draws."""
+        return int(self.present_value.size)
+
+    @property
+    def npv(self) -> np.ndarray:
+        """NPV of each draw [money]."""
+        return self.present_value - self.total_investment
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """SROI ratio of each draw."""
+        return self.present_value / self.total_investment
+
+    @property
+    def draws(self) -> pd.DataFrame:
+        """One row per draw: ``present_value``, ``total_investment``, ``npv``, ``ratio``."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "present_value": self.present_value,
+                "total_investment": self.total_investment,
+                "npv": self.npv,
+                "ratio": self.ratio,
+            }
+        )
+
+    def probability_ratio_above(self, threshold: float = 1.0) -> float:
+        """Share of draws whose ratio is above ``threshold`` [fraction]."""
+        return float(np.mean(self.ratio > threshold))
+
+    def summary(self) -> pd.DataFrame:
+        """Mean, standard deviation, standard error of the mean, 5th percentile, median and
+        95th percentile of the present value, investment, NPV and ratio."""
+        import pandas as pd
+
+        rows = {}
+        for name in ("present_value", "total_investment", "npv", "ratio"):
+            x = getattr(self, name)
+            p5, p50, p95 = np.percentile(x, [5, 50, 95])
+            sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
+            rows[name] = {
+                "mean": float(np.mean(x)),
+                "std": sd,
+                "standard_error": sd / math.sqrt(x.size),
+                "p5": float(p5),
+                "median": float(p50),
+                "p95": float(p95),
+            }
+        return pd.DataFrame.from_dict(rows, orient="index")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary, P(ratio > 1) and the settings, as JSON-ready data."""
+        return {
+            "draws": self.n,
+            "seed": self.seed,
+            "uncertain_figures": list(self.uncertain),
+            "probability_ratio_above_1": self.probability_ratio_above(1.0),
+            "summary": {k: dict(v) for k, v in self.summary().to_dict("index").items()},
+        }
+
+    def __repr__(self) -> str:
+        ratio = self.ratio
+        p5, p95 = np.percentile(ratio, [5, 95])
+        return (
+            f"<Simulation {self.base.model.name!r}: {self.n:,} draws; ratio median "
+            f"{np.median(ratio):.2f} (90 % interval {p5:.2f} to {p95:.2f}); "
+            f"P(ratio > 1) = {self.probability_ratio_above():.1%}>"
+        )
+
+
+def _check_count(name: str, value: Any, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ModelError([Problem(name, f"must be a whole number >= {minimum}", value)])
+    return int(value)
+
+
+def simulate(
+    model: Any,
+    n: int = 10_000,
+    *,
+    seed: int | None = None,
+    chunk_size: int | None = None,
+    progress: bool | None = None,
+    **evaluate_kwargs: Any,
+) -> Simulation:
+    """Draw the present value, NPV and ratio ``n`` times from the model's distributions.
+
+    Parameters
+    ----------
+    model : Model, mapping or path
+        A model whose uncertain figures are written as distributions.
+    n : int, default 10,000
+        Number of draws.
+    seed : int, optional
+        Seed for reproducible draws.
+    chunk_size : int, optional
+        Draws computed at once; default enough to keep about a million draw-outcome cells
+        in memory at a time.
+    progress : bool, optional
+        Show a progress bar (tqdm). Default: only when stderr is a terminal and the run
+        takes more than one chunk. ``False`` keeps it silent.
+    **evaluate_kwargs
+        Passed to :func:`sroi.evaluate` (``discount_rate``, ``proxies``, ``price_year`` ...).
+
+    Returns
+    -------
+    Simulation
+
+    Examples
+    --------
+    Deadweight between 10 % and 40 % (triangular, mode 25 %) on the hand-worked model:
+
+    >>> import sroi
+    >>> m = {"name": "x", "inputs": [{"stakeholder": "a", "amount": 150_000}],
+    ...      "outcomes": [{"stakeholder": "b", "outcome": "c", "quantity": 100,
+    ...                    "value": 1_000, "duration": 3, "attribution": 0.1, "drop_off": 0.1,
+    ...                    "deadweight": {"distribution": "triangular", "low": 0.1,
+    ...                                   "mode": 0.25, "high": 0.4}}]}
+    >>> sim = sroi.sensitivity.simulate(m, 20_000, seed=1)
+    >>> round(sim.base.ratio, 4), round(float(sim.ratio.mean()), 2)
+    (1.1416, 1.14)
+    >>> 0.9 < sim.probability_ratio_above(1.0) < 1.0
+    True
+    """
+    n = _check_count("n", n)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise ModelError([Problem("seed", "must be a whole number or None", seed)])
+    base = Base.of(model, **evaluate_kwargs)
+    m, result = base.model, base.result
+    arrays = base.arrays
+    n_outcomes = len(arrays)
+    if chunk_size is None:
+        chunk_size = max(1, min(n, _CELLS_PER_CHUNK // max(n_outcomes, 1)))
+    chunk_size = _check_count("chunk_size", chunk_size)
+
+    uncertain = m.uncertainties
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(uncertain))]
+    restate = result.price_index
+    value_scale = np.array([v.price_index for v in result.valuations], dtype=float)
+
+    central = {name: getattr(arrays, name) for name in _OUTCOME_FIELDS}
+    amounts = np.array([i.amount * restate for i in m.inputs], dtype=float)
+    input_years = np.array([i.year for i in m.inputs], dtype=np.int64)
+    start = arrays.start_year.astype(np.int64)
+    duration = arrays.duration.astype(np.int64)
+    df = discount_factors(result.discount_rate, result.computation.years)
+
+    plan: list[tuple[str, int, Any]] = []
+    for location, figure in uncertain:
+        head, name = location.split(".")
+        field_name, index = head.split("[")
+        plan.append((name if field_name == "outcomes" else "amount", int(index[:-1]), figure))
+
+    pv_out = np.empty(n)
+    inv_out = np.empty(n)
+    fixed_annuity = None
+    if not any(name == "drop_off" for name, _, _ in plan):
+        fixed_annuity = annuity_factors(central["drop_off"], start, duration, df)
+
+    chunks = range(0, n, chunk_size)
+    show = progress if progress is not None else (sys.stderr.isatty() and len(chunks) > 1)
+    if show:
+        from tqdm.auto import tqdm
+
+        chunks = tqdm(chunks, total=len(chunks), unit="chunk", desc="simulate", leave=False)
+    for lo in chunks:
+        b = min(chunk_size, n - lo)
+        columns = dict(central)
+        chunk_amounts: np.ndarray = amounts
+        widened: set[str] = set()
+        for (name, index, figure), rng in zip(plan, streams, strict=True):
+            sample = figure.distribution.sample(rng, b)
+            if name == "amount":
+                if chunk_amounts is amounts:
+                    chunk_amounts = np.broadcast_to(amounts, (b, amounts.size)).copy()
+                chunk_amounts[:, index] = sample * restate
+                continue
+            if name not in widened:
+                columns[name] = np.broadcast_to(central[name], (b, n_outcomes)).copy()
+                widened.add(name)
+            columns[name][:, index] = sample * value_scale[index] if name == "value" else sample
+        *_, first = first_year_impact(
+            columns["quantity"],
+            columns["value"],
+            columns["deadweight"],
+            columns["displacement"],
+            columns["attribution"],
+        )
+        annuity = (
+            fixed_annuity
+            if fixed_annuity is not None
+            else annuity_factors(columns["drop_off"], start, duration, df)
+        )
+        pv_out[lo : lo + b] = np.sum(np.broadcast_to(first * annuity, (b, n_outcomes)), axis=-1)
+        inv_out[lo : lo + b] = np.broadcast_to(
+            present_value_of_inputs(chunk_amounts, input_years, df), (b,)
+        )
+    if np.any(inv_out <= 0):
+        raise ModelError(
+            [
+                Problem(
+                    "inputs",
+                    "some draws give a total investment of 0 or less; "
+                    "an SROI ratio needs inputs worth more than 0",
+                )
+            ]
+        )
+    return Simulation(
+        base=result,
+        present_value=pv_out,
+        total_investment=inv_out,
+        seed=seed,
+        uncertain=tuple(location for location, _ in uncertain),
+    )

@@ -1,0 +1,368 @@
+"""Switching values: how far each estimate must move before the ratio reaches a target.
+
+The SROI Guide asks how much each estimate would have to change to bring the ratio to
+1:1; the Green Book calls these *switching values*. Where the present value is linear in
+the parameter (quantity, value, deadweight, displacement, attribution, and the investment)
+the switching value has a closed form, found from two evaluations and checked by a third;
+otherwise (drop-off, the discount rate) a bracketed root-finder (Brent's method) finds it.
+When no value in the parameter's allowed range reaches the target, the answer is ``None``
+with the reason, not an exception or an extrapolated number.
+
+What moves:
+
+- ``outcome=<id>``: that outcome's setting (a deduction, value, quantity, duration ...);
+- ``outcome=None`` for an outcome parameter: every outcome together, by the same **shift**
+  for fractions and durations (every deadweight ten points higher is a shift of ``+0.1``)
+  and by the same **factor** for ``value`` and ``quantity`` (0.8 is 20 % lower);
+- ``investment``: the total investment (inputs scaled in proportion);
+- ``discount_rate``: a constant rate.
+
+References
+----------
+.. [1] Cabinet Office (2009), reissued by The SROI Network (2012). *A Guide to Social
+   Return on Investment*, stage 5.4 "Sensitivity analysis".
+.. [2] HM Treasury (2022). *The Green Book*, section 5 and Annex A5 ("switching values").
+.. [3] R. P. Brent (1973). *Algorithms for Minimization without Derivatives*, ch. 4.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from sroi.changes import PARAMETERS, Parameter
+from sroi.errors import ModelError, Problem
+from sroi.sensitivity._base import Base, parameter_named
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["SwitchingValue", "switching_value", "switching_values"]
+
+_WHOLE_YEARS_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class SwitchingValue:
+    """Where a parameter must move for the SROI ratio to reach a target.
+
+    Attributes
+    ----------
+    parameter : str
+    outcome : str or None
+        The outcome moved, or None for every outcome (or a model parameter).
+    measure : {"setting", "shift", "factor"}
+        What ``base`` and ``value`` are: a setting of the parameter, a shift added to every
+        outcome's setting, or a factor multiplying every outcome's setting.
+    base : float
+        The present setting (0 for a shift, 1 for a factor).
+    value : float or None
+        The switching value, or None when no value in the allowed range reaches the target.
+    target_ratio : float
+    ratio_at_value : float or None
+        The ratio re-evaluated at ``value`` (equal to the target for continuous parameters;
+        for whole years, the ratio at the first whole year past the target).
+    reason : str or None
+        Why there is no switching value, or a remark on how it was found.
+    """
+
+    parameter: str
+    outcome: str | None
+    measure: Literal["setting", "shift", "factor"]
+    base: float
+    value: float | None
+    target_ratio: float
+    ratio_at_value: float | None
+    reason: str | None = None
+
+    @property
+    def change(self) -> float | None:
+        """``value - base`` (in the parameter's unit, or as a shift or factor change)."""
+        return None if self.value is None else self.value - self.base
+
+    @property
+    def relative_change(self) -> float | None:
+        """``change / base`` where ``base`` is not 0 [fraction]."""
+        if self.value is None or self.base == 0:
+            return None
+        return (self.value - self.base) / abs(self.base)
+
+
+def _measure(param: Parameter, index: int | None) -> str:
+    if param.scope == "model" or index is not None:
+        return "setting"
+    return "factor" if param.name in ("value", "quantity") else "shift"
+
+
+def _domain(param: Parameter, base: Base, index: int | None, measure: str) -> tuple[float, float]:
+    if measure == "factor":
+        return 0.0, math.inf
+    if measure == "shift":
+        current = base.current(param, None)
+        return param.low - float(np.max(current)), param.high - float(np.min(current))
+    return param.low, param.high
+
+
+def _evaluator(param: Parameter, base: Base, index: int | None, measure: str):
+    if measure == "setting":
+        return lambda x: base.moved(param, index, x).ratio
+    current = base.current(param, None)
+    if measure == "factor":
+        return lambda x: base.moved(param, None, current * x).ratio
+    return lambda x: base.moved(param, None, np.clip(current + x, param.low, param.high)).ratio
+
+
+def switching_value(
+    model: Any,
+    parameter: str,
+    outcome: str | None = None,
+    *,
+    target_ratio: float = 1.0,
+    **evaluate_kwargs: Any,
+) -> SwitchingValue:
+    """The value of ``parameter`` at which the SROI ratio reaches ``target_ratio``.
+
+    Parameters
+    ----------
+    model : Model, mapping or path
+        The model.
+    parameter : str
+        One of :data:`sroi.changes.PARAMETERS`.
+    outcome : str, optional
+        The id of the outcome to move; default every outcome together (see the module
+        docstring for what that means for each parameter).
+    target_ratio : float, default 1.0
+        The ratio to reach [money per unit invested]; 1.0 is break-even.
+    **evaluate_kwargs
+        Passed to :func:`sroi.evaluate`.
+
+    Returns
+    -------
+    SwitchingValue
+        With ``value`` None and a ``reason`` when no value in the allowed range reaches the
+        target.
+
+    Examples
+    --------
+    The hand-worked model's ratio is 1.1416; deadweight would have to rise from 25 % to
+    about 34.3 % for it to fall to 1:1 (PV is proportional to ``1 - deadweight``, so
+    ``1 - dw = 0.75 / 1.1416``):
+
+    >>> import sroi
+    >>> m = {"name": "x", "inputs": [{"stakeholder": "a", "amount": 150_000}],
+    ...      "outcomes": [{"id": "jobs", "stakeholder": "b", "outcome": "c", "quantity": 100,
+    ...                    "value": 1_000, "duration": 3, "deadweight": 0.25,
+    ...                    "attribution": 0.1, "drop_off": 0.1}]}
+    >>> sv = sroi.sensitivity.switching_value(m, "deadweight", "jobs")
+    >>> round(sv.value, 4), round(1 - 0.75 / 1.1416126, 4)
+    (0.343, 0.343)
+    """
+    if not (isinstance(target_ratio, (int, float)) and math.isfinite(target_ratio)):
+        raise ModelError([Problem("target_ratio", "must be a finite number", target_ratio)])
+    base = Base.of(model, **evaluate_kwargs)
+    return _switching(base, parameter_named(parameter), outcome, float(target_ratio))
+
+
+def _switching(base: Base, param: Parameter, outcome: str | None, target: float) -> SwitchingValue:
+    index = base.index_of(outcome) if param.scope == "outcome" else None
+    measure = _measure(param, index)
+    if param.name == "discount_rate" and not isinstance(base.discount_rate, (int, float)):
+        return _none(
+            param,
+            outcome,
+            measure,
+            math.nan,
+            target,
+            "the model discounts with a schedule; switching values need one constant rate",
+        )
+    if measure == "setting":
+        start = float(base.current(param, index))
+    else:
+        start = 1.0 if measure == "factor" else 0.0
+    ratio = _evaluator(param, base, index, measure)
+    lo, hi = _domain(param, base, index, measure)
+    current = ratio(start)
+
+    def result(value: float | None, reason: str | None = None) -> SwitchingValue:
+        at = None if value is None else ratio(value)
+        return SwitchingValue(
+            param.name,
+            outcome if index is not None else None,
+            measure,
+            start,
+            value,
+            target,
+            at,
+            reason,
+        )
+
+    if current == target:
+        return result(start, "the ratio is already at the target")
+    if param.whole:
+        return _whole_years(param, outcome, index, measure, start, ratio, target, lo, hi, result)
+    if param.name == "investment":
+        # ratio = PV / I, and I is proportional to the total: total* = total x ratio / target.
+        if target <= 0:
+            return _none(
+                param,
+                outcome,
+                measure,
+                start,
+                target,
+                "a target ratio at or below 0 cannot be reached by changing the investment",
+            )
+        value = start * current / target
+        if value <= 0:
+            return _none(
+                param,
+                outcome,
+                measure,
+                start,
+                target,
+                "the present value is not above 0, so no investment gives the target",
+            )
+        return result(value)
+    if param.linear:
+        # Two evaluations fix the line; a third (in result()) checks it.
+        probe = _probe(start, lo, hi)
+        r1 = ratio(probe)
+        slope = (r1 - current) / (probe - start)
+        if slope == 0:
+            return _none(
+                param,
+                outcome,
+                measure,
+                start,
+                target,
+                f"the ratio does not depend on {param.name} here "
+                "(the outcome has no value to move)",
+            )
+        value = start + (target - current) / slope
+        if not lo <= value <= hi:
+            edge = lo if value < lo else hi
+            return _none(
+                param,
+                outcome,
+                measure,
+                start,
+                target,
+                f"no {param.name} in [{lo:g}, {hi:g}] reaches a ratio of {target:g}: "
+                f"at {edge:g} the ratio is {ratio(edge):.4g}",
+            )
+        checked = ratio(value)
+        if abs(checked - target) <= 1e-9 * max(1.0, abs(target)):
+            return result(value)
+    return _bracketed(param, outcome, index, measure, start, ratio, target, lo, hi, result)
+
+
+def _probe(start: float, lo: float, hi: float) -> float:
+    """A second point inside [lo, hi], away from ``start``, to fix a line."""
+    if hi - start >= start - lo:
+        return start + (1.0 if math.isinf(hi) else (hi - start) / 2)
+    return start - (1.0 if math.isinf(lo) else (start - lo) / 2)
+
+
+def _none(param, outcome, measure, start, target, reason) -> SwitchingValue:
+    return SwitchingValue(param.name, outcome, measure, start, None, target, None, reason)
+
+
+def _bracketed(param, outcome, index, measure, start, ratio, target, lo, hi, result):
+    from scipy.optimize import brentq
+
+    f = lambda x: ratio(x) - target  # noqa: E731
+    f_start = f(start)
+    roots = []
+    for end in (lo, hi):
+        if not math.isfinite(end) or end == start:
+            continue
+        f_end = f(end)
+        if f_end == 0:
+            roots.append(end)
+        elif np.sign(f_end) != np.sign(f_start):
+            a, b = sorted((start, end))
+            roots.append(brentq(f, a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500))
+    if not roots:
+        ends = ", ".join(f"{ratio(e):.4g} at {e:g}" for e in (lo, hi) if math.isfinite(e))
+        return _none(
+            param,
+            outcome if index is not None else None,
+            measure,
+            start,
+            target,
+            f"no {param.name} in [{lo:g}, {hi:g}] reaches a ratio of {target:g} "
+            f"(the ratio is {ends})",
+        )
+    return result(min(roots, key=lambda x: abs(x - start)))
+
+
+def _whole_years(param, outcome, index, measure, start, ratio, target, lo, hi, result):
+    above = ratio(start) > target
+    for step in range(1, _WHOLE_YEARS_LIMIT + 1):
+        for x in (start - step, start + step):
+            if not lo <= x <= hi:
+                continue
+            if (ratio(x) > target) != above:
+                return result(
+                    float(x),
+                    "duration is whole years: this is the nearest whole-year change that "
+                    f"takes the ratio past {target:g}",
+                )
+    return _none(
+        param,
+        outcome if index is not None else None,
+        measure,
+        start,
+        target,
+        f"no whole-year {param.name} change within {_WHOLE_YEARS_LIMIT} years takes the "
+        f"ratio past {target:g}",
+    )
+
+
+def switching_values(
+    model: Any, *, target_ratio: float = 1.0, **evaluate_kwargs: Any
+) -> pd.DataFrame:
+    """The SROI Guide's table: the switching value of every estimate of every outcome.
+
+    Rows for each outcome and each of ``quantity``, ``value``, ``deadweight``,
+    ``displacement``, ``attribution``, ``drop_off`` and ``duration``, then the model's
+    ``investment`` and (for a constant rate) ``discount_rate``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``parameter``, ``outcome``, ``measure``, ``base``, ``switching_value``, ``change``,
+        ``relative_change``, ``ratio_at_value``, ``reason``.
+    """
+    import pandas as pd
+
+    base = Base.of(model, **evaluate_kwargs)
+    found: list[SwitchingValue] = []
+    for oid in base.ids:
+        for name in (
+            "quantity",
+            "value",
+            "deadweight",
+            "displacement",
+            "attribution",
+            "drop_off",
+            "duration",
+        ):
+            found.append(_switching(base, PARAMETERS[name], oid, float(target_ratio)))
+    found.append(_switching(base, PARAMETERS["investment"], None, float(target_ratio)))
+    found.append(_switching(base, PARAMETERS["discount_rate"], None, float(target_ratio)))
+    return pd.DataFrame(
+        {
+            "parameter": [s.parameter for s in found],
+            "outcome": [s.outcome for s in found],
+            "measure": [s.measure for s in found],
+            "base": [s.base for s in found],
+            "switching_value": [s.value for s in found],
+            "change": [s.change for s in found],
+            "relative_change": [s.relative_change for s in found],
+            "ratio_at_value": [s.ratio_at_value for s in found],
+            "reason": [s.reason for s in found],
+        }
+    )

@@ -1,0 +1,437 @@
+"""The ``sroi`` command line: every command, every exit code, errors on stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import sroi
+from sroi.cli import cli, main
+from tests.conftest import hand_worked
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(ROOT.joinpath("examples").glob("*.yaml"))
+COUNCIL = ROOT / "examples" / "council_contract.yaml"
+JSA = "ucd_jsa_claimant_into_work_fiscal_total"
+
+
+def run(*args: str):
+    """Invoke the command line in-process; stdout and stderr are kept apart."""
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def model_file(tmp_path) -> Path:
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(hand_worked()))
+    return path
+
+
+@pytest.fixture
+def bad_model_file(tmp_path) -> Path:
+    model = hand_worked()
+    model["outcomes"][0]["deadweight"] = 2
+    model["outcomes"][0]["drop_off"] = -0.1
+    model["inputs"][0]["amount"] = "lots"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(model))
+    return path
+
+
+# ------------------------------------------------------------------ evaluate
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_evaluate_table_prints_the_summary(path):
+    out = run("evaluate", path)
+    assert out.exit_code == 0, out.stderr
+    assert out.stdout.rstrip("\n") == sroi.evaluate(path).summary()
+    assert out.stderr == ""
+
+
+def test_evaluate_hand_worked_figures(model_file):
+    out = run("evaluate", model_file)
+    assert out.exit_code == 0
+    assert "£171,241.88" in out.stdout and "26.7 months" in out.stdout
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_evaluate_json_matches_the_library(path):
+    out = run("evaluate", path, "--format", "json")
+    assert out.exit_code == 0
+    data = json.loads(out.stdout)
+    result = sroi.evaluate(path)
+    assert data["results"]["ratio"] == pytest.approx(result.ratio, rel=1e-12)
+    assert data["results"]["present_value"] == pytest.approx(result.present_value, rel=1e-12)
+    assert data["sroi_version"] == sroi.__version__
+    assert out.stdout.startswith('{\n  "sroi_version"')  # indent 2
+
+
+def test_evaluate_csv_is_the_impact_map():
+    out = run("evaluate", COUNCIL, "--format", "csv")
+    assert out.exit_code == 0
+    frame = pd.read_csv(io.StringIO(out.stdout))
+    expected = sroi.evaluate(COUNCIL).by_outcome
+    assert list(frame.columns) == list(expected.columns)
+    assert list(frame["id"]) == list(expected["id"])
+    assert frame["present_value"].to_numpy() == pytest.approx(expected["present_value"])
+    assert frame["present_value"].sum() == pytest.approx(sroi.evaluate(COUNCIL).present_value)
+
+
+def test_discount_rate_zero_gives_undiscounted_figures(model_file):
+    out = run("evaluate", model_file, "--discount-rate", "0", "-f", "json")
+    assert out.exit_code == 0
+    data = json.loads(out.stdout)
+    assert data["results"]["present_value"] == pytest.approx(67_500 + 60_750 + 54_675)
+    assert data["results"]["ratio"] == pytest.approx(
+        sroi.evaluate(model_file, discount_rate=0).ratio, rel=1e-12
+    )
+    assert data["parameters"]["discount_rate_from"] == "argument"
+
+
+@pytest.mark.parametrize("rate", ["green_book_health", "0.05,0.04", "0.1"])
+def test_discount_rate_forms(model_file, rate):
+    out = run("evaluate", model_file, "-r", rate, "-f", "json")
+    assert out.exit_code == 0, out.stderr
+    given: float | str | list[float]
+    if rate[0].isalpha():
+        given = rate
+    elif "," in rate:
+        given = [float(r) for r in rate.split(",")]
+    else:
+        given = float(rate)
+    expected = sroi.evaluate(model_file, discount_rate=given)
+    assert json.loads(out.stdout)["results"]["ratio"] == pytest.approx(expected.ratio, rel=1e-12)
+
+
+def test_price_year_restates_like_evaluate():
+    out = run("evaluate", COUNCIL, "--price-year", "2020", "--format", "json")
+    assert out.exit_code == 0, out.stderr
+    data = json.loads(out.stdout)
+    expected = sroi.evaluate(COUNCIL, price_year=2020)
+    assert data["parameters"]["price_year"] == 2020
+    assert data["results"]["present_value"] == pytest.approx(expected.present_value, rel=1e-12)
+    assert data["results"]["present_value"] != pytest.approx(
+        sroi.evaluate(COUNCIL).present_value, rel=1e-6
+    )
+    financial = run("evaluate", COUNCIL, "-p", "2020/21", "-f", "json")
+    assert financial.exit_code == 0, financial.stderr
+    assert json.loads(financial.stdout)["results"]["present_value"] == pytest.approx(
+        sroi.evaluate(COUNCIL, price_year="2020/21").present_value, rel=1e-12
+    )
+
+
+def test_deflator_choice_changes_figures_as_evaluate_does(tmp_path):
+    model = {
+        "name": "Into work",
+        "price_year": "2014/15",
+        "inputs": [{"stakeholder": "Council", "amount": 10_000}],
+        "outcomes": [
+            {"stakeholder": "Residents", "outcome": "Work", "quantity": 1, "unit": "person"}
+            | {"duration": 1, "proxy": JSA}
+        ],
+    }
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model))
+    figures = {}
+    for series in ("hmt", "ucd"):
+        out = run("evaluate", path, "--deflator", series, "-f", "json")
+        assert out.exit_code == 0, out.stderr
+        figures[series] = json.loads(out.stdout)["results"]["present_value"]
+        expected = sroi.evaluate(path, deflator=series).present_value
+        assert figures[series] == pytest.approx(expected, rel=1e-12)
+    assert figures["hmt"] != pytest.approx(figures["ucd"], rel=1e-6)
+
+
+def test_price_year_outside_the_deflator_series_is_exit_1():
+    out = run("evaluate", COUNCIL, "--price-year", "2100")
+    assert out.exit_code == 1
+    assert "no GDP deflator for 2100" in out.stderr and out.stdout == ""
+
+
+def test_own_proxy_table_is_merged_over_the_bundled_one(tmp_path):
+    bundled = sroi.proxies.load()
+    mine = bundled.to_frame()
+    mine = mine[mine["id"] == JSA].assign(value=20_000.0, source="our own figure (test)")
+    csv = tmp_path / "mine.csv"
+    mine.to_csv(csv, index=False)
+    model = {
+        "name": "Into work",
+        "price_year": "2012/13",
+        "inputs": [{"stakeholder": "Council", "amount": 10_000}],
+        "outcomes": [
+            {"stakeholder": "Residents", "outcome": "Work", "quantity": 1, "unit": "person"}
+            | {"duration": 1, "proxy": JSA}
+        ],
+    }
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model))
+    out = run("evaluate", path, "--proxies", csv, "-f", "json")
+    assert out.exit_code == 0, out.stderr
+    assert json.loads(out.stdout)["results"]["present_value"] == pytest.approx(20_000 / 1.035)
+    assert "Warning:" in out.stderr and JSA in out.stderr  # the replaced bundled row is named
+    show = run("proxies", "show", JSA, "--proxies", csv)
+    assert "20,000.00" in show.stdout and "our own figure (test)" in show.stdout
+
+
+def test_missing_proxy_table_is_exit_1(model_file, tmp_path):
+    out = run("evaluate", model_file, "--proxies", tmp_path / "absent.csv")
+    assert out.exit_code == 1
+    assert "absent.csv: no such file" in out.stderr
+
+
+# ------------------------------------------------------------------ errors and exit codes
+
+
+def test_bad_model_lists_every_location_on_stderr(bad_model_file):
+    for command in ("evaluate", "validate"):
+        out = run(command, bad_model_file)
+        assert out.exit_code == 1
+        assert out.stdout == ""
+        lines = out.stderr.splitlines()
+        assert lines[0] == f"Error: 3 problems in {bad_model_file}:"
+        locations = [line.strip().split(":")[0] for line in lines[1:]]
+        assert sorted(locations) == [
+            "inputs[0].amount",
+            "outcomes[0].deadweight",
+            "outcomes[0].drop_off",
+        ]
+        assert "Traceback" not in out.output
+
+
+def test_missing_file_is_exit_1(tmp_path):
+    absent = tmp_path / "absent.yaml"
+    for command in ("evaluate", "validate"):
+        out = run(command, absent)
+        assert out.exit_code == 1
+        assert out.stderr.strip() == f"Error: {absent}: no such file"
+
+
+def test_unknown_proxy_in_a_model_is_exit_1_with_suggestions(tmp_path):
+    model = hand_worked()
+    del model["outcomes"][0]["value"]
+    model["outcomes"][0]["proxy"] = "ucd_jsa_claimant_into_work_fiscal_totl"
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(model))
+    out = run("validate", path)
+    assert out.exit_code == 1
+    assert "outcomes[0].proxy: unknown financial proxy" in out.stderr
+    assert f"closest ids: {JSA}" in out.stderr
+
+
+def test_unit_error_is_exit_1(tmp_path):
+    model = hand_worked()
+    del model["outcomes"][0]["value"]
+    model["outcomes"][0] |= {"proxy": "ucd_gp_face_to_face_consultation", "unit": "tonne"}
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(model))
+    out = run("evaluate", path)
+    assert out.exit_code == 1, out.stdout
+    assert out.stderr.startswith("Error: ") and "Traceback" not in out.output
+
+
+def test_zero_investment_is_exit_1(tmp_path):
+    model = hand_worked()
+    model["inputs"][0]["amount"] = 0
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(model))
+    out = run("validate", path)
+    assert out.exit_code == 1
+    assert "total investment is 0" in out.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("evaluate",),
+        ("evaluate", "{model}", "--format", "xml"),
+        ("evaluate", "{model}", "--discount-rate", "fast"),
+        ("evaluate", "{model}", "--discount-rate", "1.5"),
+        ("evaluate", "{model}", "--price-year", "2024/26"),
+        ("evaluate", "{model}", "--deflator", "ons"),
+        ("evaluate", "{model}", "--no-such-option"),
+        ("frobnicate",),
+        ("proxies", "search", "work", "--limit", "0"),
+        ("proxies", "search", "work", "--category", "fun"),
+    ],
+)
+def test_usage_errors_are_exit_2(model_file, args):
+    out = run(*(a.format(model=model_file) for a in args))
+    assert out.exit_code == 2
+    assert "Usage:" in out.stderr and "Traceback" not in out.output
+
+
+def test_suspicious_input_warns_on_stderr(tmp_path):
+    model = hand_worked()
+    model["outcomes"][0] |= {"deadweight": 0.9, "attribution": 0.5}
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(model))
+    out = run("evaluate", path)
+    assert out.exit_code == 0
+    assert out.stderr.startswith("Warning: outcomes[0]: deadweight, displacement and attribution")
+    assert "SROIWarning" not in out.stderr  # no Python file/line noise
+
+
+# ------------------------------------------------------------------ validate and schema
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_validate_examples(path):
+    out = run("validate", path)
+    model = sroi.load_model(path)
+    n, k = len(model.outcomes), len(model.inputs)
+    assert out.exit_code == 0
+    assert out.stdout == f"{path}: valid ({n} outcomes, {k} inputs)\n"
+
+
+def test_validate_singular(model_file):
+    out = run("validate", model_file)
+    assert out.stdout == f"{model_file}: valid (1 outcome, 1 input)\n"
+
+
+def test_schema_is_the_model_schema():
+    out = run("schema")
+    assert out.exit_code == 0
+    schema = json.loads(out.stdout)
+    assert schema == sroi.model_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    assert validator.is_valid(hand_worked())
+
+
+# ------------------------------------------------------------------ proxies
+
+
+def test_proxies_search_table():
+    out = run("proxies", "search", "homeless")
+    assert out.exit_code == 0
+    lines = out.stdout.splitlines()
+    assert lines[0].split() == ["id", "value", "unit", "price", "year", "value", "type", "bearer"]
+    assert set(lines[1]) <= {"-", " "}
+    assert lines[2].split()[:2] == ["ucd_rough_sleeper_la_cost_per_year", "7,900.00"]
+    assert "2010/11" in lines[2] and "fiscal" in lines[2] and "Local authority" in lines[2]
+
+
+def test_proxies_search_limit_and_filters():
+    out = run("proxies", "search", "work", "-n", "3", "--value-type", "fiscal")
+    assert out.exit_code == 0
+    rows = out.stdout.splitlines()[2:]
+    table = sroi.proxies.load()
+    expected = table.filter(value_type="fiscal").search("work", limit=3).ids
+    assert [r.split()[0] for r in rows] == list(expected)
+    assert all(table.get(r.split()[0]).value_type == "fiscal" for r in rows)
+    out = run("proxies", "search", "offence", "--category", "housing", "--category", "crime")
+    ids = [r.split()[0] for r in out.stdout.splitlines()[2:]]
+    assert ids and {table.get(i).category for i in ids} <= {"housing", "crime"}
+
+
+def test_proxies_search_shows_bearer_split():
+    out = run("proxies", "search", JSA, "-n", "1")
+    assert "DWP 94% / NHS 6%" in out.stdout.splitlines()[2]
+
+
+def test_proxies_search_without_matches():
+    out = run("proxies", "search", "zzzzqqq")
+    assert out.exit_code == 0
+    assert out.stdout == "" and "No proxy matches 'zzzzqqq'" in out.stderr
+
+
+def test_proxies_show_every_field():
+    out = run("proxies", "show", JSA)
+    assert out.exit_code == 0
+    proxy = sroi.proxies.load().get(JSA)
+    text = " ".join(out.stdout.split())  # undo the wrapping
+    for label in ("id", "name", "value", "source", "licence", "note", "bearer split"):
+        assert any(line.startswith(label) for line in out.stdout.splitlines()), label
+    for field in (proxy.source, proxy.licence, proxy.note, proxy.name, proxy.confidence):
+        assert " ".join(field.split()) in text
+    assert "9,800.00 GBP / person / year (2012/13 prices)" in text
+    assert "DWP: 94%, NHS: 6%" in text
+    assert "fair_employment: Create fair employment and good work for all" in text
+
+
+def test_proxies_show_unknown_id_suggests():
+    out = run("proxies", "show", "ucd_gp_face_to_face_consultaton")
+    assert out.exit_code == 1
+    assert out.stdout == ""
+    assert out.stderr.strip() == (
+        "Error: unknown financial proxy 'ucd_gp_face_to_face_consultaton'; "
+        "closest ids: ucd_gp_face_to_face_consultation"
+    )
+
+
+# ------------------------------------------------------------------ help, version, entry points
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        (),
+        ("evaluate",),
+        ("validate",),
+        ("schema",),
+        ("proxies",),
+        ("proxies", "search"),
+        ("proxies", "show"),
+    ],
+)
+def test_help_everywhere(command):
+    out = run(*command, "--help")
+    assert out.exit_code == 0
+    assert "Usage:" in out.stdout and len(out.stdout.splitlines()) > 4
+
+
+def test_help_is_useful():
+    top = run("--help").stdout
+    for word in ("evaluate", "validate", "schema", "proxies", "Exit status"):
+        assert word in top
+    evaluate_help = run("evaluate", "--help").stdout
+    for word in ("--discount-rate", "green_book", "--price-year", "--deflator", "--proxies"):
+        assert word in evaluate_help
+    assert "--json" not in evaluate_help  # the old flag still works but is not advertised
+
+
+def test_version():
+    out = run("--version")
+    assert out.exit_code == 0
+    assert out.stdout.strip() == f"sroi, version {sroi.__version__}"
+
+
+def test_old_forms_still_work(model_file):
+    """``python -m sroi MODEL [--json]`` was the command line before subcommands."""
+    out = run(model_file)
+    assert out.exit_code == 0 and "£171,241.88" in out.stdout
+    out = run(model_file, "--json", "--discount-rate", "0")
+    assert json.loads(out.stdout)["results"]["present_value"] == pytest.approx(182_925)
+
+
+def test_main_exits_with_the_status(model_file, bad_model_file, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(model_file)])
+    assert info.value.code == 0
+    assert "valid" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as info:
+        main(["validate", str(bad_model_file)])
+    assert info.value.code == 1
+    assert "outcomes[0].deadweight" in capsys.readouterr().err
+
+
+def test_python_dash_m_sroi_runs_the_demo():
+    done = subprocess.run(
+        [sys.executable, "-m", "sroi", "evaluate", "examples/council_contract.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("SROI: Highways contract social value offer")
+    assert done.stderr == ""

@@ -1,0 +1,502 @@
+"""Sensitivity and uncertainty, checked against independent arithmetic and sroi.evaluate."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sroi
+from sroi import ModelError
+from sroi.changes import PARAMETERS, parse_change
+from sroi.sensitivity import (
+    compare_forecast,
+    compare_scenarios,
+    one_way,
+    simulate,
+    switching_value,
+    switching_values,
+    tornado,
+)
+from tests.conftest import hand_worked, models
+
+pytestmark = pytest.mark.filterwarnings("ignore::sroi.errors.SROIWarning")
+
+
+def two_outcomes() -> dict:
+    m = hand_worked()
+    m["outcomes"][0]["id"] = "jobs"
+    m["outcomes"].append(
+        {
+            "id": "health",
+            "stakeholder": "NHS",
+            "outcome": "Fewer GP visits",
+            "quantity": 200,
+            "value": 60,
+            "duration": 2,
+            "deadweight": 0.3,
+            "attribution": 0.2,
+            "drop_off": 0.5,
+        }
+    )
+    return m
+
+
+def with_setting(model: dict, parameter: str, outcome: str | None, x) -> dict:
+    """The model changed by hand, for sroi.evaluate to check the fast paths against."""
+    m = copy.deepcopy(model)
+    if parameter == "discount_rate":
+        m["discount_rate"] = x
+    elif parameter == "investment":
+        total = sum(i["amount"] for i in m["inputs"])
+        for i in m["inputs"]:
+            i["amount"] *= x / total
+    else:
+        for o in m["outcomes"]:
+            if outcome is None or o.get("id") == outcome:
+                o[parameter] = x
+    return m
+
+
+# ----------------------------------------------------------------------------- changes
+
+
+@pytest.mark.parametrize(
+    ("written", "base", "expected"),
+    [
+        (0.4, 0.25, 0.4),
+        ("+0.1", 0.25, 0.35),
+        ("-0.1", 0.25, 0.15),
+        ("*0.8", 0.25, 0.2),
+        ("+20%", 0.25, 0.3),
+        ("-20%", 0.25, 0.2),
+        ("+0.1", 0.95, 1.0),
+        ("-0.5", 0.25, 0.0),
+    ],
+)
+def test_changes(written, base, expected):
+    assert float(parse_change(written).apply(base, PARAMETERS["deadweight"])) == pytest.approx(
+        expected
+    )
+
+
+def test_duration_changes_round_to_whole_years():
+    assert float(parse_change("*1.5").apply(3, PARAMETERS["duration"])) == 5.0  # 4.5 -> 5
+    assert float(parse_change("-5").apply(3, PARAMETERS["duration"])) == 1.0
+
+
+@pytest.mark.parametrize("bad", ["x2", "20%", "*20%", True, float("nan"), "+"])
+def test_bad_changes(bad):
+    with pytest.raises(ValueError, match="must be"):
+        parse_change(bad)
+
+
+# ----------------------------------------------------------------------------- one-way
+
+
+def test_one_way_deadweight_by_hand():
+    # PV is proportional to (1 - deadweight): 171,241.88 x (1 - x) / 0.75.
+    t = one_way(hand_worked(), "deadweight", [0.0, 0.25, 0.5, 1.0])
+    pv = 171_241.8837840
+    assert t["present_value"].tolist() == pytest.approx([pv / 0.75, pv, pv * 0.5 / 0.75, 0.0])
+    assert t["ratio"].tolist() == pytest.approx(
+        [pv / 0.75 / 150_000, pv / 150_000, pv / 0.75 * 0.5 / 150_000, 0]
+    )
+    assert t["npv"].tolist() == pytest.approx((t["present_value"] - 150_000).tolist())
+
+
+def test_one_way_relative_on_every_outcome_matches_evaluate():
+    m = two_outcomes()
+    t = one_way(m, "value", relative=[-0.2, 0.0, 0.1])
+    for r, pv in zip([-0.2, 0.0, 0.1], t["present_value"], strict=True):
+        scaled = copy.deepcopy(m)
+        for o in scaled["outcomes"]:
+            o["value"] *= 1 + r
+        assert pv == pytest.approx(sroi.evaluate(scaled).present_value, rel=1e-12)
+    assert t["setting"].isna().all() and t["outcome"].eq("all").all()
+
+
+@pytest.mark.parametrize(
+    ("parameter", "outcome", "values"),
+    [
+        ("quantity", "health", [0, 100, 400]),
+        ("duration", "jobs", [1, 5]),
+        ("drop_off", None, [0.0, 0.3]),
+        ("discount_rate", None, [0.0, 0.035, 0.1]),
+        ("investment", None, [100_000, 300_000]),
+    ],
+)
+def test_one_way_settings_match_evaluate(parameter, outcome, values):
+    m = two_outcomes()
+    t = one_way(m, parameter, values, outcome=outcome)
+    for x, ratio in zip(values, t["ratio"], strict=True):
+        assert ratio == pytest.approx(
+            sroi.evaluate(with_setting(m, parameter, outcome, x)).ratio, rel=1e-12
+        )
+
+
+def test_one_way_errors():
+    with pytest.raises(ModelError, match="did you mean 'deadweight'"):
+        one_way(hand_worked(), "dead_weight")
+    with pytest.raises(ModelError, match="not an outcome id"):
+        one_way(two_outcomes(), "deadweight", [0.1], outcome="job")
+    with pytest.raises(ModelError, match="each has its own"):
+        one_way(two_outcomes(), "value", [100])
+    with pytest.raises(ModelError, match="between 0 and 1"):
+        one_way(hand_worked(), "deadweight", [1.5])
+
+
+# ----------------------------------------------------------------------------- switching
+
+
+@pytest.mark.parametrize(
+    ("parameter", "outcome"),
+    [
+        ("deadweight", "jobs"),
+        ("attribution", "jobs"),
+        ("displacement", "jobs"),
+        ("value", "jobs"),
+        ("quantity", "jobs"),
+        ("drop_off", "jobs"),
+        ("discount_rate", None),
+        ("investment", None),
+    ],
+)
+@pytest.mark.parametrize("target", [1.0, 1.05])
+def test_re_evaluating_at_the_switching_value_gives_the_target(parameter, outcome, target):
+    m = two_outcomes()
+    sv = switching_value(m, parameter, outcome, target_ratio=target)
+    assert sv.value is not None, sv.reason
+    assert sroi.evaluate(with_setting(m, parameter, outcome, sv.value)).ratio == pytest.approx(
+        target, abs=1e-9
+    )
+    assert sv.ratio_at_value == pytest.approx(target, abs=1e-9)
+
+
+def test_switching_value_of_deadweight_by_hand():
+    # ratio = 1.1416126 x (1 - dw) / 0.75 = 1  =>  dw = 1 - 0.75 / 1.1416126 = 0.34303
+    sv = switching_value(hand_worked(), "deadweight", None)
+    assert sv.measure == "shift"
+    base = 171_241.8837840 / 150_000
+    assert 0.25 + sv.value == pytest.approx(1 - 0.75 / base, rel=1e-9)
+
+
+def test_switching_value_for_every_outcome_together():
+    m = two_outcomes()
+    sv = switching_value(m, "value", None)
+    assert sv.measure == "factor" and sv.base == 1.0
+    scaled = copy.deepcopy(m)
+    for o in scaled["outcomes"]:
+        o["value"] *= sv.value
+    assert sroi.evaluate(scaled).ratio == pytest.approx(1.0, abs=1e-9)
+    shift = switching_value(m, "attribution", None)
+    shifted = copy.deepcopy(m)
+    for o in shifted["outcomes"]:
+        o["attribution"] = min(1.0, o["attribution"] + shift.value)
+    assert sroi.evaluate(shifted).ratio == pytest.approx(1.0, abs=1e-9)
+
+
+def test_no_switching_value_in_range_returns_none_with_a_reason():
+    # A big outcome keeps the ratio far above 1 whatever the small one's deadweight is.
+    m = two_outcomes()
+    m["outcomes"][0]["quantity"] = 1_000  # ratio about 11
+    sv = switching_value(m, "deadweight", "health")
+    assert sv.value is None and sv.change is None
+    assert "no deadweight in [0, 1] reaches a ratio of 1" in sv.reason
+    assert "at 1 the ratio is 11.4" in sv.reason
+    rate = switching_value(m, "drop_off", "health")
+    assert rate.value is None and "no drop_off in [0, 1]" in rate.reason
+
+
+def test_switching_value_for_whole_years():
+    # Three years give 1.14; two years give (65,217.39 + 56,711.94) / 150,000 = 0.81.
+    sv = switching_value(hand_worked(), "duration", None)
+    assert sv.value == -1.0 and "whole years" in sv.reason
+    assert sv.ratio_at_value == pytest.approx((67_500 / 1.035 + 60_750 / 1.035**2) / 150_000)
+
+
+def test_switching_value_with_a_schedule_says_why():
+    m = {**hand_worked(), "discount_rate": "green_book"}
+    sv = switching_value(m, "discount_rate")
+    assert sv.value is None and "schedule" in sv.reason
+
+
+def test_switching_values_table():
+    t = switching_values(two_outcomes())
+    assert len(t) == 2 * 7 + 2
+    found = t.dropna(subset=["switching_value"])
+    assert set(found["parameter"]) >= {"deadweight", "value", "quantity", "investment"}
+    inv = t.set_index("parameter").loc["investment"]
+    assert inv["switching_value"] == pytest.approx(sroi.evaluate(two_outcomes()).present_value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(model=models(), target=st.floats(0.2, 3.0))
+def test_switching_value_property(model, target):
+    for o in model["outcomes"]:
+        o["id"] = None
+    sv = switching_value(model, "attribution", None, target_ratio=target)
+    if sv.value is not None:
+        moved = copy.deepcopy(model)
+        for o in moved["outcomes"]:
+            o["attribution"] = min(1.0, max(0.0, o["attribution"] + sv.value))
+        assert sroi.evaluate(moved).ratio == pytest.approx(target, abs=1e-9)
+    else:
+        assert sv.reason
+
+
+# ----------------------------------------------------------------------------- tornado
+
+
+def test_tornado_sorted_by_swing_and_matches_evaluate():
+    m = two_outcomes()
+    t = tornado(
+        m,
+        {
+            "deadweight": ("-0.1", "+0.1"),
+            ("value", "health"): ("-50%", "+50%"),
+            "discount_rate": (0.0, 0.07),
+        },
+    )
+    assert t["swing"].is_monotonic_decreasing
+    row = t.set_index("parameter").loc["discount_rate"]
+    assert row["ratio_low"] == pytest.approx(sroi.evaluate(m, discount_rate=0.0).ratio)
+    assert row["ratio_high"] == pytest.approx(sroi.evaluate(m, discount_rate=0.07).ratio)
+    health = t.set_index("parameter").loc["value"]
+    halved = copy.deepcopy(m)
+    halved["outcomes"][1]["value"] = 30
+    assert health["ratio_low"] == pytest.approx(sroi.evaluate(halved).ratio)
+    assert health["outcome"] == "health"
+    assert (t["base_ratio"] == sroi.evaluate(m).ratio).all()
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+
+def test_scenarios_by_hand_and_from_the_model_file():
+    m = two_outcomes()
+    m["scenarios"] = {
+        "pessimistic": {
+            "deadweight": "+0.1",
+            "value": "-20%",
+            "outcomes": {"jobs": {"duration": 2}},
+        },
+        "dearer": {"investment": "*1.5", "discount_rate": 0.05},
+    }
+    t = compare_scenarios(m)
+    assert list(t.index) == ["base", "pessimistic", "dearer"]
+    by_hand = copy.deepcopy(m)
+    for o in by_hand["outcomes"]:
+        o["deadweight"] += 0.1
+        o["value"] *= 0.8
+    by_hand["outcomes"][0]["duration"] = 2
+    assert t.loc["pessimistic", "ratio"] == pytest.approx(sroi.evaluate(by_hand).ratio, rel=1e-12)
+    dearer = copy.deepcopy(m)
+    dearer["inputs"][0]["amount"] *= 1.5
+    assert t.loc["dearer", "ratio"] == pytest.approx(
+        sroi.evaluate(dearer, discount_rate=0.05).ratio, rel=1e-12
+    )
+    assert t.loc["base", "ratio"] == pytest.approx(sroi.evaluate(m).ratio)
+    # The same scenarios given as an argument; a bad one is a located error.
+    assert compare_scenarios(two_outcomes(), m["scenarios"]).equals(t)
+    with pytest.raises(ModelError) as info:
+        compare_scenarios(two_outcomes(), {"x": {"deadweight": "twice"}})
+    assert info.value.locations == ["scenarios.x.deadweight"]
+
+
+def test_forecast_against_actual():
+    forecast = two_outcomes()
+    actual = copy.deepcopy(forecast)
+    actual["outcomes"][0]["quantity"] = 80  # fewer into work than forecast
+    actual["outcomes"][1]["duration"] = 1
+    actual["outcomes"].append(
+        {
+            "id": "confidence",
+            "stakeholder": "Residents",
+            "outcome": "More confident",
+            "quantity": 10,
+            "value": 100,
+            "duration": 1,
+        }
+    )
+    c = compare_forecast(forecast, actual)
+    t = c.by_outcome.set_index("id")
+    assert t.loc["jobs", "quantity_forecast"] == 100 and t.loc["jobs", "quantity_actual"] == 80
+    assert t.loc["jobs", "actual_share_of_forecast"] == pytest.approx(0.8)
+    assert t.loc["confidence", "status"] == "actual only"
+    assert t["present_value_difference"].sum() == pytest.approx(
+        c.actual.present_value - c.forecast.present_value
+    )
+    assert c.headline.loc["actual", "ratio"] == pytest.approx(sroi.evaluate(actual).ratio)
+    with pytest.raises(ModelError, match="price_year"):
+        compare_forecast(forecast, {**actual, "price_year": 2020})
+
+
+# ----------------------------------------------------------------------------- Monte Carlo
+
+
+def uncertain_model(**distributions) -> dict:
+    m = two_outcomes()
+    for key, spec in distributions.items():
+        where, name = key.split("__")
+        if where == "input":
+            m["inputs"][0][name] = spec
+        else:
+            m["outcomes"][int(where[1:])][name] = spec
+    return m
+
+
+def test_degenerate_distributions_equal_the_deterministic_result_exactly():
+    m = uncertain_model(
+        o0__deadweight={"distribution": "triangular", "low": 0.25, "mode": 0.25, "high": 0.25},
+        o0__value={"distribution": "uniform", "low": 1_000, "high": 1_000},
+        o1__drop_off={"distribution": "pert", "low": 0.5, "mode": 0.5, "high": 0.5},
+        o1__quantity={"distribution": "normal", "mean": 200, "sd": 0},
+        input__amount={"distribution": "uniform", "low": 150_000, "high": 150_000},
+    )
+    r = sroi.evaluate(two_outcomes())
+    for chunk in (None, 7):
+        sim = simulate(m, 50, seed=3, chunk_size=chunk)
+        assert (sim.present_value == r.present_value).all()
+        assert (sim.total_investment == r.total_investment).all()
+        assert (sim.ratio == r.ratio).all()
+
+
+def test_same_seed_same_draws_whatever_the_chunk_size():
+    m = uncertain_model(
+        o0__deadweight={"distribution": "beta", "alpha": 2, "beta": 5},
+        o1__drop_off={"distribution": "uniform", "low": 0.2, "high": 0.8},
+        o1__value={"distribution": "normal", "mean": 60, "sd": 20, "low": 0},
+        input__amount={"distribution": "pert", "low": 140_000, "mode": 150_000, "high": 180_000},
+    )
+    a = simulate(m, 1_000, seed=11)
+    b = simulate(m, 1_000, seed=11, chunk_size=37)
+    c = simulate(m, 1_000, seed=12)
+    assert np.array_equal(a.present_value, b.present_value)
+    assert np.array_equal(a.total_investment, b.total_investment)
+    assert not np.array_equal(a.present_value, c.present_value)
+
+
+def test_draws_match_evaluate_draw_by_draw():
+    # Recompute a few draws with sroi.evaluate, from the sampled figures themselves.
+    from sroi.distributions import Triangular
+
+    m = uncertain_model(
+        o0__deadweight={"distribution": "triangular", "low": 0.1, "mode": 0.25, "high": 0.4}
+    )
+    sim = simulate(m, 5, seed=5)
+    rng = np.random.default_rng(np.random.SeedSequence(5).spawn(1)[0])
+    draws = Triangular(0.1, 0.25, 0.4).sample(rng, 5)
+    for dw, pv in zip(draws, sim.present_value, strict=True):
+        m2 = two_outcomes()
+        m2["outcomes"][0]["deadweight"] = float(dw)
+        assert pv == pytest.approx(sroi.evaluate(m2).present_value, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("spec", "analytic_mean"),
+    [
+        ({"distribution": "triangular", "low": 600, "mode": 1_000, "high": 1_100}, 2_700 / 3),
+        (
+            {"distribution": "pert", "low": 600, "mode": 1_000, "high": 1_100},
+            (600 + 4_000 + 1_100) / 6,
+        ),
+        ({"distribution": "uniform", "low": 800, "high": 1_300}, 1_050),
+        ({"distribution": "beta", "alpha": 2, "beta": 3, "low": 500, "high": 1_500}, 900),
+        ({"distribution": "normal", "mean": 1_000, "sd": 400, "low": 0}, None),
+    ],
+)
+def test_simulated_mean_within_three_standard_errors(spec, analytic_mean):
+    if analytic_mean is None:  # truncated normal: scipy's own mean, an independent formula
+        from scipy.stats import truncnorm
+
+        analytic_mean = truncnorm.mean((0 - 1_000) / 400, np.inf, loc=1_000, scale=400)
+    m = uncertain_model(o0__value=spec)
+    sim = simulate(m, 20_000, seed=2024)
+    # PV is linear in the jobs outcome's value: PV = PV_other + k * value.
+    det = sroi.evaluate(two_outcomes())
+    k = det.by_outcome.loc[0, "present_value"] / 1_000
+    other = det.present_value - det.by_outcome.loc[0, "present_value"]
+    expected = (other + k * analytic_mean) / det.total_investment
+    se = sim.ratio.std(ddof=1) / math.sqrt(sim.n)
+    assert abs(sim.ratio.mean() - expected) < 3 * se
+    assert sroi.evaluate(m).by_outcome.loc[0, "value"] == pytest.approx(
+        spec.get("mode", analytic_mean)
+    )
+
+
+def test_summary_and_probability():
+    m = uncertain_model(o0__deadweight={"distribution": "uniform", "low": 0.0, "high": 0.6})
+    sim = simulate(m, 4_000, seed=1)
+    s = sim.summary()
+    assert s.loc["ratio", "p5"] < s.loc["ratio", "median"] < s.loc["ratio", "p95"]
+    assert s.loc["npv", "mean"] == pytest.approx(sim.npv.mean())
+    assert sim.probability_ratio_above(1.0) == pytest.approx((sim.ratio > 1).mean())
+    d = sim.to_dict()
+    assert d["uncertain_figures"] == ["outcomes[0].deadweight"] and d["draws"] == 4_000
+    assert "P(ratio > 1)" in repr(sim)
+
+
+def test_evaluate_uses_the_central_value_and_says_so():
+    m = uncertain_model(
+        o0__deadweight={"distribution": "triangular", "low": 0.1, "mode": 0.3, "high": 0.4},
+        o1__quantity={"distribution": "uniform", "low": 100, "high": 300},
+    )
+    r = sroi.evaluate(m)
+    # The figures work as their central values (and still carry their distributions).
+    assert float(r.model.outcomes[0].deadweight) == 0.3
+    assert float(r.model.outcomes[1].quantity) == 200
+    assert r.by_outcome.loc[0, "deadweight"] == 0.3
+    used = r.to_dict()["parameters"]["uncertain_figures"]
+    assert used[0] == {
+        "location": "outcomes[0].deadweight",
+        "distribution": {"distribution": "triangular", "low": 0.1, "mode": 0.3, "high": 0.4},
+        "value_used": 0.3,
+        "value_used_is": "mode",
+    }
+    assert used[1]["value_used_is"] == "mean"
+
+
+@pytest.mark.parametrize(
+    ("field", "spec", "says"),
+    [
+        (
+            "deadweight",
+            {"distribution": "uniform", "low": 0.4, "high": 0.1},
+            "high: must be at least low",
+        ),
+        ("attribution", {"distribution": "beta", "alpha": 0, "beta": 2}, "alpha: must be above 0"),
+        ("attribution", {"distribution": "beta", "alpha": 2, "beta": -1}, "beta: must be above 0"),
+        (
+            "deadweight",
+            {"distribution": "triangular", "low": 0.1, "mode": 0.2, "high": 1.2},
+            "range [0, 1]",
+        ),
+        ("quantity", {"distribution": "normal", "mean": 10, "sd": -1}, "sd: must not be negative"),
+        ("value", {"distribution": "gamma", "low": 1}, "distribution: must be one of"),
+        ("value", {"distribution": "uniform", "low": 1}, "high: is required"),
+        (
+            "drop_off",
+            {"distribution": "uniform", "low": 0.1, "high": 0.2, "mode": 0.1},
+            "mode: is not a parameter",
+        ),
+    ],
+)
+def test_bad_distributions_are_located_model_errors(field, spec, says):
+    m = hand_worked()
+    m["outcomes"][0][field] = spec
+    with pytest.raises(ModelError) as info:
+        sroi.evaluate(m)
+    assert info.value.locations == [f"outcomes[0].{field}"]
+    assert says in str(info.value)
+
+
+def test_simulate_argument_errors():
+    with pytest.raises(ModelError, match="n: must be a whole number"):
+        simulate(hand_worked(), 0)
+    with pytest.raises(ModelError, match="seed"):
+        simulate(hand_worked(), 10, seed=1.5)
