@@ -38,8 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Simulation", "simulate"]
 
-_CELLS_PER_CHUNK = 1_000_000
-"""Upper bound on draws x outcomes held at once (about 8 MB per array)."""
+_CELLS_PER_CHUNK = 250_000
+"""Upper bound on draws x outcomes held at once (about 2 MB per array)."""
 
 _OUTCOME_FIELDS = ("quantity", "value", "deadweight", "displacement", "attribution", "drop_off")
 
