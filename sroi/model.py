@@ -528,6 +528,8 @@ class Input(_Record):
         The year it is spent [years, whole, >= 0]; year 0 (the default) is not discounted.
     kind : {"cash", "in_kind", "staff_time", "volunteer_time"}, optional
         What sort of input it is; every kind is valued and counts towards the investment.
+    area : str, optional
+        The area of activity it funds (``"Young people"``), for social accounts.
     """
 
     stakeholder: Text = Field(description="Who puts the input in.")
@@ -538,6 +540,9 @@ class Input(_Record):
     )
     kind: Literal["cash", "in_kind", "staff_time", "volunteer_time"] = Field(
         "cash", description="Cash, or a contribution in kind valued in money."
+    )
+    area: Text | None = Field(
+        None, description="The area of activity it belongs to, for social accounts."
     )
 
 
@@ -554,12 +559,17 @@ class Output(_Record):
         What is counted (``"sessions"``).
     stakeholder : str, optional
         Who the output was delivered to.
+    area : str, optional
+        The area of activity it belongs to, for social accounts.
     """
 
     description: Text = Field(description="What was delivered.")
     quantity: NonNegative = Field(description="How many [count, >= 0].")
     unit: str = Field("", description="What is counted.")
     stakeholder: str | None = Field(None, description="Who the output was delivered to.")
+    area: Text | None = Field(
+        None, description="The area of activity it belongs to, for social accounts."
+    )
 
 
 class Outcome(_Record):
@@ -641,6 +651,9 @@ class Outcome(_Record):
     )
     marmot_objective: Optional[Literal[tuple(MARMOT_OBJECTIVES)]] = Field(  # type: ignore[misc]
         None, description="The Marmot Review objective served; default: the proxy's."
+    )
+    area: Text | None = Field(
+        None, description="The area of activity it belongs to, for social accounts."
     )
 
     @classmethod
@@ -900,6 +913,15 @@ class Model(_Record):
     def outcome_ids(self) -> tuple[str, ...]:
         """The id of every outcome: its own, or ``outcome_<n>`` by position (from 1)."""
         return tuple(o.id or f"outcome_{i + 1}" for i, o in enumerate(self.outcomes))
+
+    @property
+    def areas(self) -> tuple[str, ...]:
+        """The areas named by inputs, outputs and outcomes, in order of first mention."""
+        seen: dict[str, None] = {}
+        for item in (*self.inputs, *self.outputs, *self.outcomes):
+            if item.area:
+                seen.setdefault(item.area, None)
+        return tuple(seen)
 
     @property
     def uncertainties(self) -> tuple[tuple[str, Uncertain], ...]:

@@ -120,7 +120,15 @@ class Result:
     price_year: int | str | None = None
     price_index: float = 1.0
 
-    BREAKDOWNS = ("stakeholder", "outcome", "value_type", "bearer", "category", "marmot_objective")
+    BREAKDOWNS = (
+        "stakeholder",
+        "outcome",
+        "area",
+        "value_type",
+        "bearer",
+        "category",
+        "marmot_objective",
+    )
     """The groupings :meth:`breakdown` offers."""
 
     # ------------------------------------------------------------------ headline figures
@@ -259,6 +267,7 @@ class Result:
                 "displacement": [o.displacement for o in m.outcomes],
                 "attribution": [o.attribution for o in m.outcomes],
                 "drop_off": [o.drop_off for o in m.outcomes],
+                "area": [o.area for o in m.outcomes],
                 "gross": c.gross,
                 "after_deadweight": c.after_deadweight,
                 "after_displacement": c.after_displacement,
@@ -282,7 +291,8 @@ class Result:
 
         Parameters
         ----------
-        by : {"stakeholder", "outcome", "value_type", "bearer", "category", "marmot_objective"}
+        by : {"stakeholder", "outcome", "area", "value_type", "bearer", "category", \
+"marmot_objective"}
             The grouping. ``bearer`` splits each outcome's present value between the
             agencies that gain, by the proxy's (or outcome's) shares, so the fiscal saving of
             a JSA claimant entering work lands 94 % with DWP and 6 % with the NHS. Outcomes
@@ -329,6 +339,7 @@ class Result:
             label = {
                 "stakeholder": outcome.stakeholder,
                 "outcome": m.outcome_ids[i],
+                "area": outcome.area,
                 "value_type": v.value_type,
                 "category": v.category,
                 "marmot_objective": v.marmot_objective,
