@@ -500,3 +500,13 @@ def test_simulate_argument_errors():
         simulate(hand_worked(), 0)
     with pytest.raises(ModelError, match="seed"):
         simulate(hand_worked(), 10, seed=1.5)
+
+
+def test_a_value_may_fall_to_zero_but_not_change_sign():
+    # Without the small outcome the ratio is still above 1, so no non-negative value of it
+    # brings the ratio down to 1 (a negative one would, but a benefit is not a cost).
+    m = two_outcomes()
+    m["outcomes"][0]["quantity"] = 1_000
+    sv = switching_value(m, "value", "health")
+    assert sv.value is None and "no value in [0, inf]" in sv.reason
+    assert tornado(m, {"deadweight": (0.0, 0.5)})["outcome"].tolist() == [None]

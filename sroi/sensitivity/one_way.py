@@ -210,4 +210,6 @@ def tornado(
             "swing",
         ],
     )
+    # pandas would show a missing outcome as NaN; keep None ("every outcome").
+    frame["outcome"] = pd.Series([row["outcome"] for row in rows], dtype=object)
     return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)

@@ -10,7 +10,8 @@ with the reason, not an exception or an extrapolated number.
 
 What moves:
 
-- ``outcome=<id>``: that outcome's setting (a deduction, value, quantity, duration ...);
+- ``outcome=<id>``: that outcome's setting (a deduction, value, quantity, duration ...); a
+  ``value`` may fall to zero but not change sign (a benefit does not become a cost);
 - ``outcome=None`` for an outcome parameter: every outcome together, by the same **shift**
   for fractions and durations (every deadweight ten points higher is a shift of ``+0.1``)
   and by the same **factor** for ``value`` and ``quantity`` (0.8 is 20 % lower);
@@ -100,6 +101,9 @@ def _measure(param: Parameter, index: int | None) -> str:
 def _domain(param: Parameter, base: Base, index: int | None, measure: str) -> tuple[float, float]:
     if measure == "factor":
         return 0.0, math.inf
+    if param.name == "value" and measure == "setting":
+        # A proxy may fall to zero but not change sign: a benefit does not become a cost.
+        return (0.0, math.inf) if base.current(param, index) >= 0 else (-math.inf, 0.0)
     if measure == "shift":
         current = base.current(param, None)
         return param.low - float(np.max(current)), param.high - float(np.min(current))

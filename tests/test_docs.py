@@ -1,0 +1,285 @@
+"""The documentation runs: the notebook, the command-line examples and the links in docs/.
+
+The ``>>>`` examples in ``docs/*.md`` are run by pytest itself (``--doctest-glob=*.md``).
+This file executes the notebook ``docs/notebooks/sroi_in_a_notebook.ipynb`` in a fresh
+kernel and checks its printed figures against ``sroi`` run here; runs every ``$ sroi ...``
+example of ``docs/cli.md`` and compares the output; and checks the relative links of
+``docs/*.md``.
+"""
+
+from __future__ import annotations
+
+import doctest
+import html
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sroi
+from sroi.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+NOTEBOOK = DOCS / "notebooks" / "sroi_in_a_notebook.ipynb"
+HOUSING = ROOT / "examples" / "housing_community_investment.yaml"
+
+# A cell appended to the notebook (in memory only) that reports the kernel's own objects.
+PROBE = """
+import json
+_sw = switching.set_index(["parameter", "outcome"])["switching_value"]
+print(json.dumps({
+    "ratio": result.ratio,
+    "uncertain_model": data,
+    "draws": simulation.n,
+    "seed": simulation.seed,
+    "advice_share": float(impact_map.loc["advice_wellbeing", "share_of_present_value"]),
+    "advice_deadweight_switch": float(_sw[("deadweight", "advice_wellbeing")]),
+    "advice_attribution_switch": float(_sw[("attribution", "advice_wellbeing")]),
+    "tornado_base": tornado["base_ratio"].tolist(),
+    "tornado_swing": tornado["swing"].tolist(),
+}))
+"""
+
+
+# --------------------------------------------------------------------------------------
+# The notebook
+
+
+def test_notebook_is_committed_without_outputs():
+    nbformat = pytest.importorskip("nbformat", reason="the notebook test needs nbformat")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code, "the notebook has no code cells"
+    for cell in code:
+        assert cell.outputs == [], f"clear the outputs before committing:\n{cell.source[:80]}"
+        assert cell.execution_count is None
+
+
+@pytest.fixture(scope="module")
+def executed():
+    """The notebook run top to bottom in a python3 kernel, from its own folder."""
+    nbformat = pytest.importorskip("nbformat", reason="the notebook test needs nbformat")
+    nbclient = pytest.importorskip("nbclient", reason="the notebook test needs nbclient")
+    pytest.importorskip("ipykernel", reason="the notebook test needs ipykernel (python3 kernel)")
+    pytest.importorskip("matplotlib", reason="the notebook draws plots with matplotlib")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE, metadata={"tags": ["probe"]}))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MPLBACKEND", "Agg")
+        client = nbclient.NotebookClient(
+            nb,
+            timeout=120,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+        )
+        client.execute()  # raises CellExecutionError, with the cell and traceback, on error
+    return nb
+
+
+def _cells(nb, tag: str) -> list:
+    found = [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+    assert found, f"no cell tagged {tag!r}"
+    return found
+
+
+def _stdout(nb, tag: str) -> str:
+    (cell,) = _cells(nb, tag)
+    return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+
+
+def _data(nb, tag: str, mime: str) -> str:
+    (cell,) = _cells(nb, tag)
+    shown = [o.data[mime] for o in cell.outputs if "data" in o and mime in o.data]
+    assert shown, f"cell {tag!r} shows no {mime}"
+    return shown[-1]
+
+
+def _line(text: str, label: str) -> str:
+    match = re.search(rf"^{re.escape(label)}\s*(.*)$", text, flags=re.MULTILINE)
+    assert match, f"no line starting {label!r} in:\n{text}"
+    return match.group(1).strip()
+
+
+@pytest.fixture(scope="module")
+def probe(executed) -> dict:
+    return json.loads(_stdout(executed, "probe"))
+
+
+@pytest.fixture(scope="module")
+def expected():
+    """The same model, evaluated here rather than in the notebook's kernel."""
+    return sroi.evaluate(HOUSING)
+
+
+def test_notebook_runs_without_errors(executed):
+    for cell in executed.cells:
+        if cell.cell_type == "code":
+            assert not [o for o in cell.outputs if o.output_type == "error"]
+            stderr = "".join(o.text for o in cell.outputs if o.get("name") == "stderr")
+            assert "Warning" not in stderr, f"{cell.source[:200]}\n{stderr}"
+
+
+def test_notebook_shows_the_result_as_html(executed, expected):
+    shown = _data(executed, "result", "text/html")
+    assert "sroi-result" in shown
+    assert html.escape(expected.model.name) in shown
+    for text in ("SROI ratio", "Impact map", f"£{expected.present_value:,.2f}"):
+        assert text in shown
+    for oid in expected.model.outcome_ids:
+        assert oid in shown
+
+
+def test_notebook_headline_figures_match_evaluate(executed, expected, probe):
+    text = _stdout(executed, "headline")
+    assert _line(text, "SROI ratio:") == f"{expected.ratio:.4f} : 1"
+    assert _line(text, "Present value of outcomes:") == f"£{expected.present_value:,.2f}"
+    assert _line(text, "Total investment:") == f"£{expected.total_investment:,.2f}"
+    assert _line(text, "Net present value:") == f"£{expected.npv:,.2f}"
+    assert _line(text, "Payback:") == f"{expected.payback_months:.1f} months"
+    assert probe["ratio"] == expected.ratio
+
+
+def test_notebook_breakdowns(executed, expected):
+    bearer = _data(executed, "bearer", "text/html")
+    for name in expected.breakdown("bearer")["bearer"]:
+        assert html.escape(name) in bearer
+    area = _data(executed, "area", "text/plain")
+    invested: dict[str, float] = {}
+    for i in expected.model.inputs:
+        invested[i.area] = invested.get(i.area, 0.0) + i.amount
+    for row in expected.breakdown("area").itertuples():
+        line = _line(area, row.area)
+        assert f"{row.present_value:,.2f}" in line
+        assert f"{invested[row.area]:,.2f}" in line
+        assert f"{row.present_value / invested[row.area]:,.2f}" in line
+
+
+def test_notebook_proxy_is_the_one_the_model_uses(executed, expected):
+    text = _stdout(executed, "proxy")
+    proxy_id = text.splitlines()[0].strip()
+    proxy = sroi.proxies.load().get(proxy_id)
+    assert proxy_id == sroi.proxies.load().search("employment").ids[0]
+    used = expected.by_outcome.set_index("id").loc["youth_into_work"]
+    assert used["proxy"] == proxy_id
+    assert _line(text, "In 2024 prices:") == f"£{used['value']:,.2f}"
+    assert _line(text, "Source:") == proxy.source
+    assert _line(text, "Licence:") == proxy.licence
+    assert _line(text, "Who gains:") == "DWP 94%, NHS 6%"
+
+
+def test_notebook_sensitivity_matches_its_prose(executed, expected, probe):
+    # The Markdown says the advice wellbeing outcome carries about half the value and that
+    # its deadweight or attribution would have to reach around 95 %: keep that true.
+    assert 0.4 < probe["advice_share"] < 0.6
+    assert 0.9 < probe["advice_deadweight_switch"] < 1.0
+    assert 0.9 < probe["advice_attribution_switch"] < 1.0
+    assert "advice_wellbeing" in _data(executed, "switching", "text/html")
+    assert probe["tornado_base"] == pytest.approx([expected.ratio] * len(probe["tornado_base"]))
+    assert probe["tornado_swing"] == sorted(probe["tornado_swing"], reverse=True)
+
+
+def test_notebook_monte_carlo_is_reproducible(executed, expected, probe):
+    text = _stdout(executed, "monte-carlo")
+    assert _line(text, "Central ratio:") == f"{expected.ratio:.4f} : 1"
+    again = sroi.sensitivity.simulate(probe["uncertain_model"], probe["draws"], seed=probe["seed"])
+    assert _line(text, "P(ratio > 1):") == f"{again.probability_ratio_above(1.0):.1%}"
+    assert _line(text, "P(ratio > 1.5):") == f"{again.probability_ratio_above(1.5):.1%}"
+    assert len(again.uncertain) == 3
+    summary = _data(executed, "monte-carlo", "text/plain")
+    assert f"{again.summary().loc['ratio', 'median']:,.2f}" in _line(summary, "ratio")
+
+
+def test_notebook_draws_its_plots(executed):
+    plots = _cells(executed, "plot")
+    assert len(plots) == 3
+    for cell in plots:
+        assert any("image/png" in o.get("data", {}) for o in cell.outputs), cell.source
+
+
+def test_notebook_record(executed):
+    text = _stdout(executed, "record")
+    assert _line(text, "sroi version:") == sroi.__version__
+    assert _line(text, "discount rate:") == "green_book"
+    checksum = sroi.proxies.load().checksum[:12]
+    assert _line(text, "proxy table:") == f"sha256 {checksum}"
+
+
+# --------------------------------------------------------------------------------------
+# The command-line examples of docs/cli.md
+
+_CONSOLE = re.compile(r"^```console\n(.*?)^```", flags=re.MULTILINE | re.DOTALL)
+
+
+def _cli_examples() -> list[tuple[str, str, int]]:
+    """(command, expected output, line number) for every ``$ ...`` line of docs/cli.md."""
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    examples = []
+    for block in _CONSOLE.finditer(text):
+        first_line = text.count("\n", 0, block.start(1)) + 1
+        command, want, where = None, [], 0
+        for offset, line in enumerate(block.group(1).splitlines()):
+            if line.startswith("$ "):
+                if command is not None:
+                    examples.append((command, "\n".join(want), where))
+                command, want, where = line[2:], [], first_line + offset
+            else:
+                want.append(line)
+        if command is not None:
+            examples.append((command, "\n".join(want), where))
+    return examples
+
+
+CLI_EXAMPLES = _cli_examples()
+
+
+def test_cli_page_has_examples():
+    commands = [c for c, _, _ in CLI_EXAMPLES]
+    assert len(commands) >= 10
+    for sub in ("evaluate", "validate", "proxies search", "proxies show", "schema"):
+        assert any(c.startswith(f"sroi {sub}") for c in commands), sub
+
+
+def test_cli_examples_run_as_shown(monkeypatch):
+    """Each command's output matches the page (``...`` stands for any text); a command that
+    fails must be followed by ``$ echo $?`` showing its exit status."""
+    monkeypatch.chdir(ROOT)
+    checker = doctest.OutputChecker()
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    runner = CliRunner(env={"COLUMNS": "100"})
+    status = None
+    for i, (command, want, line) in enumerate(CLI_EXAMPLES):
+        args = shlex.split(command)
+        if args == ["echo", "$?"]:
+            got = f"{status}\n"
+        else:
+            assert args[0] == "sroi", f"docs/cli.md line {line}: not an sroi command"
+            run = runner.invoke(cli, args[1:], prog_name="sroi")
+            status, got = run.exit_code, run.output
+            if status not in (0, 1, 2):  # a crash, not a documented exit status
+                raise AssertionError(f"docs/cli.md line {line}: {command}") from run.exception
+            follows = CLI_EXAMPLES[i + 1][0] if i + 1 < len(CLI_EXAMPLES) else ""
+            assert status == 0 or follows == "echo $?", (
+                f"docs/cli.md line {line}: {command} exits with {status}; show it with `$ echo $?`"
+            )
+        if not checker.check_output(want + "\n", got, flags):
+            diff = checker.output_difference(doctest.Example(command, want + "\n"), got, flags)
+            pytest.fail(f"docs/cli.md line {line}: {command}\n{diff}")
+
+
+# --------------------------------------------------------------------------------------
+# Links
+
+_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
+def test_relative_links_point_at_files(page):
+    for target in _LINK.findall(page.read_text(encoding="utf-8")):
+        if "://" in target:
+            continue
+        assert (page.parent / target).exists(), f"{page.name}: broken link {target}"
