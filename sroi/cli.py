@@ -5,6 +5,8 @@
     sroi evaluate MODEL [--discount-rate RATE] [--price-year YEAR] [--deflator hmt|ucd]
                         [--proxies CSV] [--format table|json|csv]
     sroi validate MODEL [--proxies CSV]
+    sroi report MODEL [--html FILE] [--xlsx FILE] [--md FILE] [--discount-rate RATE]
+                      [--price-year YEAR] [--deflator hmt|ucd] [--proxies CSV]
     sroi schema
     sroi proxies search TEXT [--limit N] [--category C] [--value-type T] [--proxies CSV]
     sroi proxies show ID [--proxies CSV]
@@ -495,6 +497,108 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
         proxy = table.get(proxy_id)
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 100)
     click.echo(format_proxy(proxy, width=width))
+
+
+# --------------------------------------------------------------------------------------
+# report
+
+
+@cli.command(short_help="Write social accounts: HTML, Excel and Markdown reports.")
+@_MODEL
+@click.option(
+    "--html",
+    "html_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write a self-contained HTML report (charts embedded) to FILE.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write an Excel workbook (summary, one sheet per area, impact map) to FILE.",
+)
+@click.option(
+    "--md",
+    "md_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the report as GitHub-flavoured Markdown to FILE.",
+)
+@click.option(
+    "--discount-rate",
+    "-r",
+    type=_DiscountRate(),
+    metavar="RATE",
+    help="Override the model's discount rate: a number (0.035 is 3.5 %), yearly rates "
+    "separated by commas, or a schedule: " + ", ".join(SCHEDULES) + ".",
+)
+@click.option(
+    "--price-year",
+    "-p",
+    type=_PriceYear(),
+    metavar="YEAR",
+    help="Present every figure at this price year (2024 or 2024/25).",
+)
+@click.option(
+    "--deflator",
+    type=click.Choice(SERIES),
+    default="hmt",
+    show_default=True,
+    help="GDP deflator series used to move proxies and amounts between price years.",
+)
+@_PROXIES
+def report(
+    model: str,
+    html_path: str | None,
+    xlsx_path: str | None,
+    md_path: str | None,
+    discount_rate: float | str | tuple[float, ...] | None,
+    price_year: str | None,
+    deflator: str,
+    proxy_csv: str | None,
+) -> None:
+    """Write the social accounts of MODEL: by area and for the organisation.
+
+    Each report holds the headline figures, a section per area (inputs, outputs, outcomes,
+    value produced, costs saved and who saves, the ratio), the organisation's totals, the
+    impact map and the method notes. Give at least one of --html, --xlsx, --md.
+
+    \b
+    Examples:
+      sroi report examples/housing_community_investment.yaml --html accounts.html
+      sroi report model.yaml --xlsx accounts.xlsx --md accounts.md --price-year 2024/25
+    """
+    outputs = ((html_path, "html"), (xlsx_path, "xlsx"), (md_path, "md"))
+    wanted = [(path, kind) for path, kind in outputs if path]
+    if not wanted:
+        raise click.UsageError("give at least one output: --html FILE, --xlsx FILE or --md FILE")
+    table = _proxy_table(proxy_csv)
+    with _reported(model):
+        result = evaluate(
+            model,
+            discount_rate=discount_rate,
+            price_year=price_year,
+            deflator=deflator,  # type: ignore[arg-type]
+            proxies=table,
+        )
+    try:
+        from sroi import report as reports
+
+        writers = {
+            "html": reports.write_html,
+            "xlsx": reports.write_excel,
+            "md": reports.write_markdown,
+        }
+        for path, kind in wanted:
+            try:
+                writers[kind](result, path)
+            except OSError as exc:
+                raise _Failure(f"{path}: cannot be written ({exc.strerror or exc})") from None
+            click.echo(f"Wrote {path}", err=True)
+    except ImportError as exc:
+        raise _Failure(str(exc)) from None
 
 
 # --------------------------------------------------------------------------------------

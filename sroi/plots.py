@@ -33,6 +33,11 @@ _INVEST = "#7F7F7F"
 _LIGHT = "#56B4E9"
 
 
+def _plain(text: str) -> str:
+    """User text shown as typed: a ``$`` would otherwise start matplotlib's mathtext."""
+    return str(text).replace("$", r"\$")
+
+
 def _pyplot() -> Any:
     """matplotlib.pyplot, or a clear ImportError saying how to install it."""
     try:
@@ -196,7 +201,7 @@ def waterfall(result: Result, ax: Axes | None = None) -> Axes:
     ax.set_ylabel(f"Value over the model's life [{_money_axis_label(cur, result.price_year)}]")
     ax.set_ylim(top=float(np.max(bottoms + heights)) + 0.08 * span)
     ax.set_title(
-        f"{result.model.name}: from gross value to present value "
+        f"{_plain(result.model.name)}: from gross value to present value "
         f"(SROI ratio {result.ratio:.2f} : 1)",
         fontsize=10,
     )
@@ -269,7 +274,7 @@ def value_by_year(result: Result, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("Year (0 = start; money discounted at the end of each year)")
     _money_axis(ax.yaxis, cur)
     ax.set_ylabel(f"Value [{_money_axis_label(cur, result.price_year)}]")
-    ax.set_title(f"{result.model.name}: value by year", fontsize=10)
+    ax.set_title(f"{_plain(result.model.name)}: value by year", fontsize=10)
     ax.legend(fontsize=8, loc="upper left", frameon=False)
     ax.grid(axis="y", color="0.9")
     ax.set_axisbelow(True)
@@ -314,7 +319,7 @@ def breakdown(result: Result, by: str = "stakeholder", ax: Axes | None = None) -
         for v, s in zip(values, frame["share"], strict=True)
     ]
     ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
-    ax.set_yticks(y, [textwrap.fill(str(name), 32) for name in frame[by]], fontsize=8)
+    ax.set_yticks(y, [_plain(textwrap.fill(str(name), 32)) for name in frame[by]], fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="0.3", lw=0.8)
     lo, hi = min(0.0, float(values.min(initial=0.0))), max(0.0, float(values.max(initial=0.0)))
@@ -323,7 +328,7 @@ def breakdown(result: Result, by: str = "stakeholder", ax: Axes | None = None) -
     _money_axis(ax.xaxis, cur, nbins=5)
     ax.set_xlabel(f"Present value [{_money_axis_label(cur, result.price_year)}]")
     ax.set_title(
-        f"{result.model.name}: present value by {by.replace('_', ' ')}",
+        f"{_plain(result.model.name)}: present value by {by.replace('_', ' ')}",
         fontsize=10,
     )
     ax.grid(axis="x", color="0.9")
@@ -400,7 +405,7 @@ def tornado(frame: pd.DataFrame, ax: Axes | None = None, *, currency: str | None
         str(p) if o is None or (isinstance(o, float) and np.isnan(o)) else f"{p}\n({o})"
         for p, o in zip(rows["parameter"], rows["outcome"], strict=True)
     ]
-    ax.set_yticks(y, names, fontsize=8)
+    ax.set_yticks(y, [_plain(name) for name in names], fontsize=8)
     ax.invert_yaxis()
     if len(rows) and np.allclose(base, base[0]):
         ax.axvline(base[0], color="0.3", lw=1, label=f"base ratio {base[0]:.2f}")

@@ -290,3 +290,16 @@ def test_every_plot_saves_a_png(tmp_path, council):
             ax.figure.savefig(Path(SHOW_DIR) / f"{name}.png", dpi=100)
         assert path.stat().st_size > 5_000
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_dollar_signs_in_user_text_are_shown_as_typed(tmp_path):
+    # Matplotlib reads $...$ as maths; a name such as "Fund $5 $x^2" must not break drawing.
+    m = hand_worked()
+    m["name"] = "Fund $5 and $x^2 $"
+    m["outcomes"][0]["stakeholder"] = "$$$"
+    r = sroi.evaluate(m)
+    for draw in (plots.waterfall, plots.value_by_year, plots.breakdown):
+        ax = draw(r)
+        ax.figure.savefig(tmp_path / "plot.png")
+        assert "Fund \\$5" in ax.get_title()
+        plt.close(ax.figure)

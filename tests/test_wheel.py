@@ -55,7 +55,11 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_contains_the_data_tables(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"sroi/data/unit_costs.csv", "sroi/data/gdp_deflators.csv"} <= names
+    assert {
+        "sroi/data/unit_costs.csv",
+        "sroi/data/gdp_deflators.csv",
+        "sroi/report/templates/report.html.j2",
+    } <= names
     bundled = zipfile.ZipFile(wheel).read("sroi/data/unit_costs.csv")
     assert bundled == (ROOT / "data" / "unit_costs.csv").read_bytes()
 

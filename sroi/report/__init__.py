@@ -1,0 +1,46 @@
+"""Social accounts and publishable reports (HTML, Markdown, Excel) of an evaluation.
+
+:func:`social_accounts` draws up a housing association's social accounts from a
+:class:`~sroi.result.Result`: inputs, outputs, outcomes by value type, value produced,
+costs saved and who saves, and the ratio, for each area of activity and for the
+organisation. The writers publish them with the headline figures, the impact map and the
+method notes:
+
+- :func:`write_html`: one self-contained HTML file (charts embedded, no external files;
+  needs ``jinja2``, and ``matplotlib`` for the charts);
+- :func:`write_markdown`: the same as GitHub-flavoured Markdown;
+- :func:`write_excel`: a workbook with a summary, one sheet per area and the impact map
+  (needs ``openpyxl``).
+
+Install the optional dependencies with ``pip install 'sroi[report]'``. Text typed by users
+(names, descriptions) is escaped in HTML, neutralised in Markdown and written to Excel as
+text, never as a formula.
+"""
+
+from sroi.report.accounts import (
+    Account,
+    Figure,
+    InputLine,
+    OutcomeLine,
+    OutputLine,
+    SocialAccounts,
+    social_accounts,
+)
+from sroi.report.excel import write_excel
+from sroi.report.html import render_html, write_html
+from sroi.report.markdown import render_markdown, write_markdown
+
+__all__ = [
+    "Account",
+    "Figure",
+    "InputLine",
+    "OutcomeLine",
+    "OutputLine",
+    "SocialAccounts",
+    "render_html",
+    "render_markdown",
+    "social_accounts",
+    "write_excel",
+    "write_html",
+    "write_markdown",
+]

@@ -1,0 +1,223 @@
+"""What the HTML, Markdown and Excel reports share: formats, anchors, headline and method.
+
+Every function here is pure: a :class:`~sroi.result.Result` (or a figure) in, plain data
+or text out. Escaping is left to each writer (Jinja2 autoescape for HTML, :func:`md` in
+:mod:`sroi.report.markdown`, text cells in :mod:`sroi.report.excel`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+from sroi._version import __version__
+from sroi.report.accounts import INPUT_KINDS
+from sroi.result import _money, _rate_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sroi.result import Result
+
+KIND_LABELS = dict(INPUT_KINDS)
+"""``"volunteer_time"`` -> ``"Volunteer time"``."""
+
+_PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+
+
+# --------------------------------------------------------------------------------------
+# Formats
+
+
+def money(amount: float | None, currency: str, decimals: int = 2) -> str:
+    """``£1,234.56`` (``-£5.00`` for a loss); ``""`` for nothing.
+
+    >>> money(1234.564, "GBP"), money(-5, "GBP"), money(3, "NOK")
+    ('£1,234.56', '-£5.00', 'NOK 3.00')
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return ""
+    return _money(float(amount), currency, decimals)
+
+
+def ratio_text(ratio: float | None, currency: str) -> str:
+    """The SROI ratio as money per unit invested: ``£1.90 per £1``; ``"none"`` for None.
+
+    >>> ratio_text(1.90104, "GBP"), ratio_text(None, "GBP")
+    ('£1.90 per £1', 'none')
+    """
+    if ratio is None:
+        return "none"
+    return f"{money(ratio, currency)} per {money(1, currency, 0)}"
+
+
+def quantity(value: float) -> str:
+    """``1,234`` for a whole number, else ``12.50``.
+
+    >>> quantity(160.0), quantity(2.5)
+    ('160', '2.50')
+    """
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """``25.0%``; ``""`` for nothing.
+
+    >>> percent(0.25), percent(0.005, 2)
+    ('25.0%', '0.50%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{100 * float(value):.{decimals}f}%"
+
+
+def deductions(row: Any) -> str:
+    """Deadweight / displacement / attribution / drop-off in per cent: ``30/0/15/0``."""
+    return "/".join(
+        f"{100 * float(row[k]):g}"
+        for k in ("deadweight", "displacement", "attribution", "drop_off")
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Anchors (made by the library, never from raw user text, so they are safe in HTML)
+
+
+def outcome_anchor(outcome_id: str, index: int) -> str:
+    """The HTML id of an outcome's impact-map row.
+
+    ``outcome-<id>`` when the id is plain (a letter, then letters, digits, ``_ . -``),
+    else ``outcome-<position from 1>``; plain ids start with a letter, so the two never
+    collide.
+
+    >>> outcome_anchor("advice_gp", 1), outcome_anchor("<b>", 1)
+    ('outcome-advice_gp', 'outcome-2')
+    """
+    if _PLAIN_ID.fullmatch(outcome_id):
+        return f"outcome-{outcome_id}"
+    return f"outcome-{index + 1}"
+
+
+def input_anchor(index: int) -> str:
+    """The HTML id of an input's row: ``input-0`` for ``inputs[0]``."""
+    return f"input-{index}"
+
+
+def output_anchor(index: int) -> str:
+    """The HTML id of an output's row: ``output-0`` for ``outputs[0]``."""
+    return f"output-{index}"
+
+
+def area_anchor(position: int) -> str:
+    """The HTML id of an area's section (position from 0)."""
+    return f"area-{position + 1}"
+
+
+# --------------------------------------------------------------------------------------
+# Content
+
+
+def title(result: Result) -> str:
+    """``"Social accounts: <model name>"``."""
+    return f"Social accounts: {result.model.name}"
+
+
+def headline(result: Result) -> list[tuple[str, str]]:
+    """The headline figures as ``(label, text)`` pairs, ratio first."""
+    cur = result.currency
+    payback, dpayback = result.payback_months, result.discounted_payback_years
+    return [
+        ("SROI ratio", ratio_text(result.ratio, cur)),
+        ("Present value of outcomes", money(result.present_value, cur)),
+        ("Total investment (present value)", money(result.total_investment, cur)),
+        ("Net present value", money(result.npv, cur)),
+        ("Net SROI ratio", ratio_text(result.net_ratio, cur)),
+        ("Payback", "never" if payback is None else f"{payback:.1f} months"),
+        ("Discounted payback", "never" if dpayback is None else f"{dpayback:.2f} years"),
+    ]
+
+
+def method(result: Result) -> dict[str, Any]:
+    """Method notes: parameters, conventions and the proxies used, from ``to_dict()``."""
+    d = result.to_dict()
+    p = d["parameters"]
+    prices = p["price_year"]
+    restated = (
+        p["model_price_year"] is not None
+        and prices is not None
+        and str(p["model_price_year"]) != str(prices)
+    )
+    settings = [
+        ("Discount rate", _rate_text(result.discount_rate)),
+        ("Discount rate from", "the model" if p["discount_rate_from"] == "model" else "the user"),
+        ("Currency", p["currency"]),
+        ("Price year", "not stated" if prices is None else str(prices)),
+    ]
+    if restated:
+        settings.append(
+            (
+                "Restated from",
+                f"{p['model_price_year']} prices (index {p['model_price_index']:.4f})",
+            )
+        )
+    settings += [
+        ("GDP deflator series", p["deflator"]),
+        ("Horizon", f"{p['horizon_years']} years"),
+        ("sroi version", d["sroi_version"]),
+    ]
+    proxies = d["proxies"] or {}
+    used = [
+        {
+            "id": pid,
+            "name": row["name"],
+            "value": f"{row['value']:,.2f} {row['unit']}",
+            "price_year": row["price_year"] or "",
+            "price_index": row["price_index"],
+            "value_type": row["value_type"],
+            "source": row["source"],
+            "licence": row["licence"],
+            "confidence": row["confidence"],
+        }
+        for pid, row in proxies.get("used", {}).items()
+    ]
+    uncertain = [
+        f"{u['location']}: the {u['value_used_is']} of its distribution, {u['value_used']:g}"
+        for u in p["uncertain_figures"]
+    ]
+    return {
+        "settings": settings,
+        "conventions": list(p["conventions"].items()),
+        "proxies": used,
+        "proxy_checksum": proxies.get("table_checksum_sha256"),
+        "uncertain": uncertain,
+        "version": __version__,
+    }
+
+
+def bearer_text(result: Result, index: int) -> str:
+    """Who gains from outcome ``index``: ``"DWP 94% / NHS 6%"``, one agency, or ``""``."""
+    split = result.valuations[index].bearer_split if result.valuations else ()
+    if len(split) == 1:
+        return split[0][0]
+    return " / ".join(f"{agency} {share:.0%}" for agency, share in split)
+
+
+def impact_rows(result: Result) -> list[dict[str, Any]]:
+    """The impact map, one mapping per outcome, with its anchor and display texts."""
+    table = result.by_outcome
+    rows = []
+    for i, row in enumerate(table.to_dict("records")):
+        start, duration = int(row["start_year"]), int(row["duration"])
+        rows.append(
+            {
+                **row,
+                "index": i,
+                "anchor": outcome_anchor(row["id"], i),
+                "years": f"{start}" if duration == 1 else f"{start}–{start + duration - 1}",
+                "deductions": deductions(row),
+                "unit": result.model.outcomes[i].unit or "",
+                "bearer_text": bearer_text(result, i),
+                "value_type_text": row["value_type"] or "",
+            }
+        )
+    return rows

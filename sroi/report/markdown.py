@@ -1,0 +1,417 @@
+"""The social accounts report as GitHub-flavoured Markdown.
+
+The same content as the HTML report (:mod:`sroi.report.html`), without the charts: the
+headline figures, a table of the accounts, a section per area, the organisation's totals,
+the impact map (each row carries an ``<a id=...>`` anchor that the area tables link to)
+and the method notes. Text a user typed is passed through :func:`md`, so it cannot break a
+table, inject markup or start a spreadsheet formula when the table is pasted elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sroi.report import _common as common
+from sroi.report.accounts import Account, Figure, SocialAccounts, social_accounts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sroi.result import Result
+
+__all__ = ["md", "render_markdown", "write_markdown"]
+
+_BACKSLASHED = re.compile(r"([\\`*_\[\]|~])")
+_FORMULA_START = ("=", "+", "-", "@", "#", "＝", "＋", "－", "＠")
+
+
+def md(text: Any) -> str:
+    """Make user text safe inside Markdown (a paragraph or a table cell).
+
+    Line breaks and tabs become spaces; ``&``, ``<`` and ``>`` become entities (no raw
+    HTML); ``\\ ` * _ [ ] | ~`` are backslash-escaped (no emphasis, links or broken table
+    cells); a leading ``= + - @ #`` is backslash-escaped, so the text does not start a
+    formula when pasted into a spreadsheet (nor a heading or a list). Markdown shows every
+    one of these as the character the user typed.
+
+    Examples
+    --------
+    >>> md("<script>alert('x')</script>")
+    "&lt;script&gt;alert('x')&lt;/script&gt;"
+    >>> md("a | b"), md("=HYPERLINK(1)"), md("-5% rent")
+    ('a \\\\| b', '\\\\=HYPERLINK(1)', '\\\\-5% rent')
+    """
+    text = re.sub(r"\s+", " ", "" if text is None else str(text)).strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _BACKSLASHED.sub(r"\\\1", text)
+    if text.startswith(_FORMULA_START):
+        text = "\\" + text
+    return text
+
+
+def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
+    """A GFM table; cells must already be safe (escaped with :func:`md` or made here)."""
+    rule = ["---:" if i in numeric else "---" for i in range(len(head))]
+    lines = [head, rule, *rows]
+    return "\n".join("| " + " | ".join(cell or " " for cell in line) + " |" for line in lines)
+
+
+def _rows(figure: Figure, anchors: dict[str, str]) -> str:
+    links = [f"[inputs\\[{i}\\]](#{common.input_anchor(i)})" for i in figure.inputs]
+    links += [f"[{md(oid)}](#{anchors[oid]})" for oid in figure.outcomes]
+    return ", ".join(links)
+
+
+def _share(part: float, whole: float) -> str:
+    return common.percent(part / whole) if whole else ""
+
+
+def _ratio(account: Account, cur: str) -> str:
+    return common.ratio_text(account.ratio, cur) if account.ratio is not None else "none"
+
+
+def _figures(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
+    money = common.money
+    kinds = [
+        [md(spent.label), money(spent.amount, cur), money(pv.amount, cur), _rows(spent, anchors)]
+        for spent, pv in zip(account.input_amounts, account.input_present_values, strict=True)
+    ]
+    kinds.append(
+        [
+            "**Total inputs**",
+            f"**{money(account.input_amount.amount, cur)}**",
+            f"**{money(account.investment.amount, cur)}**",
+            "",
+        ]
+    )
+    whole = account.present_value.amount
+    types = [
+        [
+            md(f.label + (" (costs saved)" if f.label == "fiscal" else "")),
+            money(f.amount, cur),
+            _share(f.amount, whole),
+            _rows(f, anchors),
+        ]
+        for f in account.value_by_type
+    ]
+    types.append(["**Value produced**", f"**{money(whole, cur)}**", "", ""])
+    out = [
+        "#### Inputs by kind",
+        "",
+        _table(["Kind", "As spent", "Present value", "Rows"], kinds, (1, 2)),
+        "",
+        "#### Value produced by value type",
+        "",
+        _table(["Value type", "Present value", "Share", "Rows"], types, (1, 2)),
+        "",
+        "#### Costs saved, by who saves",
+        "",
+    ]
+    if account.costs_saved_by_bearer:
+        saved = account.costs_saved.amount
+        bearers = [
+            [md(f.label), money(f.amount, cur), _share(f.amount, saved), _rows(f, anchors)]
+            for f in account.costs_saved_by_bearer
+        ]
+        bearers.append(["**Costs saved**", f"**{money(saved, cur)}**", "", ""])
+        out += [_table(["Who saves", "Present value", "Share", "Rows"], bearers, (1, 2)), ""]
+    else:
+        out += ["No fiscal outcomes here: no costs saved to public bodies are claimed.", ""]
+    return out
+
+
+def _key(account: Account, cur: str) -> list[str]:
+    lines = [
+        f"- Inputs (present value): **{common.money(account.investment.amount, cur)}**",
+        f"- Value produced: **{common.money(account.present_value.amount, cur)}**",
+        f"- Costs saved: **{common.money(account.costs_saved.amount, cur)}**",
+        f"- Ratio: **{_ratio(account, cur)}**",
+    ]
+    if account.ratio is None:
+        lines.append(f"- No ratio: {md(account.ratio_reason)}.")
+    return [*lines, ""]
+
+
+def _area(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
+    money = common.money
+    out = [f"## {md(account.name)}", ""]
+    if account.note:
+        out += [md(account.note), ""]
+    out += _key(account, cur)
+    out += ["### Inputs", ""]
+    if account.inputs:
+        rows = [
+            [
+                f"[inputs\\[{x.index}\\]](#{common.input_anchor(x.index)})",
+                md(x.stakeholder),
+                md(x.description),
+                md(common.KIND_LABELS.get(x.kind, x.kind)),
+                str(x.year),
+                money(x.amount, cur),
+                money(x.present_value, cur),
+            ]
+            for x in account.inputs
+        ]
+        head = ["Row", "Stakeholder", "Description", "Kind", "Year", "As spent", "Present value"]
+        out += [_table(head, rows, (4, 5, 6)), ""]
+    else:
+        out += ["No inputs are assigned to this area.", ""]
+    out += ["### Outputs delivered", ""]
+    if account.outputs:
+        rows = [
+            [
+                f"[{md(o.description)}](#{common.output_anchor(o.index)})",
+                common.quantity(o.quantity),
+                md(o.unit),
+                md(o.stakeholder),
+            ]
+            for o in account.outputs
+        ]
+        out += [_table(["Description", "Quantity", "Unit", "Delivered to"], rows, (1,)), ""]
+    else:
+        out += ["No outputs are recorded for this area.", ""]
+    out += ["### Outcomes", ""]
+    if account.outcomes:
+        rows = [
+            [
+                f"[{md(o.id)}](#{anchors[o.id]})",
+                md(o.stakeholder),
+                md(o.outcome),
+                md(o.value_type),
+                md(o.bearer_text),
+                money(o.present_value, cur),
+            ]
+            for o in account.outcomes
+        ]
+        rows.append(
+            [
+                "**Value produced**",
+                "",
+                "",
+                "",
+                "",
+                f"**{money(account.present_value.amount, cur)}**",
+            ]
+        )
+        head = ["Id", "Stakeholder", "Outcome", "Value type", "Who gains", "Present value"]
+        out += [_table(head, rows, (5,)), ""]
+    else:
+        out += ["No outcomes are valued in this area.", ""]
+    return out + _figures(account, cur, anchors)
+
+
+def _summary(accounts: SocialAccounts, cur: str) -> list[str]:
+    money = common.money
+    rows = []
+    for a in accounts.accounts:
+        cells = [
+            md(a.name),
+            money(a.investment.amount, cur),
+            money(a.present_value.amount, cur),
+            money(a.costs_saved.amount, cur),
+            money(a.npv, cur),
+            _ratio(a, cur),
+        ]
+        if a.kind == "organisation":
+            cells = [f"**{c}**" for c in cells]
+        rows.append(cells)
+    head = ["Account", "Inputs (present value)", "Value produced", "Costs saved", "NPV", "Ratio"]
+    return [_table(head, rows, (1, 2, 3, 4, 5)), "", *(md(n) + "  " for n in accounts.notes), ""]
+
+
+def _impact_map(result: Result, accounts: SocialAccounts) -> list[str]:
+    cur, money = result.currency, common.money
+    rows = [
+        [
+            f'<a id="{r["anchor"]}"></a>{md(r["id"])}',
+            md(r["area"]),
+            md(r["stakeholder"]),
+            md(r["outcome"]) + (f" ({md(r['indicator'])})" if r["indicator"] else ""),
+            common.quantity(r["quantity"]) + (f" {md(r['unit'])}" if r["unit"] else ""),
+            money(r["value"], cur) + (f" ({md(r['proxy'])})" if r["proxy"] else ""),
+            md(r["value_type_text"]),
+            md(r["bearer_text"]),
+            r["years"],
+            r["deductions"],
+            money(r["after_attribution"], cur),
+            money(r["present_value"], cur),
+            common.percent(r["share_of_present_value"]),
+        ]
+        for r in common.impact_rows(result)
+    ]
+    head = [
+        "Id",
+        "Area",
+        "Stakeholder",
+        "Outcome (indicator)",
+        "Quantity",
+        "Value a unit (proxy)",
+        "Value type",
+        "Who gains",
+        "Years",
+        "Deductions %",
+        "First-year impact",
+        "Present value",
+        "Share",
+    ]
+    out = [
+        "## Impact map",
+        "",
+        "One row per outcome. Deductions are deadweight / displacement / attribution / "
+        "drop-off, in per cent; the first-year impact is quantity × value after the three "
+        "deductions.",
+        "",
+        _table(head, rows, (4, 5, 8, 9, 10, 11, 12)),
+        "",
+        "### Inputs",
+        "",
+    ]
+    org = accounts.organisation
+    inputs = [
+        [
+            f'<a id="{common.input_anchor(x.index)}"></a>inputs\\[{x.index}\\]',
+            md(x.area),
+            md(x.stakeholder),
+            md(x.description),
+            md(common.KIND_LABELS.get(x.kind, x.kind)),
+            str(x.year),
+            money(x.amount, cur),
+            money(x.present_value, cur),
+        ]
+        for x in org.inputs
+    ]
+    head = [
+        "Row",
+        "Area",
+        "Stakeholder",
+        "Description",
+        "Kind",
+        "Year",
+        "As spent",
+        "Present value",
+    ]
+    out += [_table(head, inputs, (5, 6, 7)), ""]
+    if org.outputs:
+        outputs = [
+            [
+                f'<a id="{common.output_anchor(o.index)}"></a>outputs\\[{o.index}\\]',
+                md(o.area),
+                md(o.description),
+                common.quantity(o.quantity),
+                md(o.unit),
+                md(o.stakeholder),
+            ]
+            for o in org.outputs
+        ]
+        head = ["Row", "Area", "Description", "Quantity", "Unit", "Delivered to"]
+        out += ["### Outputs", "", _table(head, outputs, (3,)), ""]
+    return out
+
+
+def _method(result: Result) -> list[str]:
+    m = common.method(result)
+    out = ["## Method notes", ""]
+    out += [f"- {md(label)}: {md(text)}" for label, text in m["settings"]]
+    out += ["", "### Conventions", ""]
+    out += [
+        f"- {name.replace('_', ' ')}: `{text.replace('`', '')}`" for name, text in m["conventions"]
+    ]
+    out.append("")
+    if m["uncertain"]:
+        out += ["### Figures given as distributions", "", "The report uses one value of each:", ""]
+        out += [f"- {md(u)}" for u in m["uncertain"]]
+        out.append("")
+    out += ["### Financial proxies used", ""]
+    if m["proxies"]:
+        rows = [
+            [
+                f"{md(p['id'])}: {md(p['name'])}",
+                md(p["value"]),
+                md(p["price_year"]),
+                f"{p['price_index']:.4f}",
+                md(p["source"]),
+                md(p["licence"]),
+            ]
+            for p in m["proxies"]
+        ]
+        head = ["Proxy", "Value as published", "Price year", "Price index", "Source", "Licence"]
+        out += [_table(head, rows, (1, 3)), ""]
+        if m["proxy_checksum"]:
+            out += [f"Proxy table checksum (SHA-256): `{m['proxy_checksum']}`", ""]
+    else:
+        out += ["Every outcome gives its own value; no proxy from a table was used.", ""]
+    return out
+
+
+def render_markdown(result: Result) -> str:
+    """The social accounts report as GitHub-flavoured Markdown text.
+
+    Parameters
+    ----------
+    result : Result
+        An evaluated model.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import sroi
+    >>> r = sroi.evaluate({"name": "Garden | <b>club</b>",
+    ...     "inputs": [{"stakeholder": "HA", "amount": 100}],
+    ...     "outcomes": [{"stakeholder": "Tenants", "outcome": "Warmer homes",
+    ...                   "quantity": 1, "value": 207, "duration": 1}]})
+    >>> text = render_markdown(r)
+    >>> text.splitlines()[0]
+    '# Social accounts: Garden \\\\| &lt;b&gt;club&lt;/b&gt;'
+    >>> "| SROI ratio | £2.00 per £1 |" in text
+    True
+    """
+    cur = result.currency
+    accounts = social_accounts(result)
+    anchors = {oid: common.outcome_anchor(oid, i) for i, oid in enumerate(result.model.outcome_ids)}
+    prices = f", {md(result.price_year)} prices" if result.price_year else ""
+    out = [
+        f"# {md(common.title(result))}",
+        "",
+        f"{md(cur)}{prices}; discounted at {md(common.method(result)['settings'][0][1])}; "
+        f"produced with sroi {common.method(result)['version']}.",
+        "",
+    ]
+    if result.model.description:
+        out += [md(result.model.description), ""]
+    out += ["## Headline figures", ""]
+    out += [_table(["Figure", "Value"], [[md(k), md(v)] for k, v in common.headline(result)], (1,))]
+    out += ["", "## Accounts at a glance", "", *_summary(accounts, cur)]
+    for account in accounts.areas:
+        out += _area(account, cur, anchors)
+    org = accounts.organisation
+    out += ["## Organisation totals", "", md(org.note), "", *_key(org, cur)]
+    out += _figures(org, cur, anchors)
+    out += _impact_map(result, accounts)
+    out += _method(result)
+    text = "\n".join(out).rstrip("\n") + "\n"
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+def write_markdown(result: Result, path: str | PathLike[str]) -> Path:
+    """Write the Markdown report of ``result`` to ``path`` (UTF-8).
+
+    Parameters
+    ----------
+    result : Result
+        An evaluated model.
+    path : str or os.PathLike
+        The file to write (replaced if it exists).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    out = Path(path)
+    out.write_text(render_markdown(result), encoding="utf-8")
+    return out

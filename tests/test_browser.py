@@ -1,0 +1,133 @@
+"""The HTML report in a real browser: headless Chromium renders, screenshots and dumps it.
+
+The ``chromium`` fixture finds Chromium (``/usr/bin/chromium`` or ``chromium`` /
+``chromium-browser`` on PATH). When it is missing and the tests run as root (a CI
+container), it installs it with ``apt-get``; otherwise, or if that fails, the tests are
+skipped with the reason. The browser runs with networking features off and a throw-away
+profile, and only ever opens the local report file.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import sroi
+from sroi.report import social_accounts, write_html
+from sroi.report._common import money, ratio_text
+
+ROOT = Path(__file__).resolve().parent.parent
+HOUSING = ROOT / "examples" / "housing_community_investment.yaml"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+TIMEOUT = 45  # seconds, per browser run
+
+
+def _find() -> str | None:
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _install() -> str:
+    """Try ``apt-get install chromium`` as root; return why it did not work, or ``""``."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return "Chromium is not installed and the tests are not running as root to install it"
+    if shutil.which("apt-get") is None:
+        return "Chromium is not installed and there is no apt-get to install it"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"{' '.join(command)} failed: {exc}"
+        if done.returncode != 0:
+            return f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of a Chromium executable, installed if need be; else skip with the reason."""
+    found = _find()
+    if found is None:
+        why = _install()
+        found = _find()
+        if found is None:
+            pytest.skip(why or "Chromium could not be installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> tuple[Path, sroi.Result]:
+    pytest.importorskip("jinja2")
+    pytest.importorskip("matplotlib")
+    result = sroi.evaluate(HOUSING)
+    path = tmp_path_factory.mktemp("report") / "accounts.html"
+    write_html(result, path)
+    return path, result
+
+
+def _run(chromium: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp_path / "profile"
+    profile.mkdir(exist_ok=True)
+    try:
+        return subprocess.run(
+            [chromium, *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            timeout=TIMEOUT,
+            cwd=tmp_path,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"Chromium took longer than {TIMEOUT} s")
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_screenshot_is_not_blank(chromium, report, tmp_path):
+    path, _ = report
+    shot = tmp_path / "shot.png"
+    run = _run(chromium, tmp_path, f"--screenshot={shot}", "--window-size=1280,2400", path.as_uri())
+    assert shot.is_file(), run.stderr.decode(errors="replace")[-2000:]
+    data = shot.read_bytes()
+    assert _png_size(data) == (1280, 2400)
+    assert len(data) > 50_000  # a blank page compresses to a few kilobytes
+    image = pytest.importorskip("matplotlib.image").imread(shot)
+    dark = (image[..., :3] < 0.5).all(axis=-1).mean()
+    coloured = (image[..., :3].max(axis=-1) - image[..., :3].min(axis=-1) > 0.3).mean()
+    assert dark > 0.005, "hardly any text was drawn"
+    assert coloured > 0.01, "the charts and headings were not drawn"
+
+
+def test_rendered_dom_shows_the_figures(chromium, report, tmp_path):
+    path, result = report
+    run = _run(chromium, tmp_path, "--dump-dom", path.as_uri())
+    dom = html.unescape(run.stdout.decode("utf-8", errors="replace"))
+    assert "</html>" in dom, run.stderr.decode(errors="replace")[-2000:]
+    cur = result.currency
+    assert ratio_text(result.ratio, cur) in dom  # "£1.90 per £1"
+    accounts = social_accounts(result)
+    for account in accounts.accounts:
+        assert account.name in dom
+        assert money(account.present_value.amount, cur) in dom, account.name
+        assert money(account.investment.amount, cur) in dom, account.name
+    assert dom.count('src="data:image/png;base64,') >= 3  # the charts were kept

@@ -1,0 +1,518 @@
+"""Social accounts (sroi.report): arithmetic by hand, traces, and the three writers.
+
+The hand-worked model has two areas and things without an area, discounted at 10 % so
+every present value is a round number:
+
+inputs
+  [0] Advice, cash,           10,000 in year 0  -> PV 10,000
+  [1] Advice, staff time,      2,200 in year 1  -> PV  2,200 / 1.1 = 2,000
+  [2] Garden, volunteer time,  1,000 in year 0  -> PV  1,000
+  [3] (no area), in kind,        500 in year 0  -> PV    500
+outcomes
+  arrears   Advice  fiscal, LA 50 % / DWP 50 %: 20 x 550 = 11,000 in year 1 -> PV 10,000
+  gp        Advice  fiscal, NHS:                55 x 100 =  5,500 in year 1 -> PV  5,000
+  wellbeing Garden  wellbeing: 10 x 1,210 x (1 - 0.5) = 6,050 in years 1 and 2
+                    -> 6,050 / 1.1 + 6,050 / 1.21 = 5,500 + 5,000 = 10,500
+  food      (no area), value type not given: 1 x 1,100 in year 1 -> PV 1,000
+
+Advice:  inputs 12,200 as spent, 12,000 at PV; value 15,000, all fiscal (LA 5,000, DWP
+         5,000, NHS 5,000); ratio 15,000 / 12,000 = 1.25
+Garden:  inputs 1,000; value 10,500 wellbeing; no costs saved; ratio 10.5
+Other:   inputs 500; value 1,000 (not given); ratio 2
+Whole:   inputs 13,700 as spent, 13,500 at PV; value 26,500; costs saved 15,000;
+         ratio 26,500 / 13,500 = 1.96296...
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import sroi
+from sroi.cli import cli
+from sroi.report import render_html, render_markdown, social_accounts, write_excel
+from sroi.report.accounts import NOT_GIVEN
+from sroi.report.excel import cell_text, safe_sheet_name
+from sroi.report.markdown import md
+
+ROOT = Path(__file__).resolve().parent.parent
+HOUSING = ROOT / "examples" / "housing_community_investment.yaml"
+
+MODEL = {
+    "name": "Estate",
+    "discount_rate": 0.10,
+    "inputs": [
+        {"stakeholder": "HA", "description": "Advisers", "amount": 10_000, "area": "Advice"},
+        {
+            "stakeholder": "HA",
+            "description": "Manager's time",
+            "amount": 2_200,
+            "year": 1,
+            "kind": "staff_time",
+            "area": "Advice",
+        },
+        {
+            "stakeholder": "Volunteers",
+            "amount": 1_000,
+            "kind": "volunteer_time",
+            "area": "Garden",
+        },
+        {"stakeholder": "Council", "description": "Hall", "amount": 500, "kind": "in_kind"},
+    ],
+    "outputs": [
+        {
+            "description": "Households advised",
+            "quantity": 40,
+            "unit": "households",
+            "area": "Advice",
+        },
+        {"description": "Garden sessions", "quantity": 12, "unit": "sessions", "area": "Garden"},
+    ],
+    "outcomes": [
+        {
+            "id": "arrears",
+            "stakeholder": "Council",
+            "outcome": "Fewer evictions",
+            "quantity": 20,
+            "value": 550,
+            "duration": 1,
+            "value_type": "fiscal",
+            "bearer": "Local authority:0.5;DWP:0.5",
+            "area": "Advice",
+        },
+        {
+            "id": "gp",
+            "stakeholder": "NHS",
+            "outcome": "Fewer GP visits",
+            "quantity": 55,
+            "value": 100,
+            "duration": 1,
+            "value_type": "fiscal",
+            "bearer": "NHS",
+            "area": "Advice",
+        },
+        {
+            "id": "wellbeing",
+            "stakeholder": "Gardeners",
+            "outcome": "Wellbeing",
+            "quantity": 10,
+            "value": 1_210,
+            "duration": 2,
+            "deadweight": 0.5,
+            "value_type": "wellbeing",
+            "area": "Garden",
+        },
+        {
+            "id": "food",
+            "stakeholder": "Gardeners",
+            "outcome": "Fresh food",
+            "quantity": 1,
+            "value": 1_100,
+            "duration": 1,
+        },
+    ],
+}
+
+
+def model(**changes):
+    out = copy.deepcopy(MODEL)
+    out.update(changes)
+    return out
+
+
+@pytest.fixture(scope="module")
+def result():
+    return sroi.evaluate(model())
+
+
+@pytest.fixture(scope="module")
+def accounts(result):
+    return social_accounts(result)
+
+
+def approx(x):
+    return pytest.approx(x, rel=1e-12, abs=1e-9)
+
+
+# ------------------------------------------------------------------ accounts by hand
+
+
+def test_areas_in_order_then_other(accounts):
+    assert [a.name for a in accounts.areas] == ["Advice", "Garden", "Other"]
+    assert [a.kind for a in accounts.areas] == ["area", "area", "other"]
+    assert "name no area" in accounts.area("Other").note
+    assert any("Other" in n for n in accounts.notes)
+
+
+def test_advice_by_hand(accounts):
+    a = accounts.area("Advice")
+    assert a.input_amount.amount == approx(10_000 + 2_200)
+    assert a.investment.amount == approx(10_000 + 2_200 / 1.1)
+    cash, staff, volunteers, in_kind = a.input_present_values
+    assert (cash.label, cash.amount, cash.inputs) == ("Cash", approx(10_000), (0,))
+    assert (staff.label, staff.amount, staff.inputs) == ("Staff time", approx(2_000), (1,))
+    assert volunteers.amount == 0 and in_kind.amount == 0
+    assert a.input_amounts[1].amount == approx(2_200)  # staff time as spent
+    assert a.present_value.amount == approx(20 * 550 / 1.1 + 55 * 100 / 1.1)  # 15,000
+    assert a.value_of_type("fiscal").amount == approx(15_000)
+    assert a.value_of_type("wellbeing").amount == 0
+    assert a.costs_saved.amount == approx(15_000)
+    assert {f.label: f.amount for f in a.costs_saved_by_bearer} == {
+        "Local authority": approx(0.5 * 10_000),
+        "DWP": approx(0.5 * 10_000),
+        "NHS": approx(5_000),
+    }
+    assert a.ratio == approx(15_000 / 12_000)
+    assert a.ratio_reason == ""
+    assert a.npv == approx(3_000)
+    assert [o.description for o in a.outputs] == ["Households advised"]
+
+
+def test_garden_and_other_by_hand(accounts):
+    g = accounts.area("Garden")
+    assert g.investment.amount == approx(1_000)
+    assert g.input_amounts[2].label == "Volunteer time"
+    assert g.input_amounts[2].amount == approx(1_000)
+    assert g.present_value.amount == approx(6_050 / 1.1 + 6_050 / 1.1**2)  # 10,500
+    assert g.value_of_type("wellbeing").amount == approx(10_500)
+    assert g.costs_saved.amount == 0 and g.costs_saved_by_bearer == ()
+    assert g.ratio == approx(10.5)
+    o = accounts.area("Other")
+    assert o.investment.amount == approx(500)
+    assert o.input_amounts[3].label == "In kind"
+    assert o.value_of_type(NOT_GIVEN).amount == approx(1_000)
+    assert o.ratio == approx(2.0)
+    assert o.outputs == ()
+
+
+def test_organisation_by_hand(accounts, result):
+    org = accounts.organisation
+    assert org.input_amount.amount == approx(13_700)
+    assert org.investment.amount == approx(13_500)
+    assert org.present_value.amount == approx(26_500)
+    assert org.costs_saved.amount == approx(15_000)
+    assert org.saved_by("NHS").amount == approx(5_000)
+    assert org.ratio == approx(26_500 / 13_500)
+    assert accounts.value_types == ("wellbeing", "fiscal", NOT_GIVEN)
+    # and the evaluation agrees
+    assert org.present_value.amount == approx(result.present_value)
+    assert org.investment.amount == approx(result.total_investment)
+    assert org.ratio == approx(result.ratio)
+
+
+def test_areas_add_up_to_the_organisation_exactly(accounts):
+    areas, org = accounts.areas, accounts.organisation
+
+    def total(pick):
+        return math.fsum(pick(a) for a in areas)
+
+    assert total(lambda a: a.present_value.amount) == org.present_value.amount
+    assert total(lambda a: a.investment.amount) == org.investment.amount
+    assert total(lambda a: a.input_amount.amount) == org.input_amount.amount
+    assert total(lambda a: a.costs_saved.amount) == org.costs_saved.amount
+    for i, figure in enumerate(org.input_present_values):
+        assert total(lambda a, i=i: a.input_present_values[i].amount) == figure.amount
+    for figure in org.value_by_type:
+        assert total(lambda a, f=figure: a.value_of_type(f.label).amount) == figure.amount
+    for figure in org.costs_saved_by_bearer:
+        assert total(lambda a, f=figure: a.saved_by(f.label).amount) == figure.amount
+    # every row is in exactly one area
+    assert sorted(x.index for a in areas for x in a.inputs) == [0, 1, 2, 3]
+    assert sorted(o.id for a in areas for o in a.outcomes) == sorted(
+        sroi.Model.from_dict(MODEL).outcome_ids
+    )
+    assert sum(len(a.outputs) for a in areas) == len(org.outputs) == 2
+
+
+def test_areas_add_up_on_the_housing_example():
+    r = sroi.evaluate(HOUSING)
+    acc = social_accounts(r)
+    assert [a.name for a in acc.areas] == ["Financial inclusion", "Young people", "Healthy eating"]
+    assert (
+        math.fsum(a.present_value.amount for a in acc.areas)
+        == acc.organisation.present_value.amount
+    )
+    assert acc.organisation.present_value.amount == approx(r.present_value)
+    assert acc.organisation.ratio == approx(r.ratio)
+    # costs saved by bearer agree with result.breakdown("bearer") restricted to fiscal outcomes
+    fiscal = r.by_outcome[r.by_outcome["value_type"] == "fiscal"]
+    assert acc.organisation.costs_saved.amount == approx(fiscal["present_value"].sum())
+    assert acc.organisation.saved_by("DWP").amount == approx(
+        r.breakdown("bearer").set_index("bearer").loc["DWP", "present_value"]
+    )
+
+
+def test_every_figure_traces_to_its_rows(accounts):
+    advice = accounts.area("Advice")
+    assert advice.present_value.outcomes == ("arrears", "gp")
+    assert advice.investment.inputs == (0, 1)
+    assert advice.investment.rows == ("inputs[0]", "inputs[1]")
+    assert advice.saved_by("DWP").outcomes == ("arrears",)
+    org = accounts.organisation
+    assert org.saved_by("NHS").outcomes == ("gp",)
+    assert org.present_value.outcomes == ("arrears", "gp", "wellbeing", "food")
+    assert org.investment.inputs == (0, 1, 2, 3)
+    assert org.value_of_type("fiscal").rows == ("arrears", "gp")
+
+
+def test_model_without_areas():
+    m = model()
+    for field in ("inputs", "outputs", "outcomes"):
+        for item in m[field]:
+            item.pop("area", None)
+    r = sroi.evaluate(m)
+    acc = social_accounts(r)
+    assert acc.areas == ()
+    assert "names no areas" in acc.organisation.note
+    assert acc.organisation.present_value.amount == approx(26_500)
+    assert acc.organisation.ratio == approx(r.ratio)
+    assert len(acc.summary()) == 1
+
+
+def test_area_without_inputs_has_no_ratio_and_says_why():
+    m = model()
+    m["inputs"] = [i for i in m["inputs"] if i.get("area") != "Garden"]
+    acc = social_accounts(sroi.evaluate(m))
+    garden = acc.area("Garden")
+    assert garden.ratio is None
+    assert "no inputs" in garden.ratio_reason
+    assert garden.present_value.amount == approx(10_500)
+    assert acc.organisation.ratio == approx(26_500 / 12_500)
+    assert math.isnan(acc.summary().set_index("account").loc["Garden", "ratio"])
+
+
+def test_an_area_called_other_is_not_merged_with_unassigned_rows():
+    m = model()
+    m["inputs"][2]["area"] = "Other"
+    m["outcomes"][2]["area"] = "Other"
+    m["outputs"][1]["area"] = "Other"
+    acc = social_accounts(sroi.evaluate(m))
+    assert [a.name for a in acc.areas] == ["Advice", "Other", "Other (no area given)"]
+
+
+def test_unknown_area_is_a_key_error(accounts):
+    with pytest.raises(KeyError, match="Advice, Garden, Other"):
+        accounts.area("Nowhere")
+
+
+# ------------------------------------------------------------------ HTML
+
+NASTY = "<script>alert('x')</script>"
+
+
+@pytest.fixture(scope="module")
+def nasty_result():
+    m = model(name=NASTY, description="Scope <b>bold</b> & more")
+    m["inputs"][0]["stakeholder"] = "=cmd|' /C calc'!A0"
+    m["inputs"][1]["description"] = "+1+1"
+    m["outcomes"][0]["stakeholder"] = "@SUM(1+1)"
+    m["outcomes"][1]["outcome"] = "-2+3 | pipes | and <i>tags</i>"
+    m["outcomes"][2]["stakeholder"] = "\tTabbed"
+    m["outputs"][0]["description"] = '=HYPERLINK("http://evil")'
+    for field in ("inputs", "outputs", "outcomes"):
+        for item in m[field]:
+            if item.get("area") == "Garden":
+                item["area"] = "Garden: [plots] 1/2 *?"
+    return sroi.evaluate(m)
+
+
+def test_html_shows_ratio_area_totals_and_escapes_user_text(result, accounts, nasty_result):
+    pytest.importorskip("jinja2")
+    page = render_html(result, charts=False)
+    assert "£1.96 per £1" in page  # 26,500 / 13,500
+    assert "£1.25 per £1" in page and "£10.50 per £1" in page
+    for a in accounts.areas:
+        assert f">{a.name}</h2>" in page
+    for text in ("£15,000.00", "£10,500.00", "£1,000.00", "£26,500.00", "£13,500.00"):
+        assert text in page
+    nasty = render_html(nasty_result, charts=False)
+    assert "<script" not in nasty
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in nasty
+    assert "<b>bold</b>" not in nasty and "&lt;b&gt;bold&lt;/b&gt;" in nasty
+    assert "<i>tags</i>" not in nasty
+
+
+def test_html_links_resolve_and_nothing_is_fetched(result):
+    pytest.importorskip("jinja2")
+    pytest.importorskip("matplotlib")
+    page = render_html(result)
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    targets = set(re.findall(r'href="#([^"]+)"', page))
+    assert targets and targets <= ids, targets - ids
+    for oid in ("arrears", "gp", "wellbeing", "food"):
+        assert f"outcome-{oid}" in ids
+    assert {"input-0", "input-3", "output-1"} <= ids
+    sources = re.findall(r'\b(?:src|href)="([^"#][^"]*)"', page)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources)
+    assert "<link" not in page and "<script" not in page and "@import" not in page
+    assert "@media print" in page
+
+
+def test_write_html_writes_a_file(result, tmp_path):
+    pytest.importorskip("jinja2")
+    from sroi.report import write_html
+
+    path = write_html(result, tmp_path / "r.html", charts=False)
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def _cells(line: str) -> list[str]:
+    assert line.startswith("| ") and line.endswith(" |"), line
+    return re.split(r"(?<!\\)\|", line[1:-1])
+
+
+def _tables(text: str) -> list[list[str]]:
+    tables, current = [], []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+@pytest.mark.parametrize("which", ["plain", "nasty"])
+def test_markdown_tables_are_well_formed(which, result, nasty_result):
+    text = render_markdown(result if which == "plain" else nasty_result)
+    tables = _tables(text)
+    assert len(tables) >= 10
+    for table in tables:
+        width = len(_cells(table[0]))
+        assert re.fullmatch(r"\|( -{3} \|| -{3}: \|)+", table[1]), table[1]
+        for line in table:
+            assert len(_cells(line)) == width, line
+    # every table is preceded by a blank line (GFM needs it after a paragraph)
+    assert "\n\n| " in text
+
+
+def test_markdown_neutralises_user_text(nasty_result):
+    text = render_markdown(nasty_result)
+    assert "<script" not in text and "&lt;script&gt;" in text
+    assert "<i>" not in text and "<b>" not in text
+    assert "\\-2+3 \\| pipes \\| and &lt;i&gt;tags&lt;/i&gt;" in text
+    assert "\\=cmd\\|' /C calc'!A0" in text
+    assert "\\@SUM(1+1)" in text
+    assert re.search(r"(?m)\| =|\| \+|\| @", text) is None  # no cell starts a formula
+
+
+def test_markdown_contains_the_accounts(result, accounts):
+    text = render_markdown(result)
+    assert "| SROI ratio | £1.96 per £1 |" in text
+    for a in accounts.areas:
+        assert f"## {a.name}\n" in text
+    assert '<a id="outcome-arrears"></a>arrears' in text
+    assert "[arrears](#outcome-arrears)" in text
+    assert "No ratio" not in text
+
+
+def test_md_escape():
+    assert md("a|b") == "a\\|b"
+    assert md("x\ny\tz") == "x y z"
+    assert md("=1") == "\\=1" and md("+1") == "\\+1" and md("@a") == "\\@a"
+    assert md("[link](javascript:x)") == "\\[link\\](javascript:x)"
+    assert md(None) == ""
+
+
+# ------------------------------------------------------------------ Excel
+
+
+def test_cell_text_and_sheet_names():
+    for payload in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1"):
+        assert cell_text(payload).startswith("'")
+    assert cell_text("Tenants") == "Tenants"
+    assert cell_text("a\x00b") == "ab"
+    name = safe_sheet_name("Garden: [plots] 1/2 *?\\")
+    assert not set(name) & set("[]:*?/\\") and len(name) <= 31
+    taken: list[str] = ["Summary", "Impact map"]
+    for _ in range(3):
+        taken.append(safe_sheet_name("x" * 40, taken))
+    assert len({t.lower() for t in taken}) == 5
+    assert all(len(t) <= 31 for t in taken)
+    assert safe_sheet_name("History") != "History"
+    assert safe_sheet_name("'quoted'") == "quoted"
+    assert safe_sheet_name("") == "Area"
+
+
+def test_excel_text_is_text_and_numbers_are_numbers(nasty_result, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = write_excel(nasty_result, tmp_path / "r.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "Summary" and "Impact map" in book.sheetnames
+    assert "Garden plots 12" in book.sheetnames
+    for name in book.sheetnames:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+    payloads = ("=", "+", "-", "@", "\t", "\r")
+    seen = set()
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert cell.data_type == "s"
+                    assert not cell.value.startswith(payloads), (ws.title, cell.value)
+                    if "cmd|" in cell.value or "HYPERLINK" in cell.value or "SUM(1" in cell.value:
+                        seen.add(cell.value)
+    assert {"'=cmd|' /C calc'!A0", "'@SUM(1+1)", '\'=HYPERLINK("http://evil")'} <= seen
+    # numbers where numbers are
+    summary = book["Summary"]
+    labels = {summary.cell(r, 1).value: r for r in range(1, summary.max_row + 1)}
+    ratio = summary.cell(labels["SROI ratio"], 2)
+    assert ratio.data_type == "n" and ratio.value == pytest.approx(26_500 / 13_500)
+    pv = summary.cell(labels["Present value of outcomes"], 2)
+    assert pv.data_type == "n" and pv.value == pytest.approx(26_500)
+    assert "£" in pv.number_format
+    advice = book["Advice"]
+    rows = {advice.cell(r, 1).value: r for r in range(1, advice.max_row + 1)}
+    cell = advice.cell(rows["Value produced"], 2)
+    assert cell.data_type == "n" and cell.value == pytest.approx(15_000)
+    share = advice.cell(rows["fiscal (costs saved)"], 3)
+    assert share.value == pytest.approx(1.0) and share.number_format == "0.0%"
+    impact = book["Impact map"]
+    head = [c.value for c in impact[1]]
+    dw = impact.cell(2 + 2, head.index("deadweight") + 1)  # wellbeing: 3rd outcome
+    assert dw.value == pytest.approx(0.5) and dw.number_format == "0.0%"
+
+
+# ------------------------------------------------------------------ command line
+
+
+def test_cli_report_writes_all_three(tmp_path):
+    pytest.importorskip("jinja2")
+    pytest.importorskip("openpyxl")
+    html, xlsx, md_file = tmp_path / "r.html", tmp_path / "r.xlsx", tmp_path / "r.md"
+    run = CliRunner().invoke(
+        cli,
+        ["report", str(HOUSING), "--html", str(html), "--xlsx", str(xlsx), "--md", str(md_file),
+         "--discount-rate", "0.035", "--price-year", "2024"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    r = sroi.evaluate(HOUSING, discount_rate=0.035, price_year=2024)
+    ratio = f"£{r.ratio:.2f} per £1"
+    assert ratio in html.read_text(encoding="utf-8")
+    assert ratio in md_file.read_text(encoding="utf-8")
+    assert xlsx.read_bytes()[:2] == b"PK"
+
+
+def test_cli_report_needs_an_output_and_a_valid_model(tmp_path):
+    run = CliRunner().invoke(cli, ["report", str(HOUSING)])
+    assert run.exit_code == 2
+    assert "at least one output" in run.output
+    run = CliRunner().invoke(cli, ["report", str(tmp_path / "nope.yaml"), "--md", "x.md"])
+    assert run.exit_code == 1
+    assert "no such file" in run.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\ninputs: []\noutcomes: []\n")
+    run = CliRunner().invoke(cli, ["report", str(bad), "--md", str(tmp_path / "x.md")])
+    assert run.exit_code == 1
+    assert not (tmp_path / "x.md").exists()
