@@ -23,6 +23,7 @@ from sroi import (
 from sroi._version import __version__
 from sroi.errors import ModelError, SROIError, SROIWarning, UnitError, UnknownProxyError
 from sroi.evaluation import evaluate
+from sroi.io import read_model, write_model
 from sroi.model import Input, Model, Outcome, Output, Stakeholder, load_model, model_schema
 from sroi.result import Result
 
@@ -45,6 +46,8 @@ __all__ = [
     "load_model",
     "model_schema",
     "proxies",
+    "read_model",
     "sensitivity",
     "units",
+    "write_model",
 ]

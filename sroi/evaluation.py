@@ -12,7 +12,8 @@ from pydantic_core import PydanticCustomError
 from sroi.adjustments import DiscountRate
 from sroi.engine import OutcomeArrays, compute
 from sroi.errors import ModelError, Problem
-from sroi.model import Model, _discount_rate, _price_year, load_model
+from sroi.io import read_model
+from sroi.model import Model, _discount_rate, _price_year
 from sroi.proxies.catalogue import ProxyTable, load
 from sroi.proxies.deflators import SERIES, Series, index_factor
 from sroi.result import Result
@@ -22,13 +23,17 @@ __all__ = ["as_model", "evaluate"]
 
 
 def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
-    """Return ``model`` as a validated :class:`Model` (from a Model, a mapping or a file path)."""
+    """Return ``model`` as a validated :class:`Model` (from a Model, a mapping or a file path).
+
+    A path may be a YAML or JSON model, an Excel impact map (``.xlsx``) or a folder or
+    ``.zip`` of CSV tables (see :mod:`sroi.io`).
+    """
     if isinstance(model, Model):
         return model
     if isinstance(model, Mapping):
         return Model.from_dict(model)
     if isinstance(model, (str, PathLike)):
-        return load_model(model)
+        return read_model(model)
     raise ModelError(
         [
             Problem(
@@ -109,7 +114,8 @@ def evaluate(
     ----------
     model : Model, mapping, or path
         A :class:`Model`, a mapping with the fields of ``DESIGN.md`` §3, or the path of a
-        ``.yaml``/``.yml``/``.json`` model file. A mapping is not changed.
+        model file: ``.yaml``/``.yml``/``.json``, an Excel impact map (``.xlsx``), or a
+        folder or ``.zip`` of CSV tables (:mod:`sroi.io`). A mapping is not changed.
     discount_rate : float, str or sequence of float, optional
         Overrides the model's discount rate: a constant rate [fraction, 0-1], a schedule
         name (``"green_book"``, ``"green_book_health"``) or yearly rates.

@@ -566,7 +566,7 @@ class Output(_Record):
     description: Text = Field(description="What was delivered.")
     quantity: NonNegative = Field(description="How many [count, >= 0].")
     unit: str = Field("", description="What is counted.")
-    stakeholder: str | None = Field(None, description="Who the output was delivered to.")
+    stakeholder: Text | None = Field(None, description="Who the output was delivered to.")
     area: Text | None = Field(
         None, description="The area of activity it belongs to, for social accounts."
     )

@@ -143,3 +143,10 @@ def test_summary_and_html():
     page = r._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "171,241.88" in page
+
+
+@pytest.mark.parametrize("name", ["model.xlsx", "model.zip", "tables"])
+def test_evaluate_reads_every_file_format(tmp_path, name):
+    pytest.importorskip("openpyxl")
+    path = sroi.write_model(sroi.Model.from_dict(hand_worked()), tmp_path / name)
+    assert sroi.evaluate(path).present_value == pytest.approx(171_241.88, abs=0.005)
