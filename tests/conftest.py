@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -87,3 +90,37 @@ def models(draw, positive: bool = True, min_outcomes: int = 1, max_outcomes: int
         "inputs": inputs,
         "outcomes": [draw(outcomes(positive=positive)) for _ in range(n)],
     }
+
+
+def debian_program(package: str, *names: str) -> str:
+    """The path of a program from Debian's ``package``, installing it when it is missing.
+
+    Tests that need a real browser or spreadsheet program call this. When none of ``names``
+    is on PATH and the tests run as root (a CI machine), it runs ``apt-get update`` and
+    ``apt-get install -y package``; when the program still cannot be had, the test is
+    skipped with the reason.
+    """
+
+    def find() -> str | None:
+        return next((p for p in map(shutil.which, names) if p), None)
+
+    found = find()
+    if found:
+        return found
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        pytest.skip(f"{package} is not installed and cannot be installed here (not root/apt)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", package]):
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            pytest.skip(f"{' '.join(command)} failed: {exc}")
+        if done.returncode != 0:
+            pytest.skip(f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}")
+    return find() or pytest.skip(f"{package} installed but none of {names} is on PATH")
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> str:
+    """A headless LibreOffice (Debian's libreoffice-calc-nogui), installed if need be."""
+    return debian_program("libreoffice-calc-nogui", "libreoffice", "soffice")

@@ -10,8 +10,6 @@ profile, and only ever opens the local report file.
 from __future__ import annotations
 
 import html
-import os
-import shutil
 import struct
 import subprocess
 from pathlib import Path
@@ -21,6 +19,7 @@ import pytest
 import sroi
 from sroi.report import social_accounts, write_html
 from sroi.report._common import money, ratio_text
+from tests.conftest import debian_program
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSING = ROOT / "examples" / "housing_community_investment.yaml"
@@ -38,39 +37,10 @@ FLAGS = (
 TIMEOUT = 45  # seconds, per browser run
 
 
-def _find() -> str | None:
-    if Path("/usr/bin/chromium").is_file():
-        return "/usr/bin/chromium"
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _install() -> str:
-    """Try ``apt-get install chromium`` as root; return why it did not work, or ``""``."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0:
-        return "Chromium is not installed and the tests are not running as root to install it"
-    if shutil.which("apt-get") is None:
-        return "Chromium is not installed and there is no apt-get to install it"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return f"{' '.join(command)} failed: {exc}"
-        if done.returncode != 0:
-            return f"{' '.join(command)} failed: {done.stderr.strip()[-300:]}"
-    return ""
-
-
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """The path of a Chromium executable, installed if need be; else skip with the reason."""
-    found = _find()
-    if found is None:
-        why = _install()
-        found = _find()
-        if found is None:
-            pytest.skip(why or "Chromium could not be installed")
-    return found
+    return debian_program("chromium", "chromium", "chromium-browser")
 
 
 @pytest.fixture(scope="module")

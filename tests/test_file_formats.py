@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -643,13 +642,9 @@ def test_workbook_needs_openpyxl(tmp_path, monkeypatch):
         write_model(four_outcomes(), tmp_path / "m.xlsx")
 
 
-@pytest.mark.skipif(
-    not (shutil.which("libreoffice") or shutil.which("soffice")),
-    reason="LibreOffice is not installed",
-)
-def test_libreoffice_opens_the_workbook(tmp_path):
+def test_libreoffice_opens_the_workbook(tmp_path, libreoffice):
     path = write_model(injected_model(), tmp_path / "m.xlsx")
-    office = shutil.which("libreoffice") or shutil.which("soffice")
+    office = libreoffice
     subprocess.run(
         [office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
         check=True,

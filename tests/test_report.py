@@ -484,6 +484,27 @@ def test_excel_text_is_text_and_numbers_are_numbers(nasty_result, tmp_path):
     assert dw.value == pytest.approx(0.5) and dw.number_format == "0.0%"
 
 
+def test_libreoffice_reads_the_accounts_workbook(result, tmp_path, libreoffice):
+    # A real spreadsheet program opens the workbook and computes nothing from user text:
+    # its first sheet (Summary), converted to CSV, shows the figures as the report does.
+    import csv
+    import subprocess
+
+    path = write_excel(result, tmp_path / "accounts.xlsx")
+    subprocess.run(
+        [libreoffice, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    with open(tmp_path / "accounts.csv", encoding="utf-8", errors="replace") as handle:
+        rows = {r[0]: r[1:] for r in csv.reader(handle) if r}
+    shown = rows["SROI ratio"][0].replace(",", "")
+    assert float(shown) == pytest.approx(result.ratio, abs=0.01)
+    pv = rows["Present value of outcomes"][0]
+    assert float(re.sub(r"[^0-9.\-]", "", pv)) == pytest.approx(result.present_value, abs=0.01)
+
+
 # ------------------------------------------------------------------ command line
 
 
