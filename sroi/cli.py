@@ -231,8 +231,8 @@ _FORMATS: dict[str, Callable[[Result], str]] = {
     "-p",
     type=_PriceYear(),
     metavar="YEAR",
-    help="Present every figure at this price year (2024 or 2024/25), moving the model's "
-    "amounts and proxies with the GDP deflator.",
+    help="Present every figure at this price year (2024 or 2023/24; the bundled deflators "
+    "run to 2024), moving the model's amounts and proxies with the GDP deflator.",
 )
 @click.option(
     "--deflator",
@@ -267,7 +267,7 @@ def evaluate_command(
     \b
     Examples:
       sroi evaluate examples/council_contract.yaml
-      sroi evaluate model.yaml --discount-rate green_book --price-year 2024/25
+      sroi evaluate model.yaml --discount-rate green_book --price-year 2023/24
       sroi evaluate model.yaml --format json > result.json
       sroi evaluate model.yaml --proxies my_licensed_values.csv --format csv
     """
@@ -539,7 +539,8 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
     "-p",
     type=_PriceYear(),
     metavar="YEAR",
-    help="Present every figure at this price year (2024 or 2024/25).",
+    help="Present every figure at this price year (2024 or 2023/24; the bundled deflators "
+    "run to 2024).",
 )
 @click.option(
     "--deflator",
@@ -568,7 +569,7 @@ def report(
     \b
     Examples:
       sroi report examples/housing_community_investment.yaml --html accounts.html
-      sroi report model.yaml --xlsx accounts.xlsx --md accounts.md --price-year 2024/25
+      sroi report model.yaml --xlsx accounts.xlsx --md accounts.md --price-year 2023/24
     """
     outputs = ((html_path, "html"), (xlsx_path, "xlsx"), (md_path, "md"))
     wanted = [(path, kind) for path, kind in outputs if path]
