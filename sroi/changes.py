@@ -48,6 +48,8 @@ class Parameter:
     linear : bool
         Whether the present value is linear in the figure (so a switching value has a
         closed form).
+    positive : bool
+        A setting must be above ``low`` (the investment: a ratio needs a denominator).
     """
 
     name: str
@@ -56,6 +58,7 @@ class Parameter:
     high: float
     whole: bool = False
     linear: bool = False
+    positive: bool = False
 
 
 PARAMETERS: dict[str, Parameter] = {
@@ -69,7 +72,7 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("quantity", "outcome", 0.0, math.inf, linear=True),
         Parameter("duration", "outcome", 1.0, 1000.0, whole=True),
         Parameter("discount_rate", "model", 0.0, 1.0),
-        Parameter("investment", "model", 0.0, math.inf),
+        Parameter("investment", "model", 0.0, math.inf, positive=True),
     )
 }
 """The parameters sensitivity analysis and scenarios can move, by name."""
@@ -142,6 +145,8 @@ def parse_change(written: Any, parameter: Parameter | None = None) -> Change:
                 raise ValueError(
                     f"{parameter.name} must be between {parameter.low:g} and {parameter.high:g}"
                 )
+            if parameter.positive and value <= parameter.low:
+                raise ValueError(f"{parameter.name} must be above {parameter.low:g}")
             if parameter.whole and not value.is_integer():
                 raise ValueError(f"{parameter.name} must be a whole number")
         return Change("set", value, f"{value:g}")

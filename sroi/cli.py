@@ -47,14 +47,16 @@ from sroi._version import __version__
 from sroi.adjustments import SCHEDULES
 from sroi.errors import ModelError, SROIError, SROIWarning
 from sroi.evaluation import evaluate
-from sroi.model import load_model, model_schema
+from sroi.io import read_model
+from sroi.model import model_schema
 from sroi.proxies import CATEGORIES, VALUE_TYPES, Proxy, ProxyTable, load, read_table
+from sroi.proxies.catalogue import describe_bearers
 from sroi.proxies.deflators import SERIES, parse_price_year
 from sroi.result import Result
 
 __all__ = ["cli", "main"]
 
-_MODEL_SUFFIXES = (".yaml", ".yml", ".json")
+_MODEL_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".zip")
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -147,7 +149,7 @@ class _PriceYear(click.ParamType):
         return text
 
 
-_MODEL = click.argument("model", metavar="MODEL", type=click.Path(dir_okay=False))
+_MODEL = click.argument("model", metavar="MODEL", type=click.Path())
 _PROXIES = click.option(
     "--proxies",
     "proxy_csv",
@@ -299,7 +301,7 @@ def validate(model: str, proxy_csv: str | None) -> None:
     """
     table = _proxy_table(proxy_csv)
     with _reported(model):
-        m = load_model(model)
+        m = read_model(model)
         evaluate(m, proxies=table)  # proxies, units and a zero investment are found here
     n, k = len(m.outcomes), len(m.inputs)
     click.echo(
@@ -324,12 +326,6 @@ def schema() -> None:
 @cli.group(context_settings=_CONTEXT, short_help="Search and show financial proxies.")
 def proxies() -> None:
     """Browse the financial proxies: the bundled, sourced table (or your own)."""
-
-
-def _bearer_text(p: Proxy) -> str:
-    if len(p.bearer_split) > 1:
-        return " / ".join(f"{agency} {share:.0%}" for agency, share in p.bearer_split)
-    return p.bearer
 
 
 def format_proxy_table(table: ProxyTable) -> str:
@@ -362,7 +358,7 @@ def format_proxy_table(table: ProxyTable) -> str:
             p.unit,
             "" if p.price_year is None else str(p.price_year),
             p.value_type,
-            _bearer_text(p),
+            (describe_bearers(p.bearer_split) if len(p.bearer_split) > 1 else p.bearer),
         )
         for p in table
     ]

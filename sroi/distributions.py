@@ -385,8 +385,11 @@ def parse_distribution(
 class Uncertain(float):
     """A number that stands for a distribution: its central value, with the distribution.
 
-    It behaves as the float of its central value everywhere (so a model's figures keep
-    working as numbers) and carries ``distribution`` for simulation and export.
+    In arithmetic, ordering, ``float()`` and numpy it is the float of its central value (so
+    a model's figures keep working as numbers), and it carries ``distribution`` for
+    simulation and export. Equality is the one exception: an ``Uncertain`` equals only an
+    ``Uncertain`` with the same distribution (not the bare number), so that a model with a
+    distribution never compares equal to one without; compare ``float(x)`` for the value.
 
     Examples
     --------

@@ -1331,14 +1331,25 @@ def _workbook(model: Model, result: Result | None = None) -> Workbook:
             ("Discounted payback [years]", result.discounted_payback_years, "0.00"),
         ]
         ws.cell(row=1, column=1, value="figure").font = Font(bold=True)
-        _put(ws.cell(row=1, column=2), f"value [{model.currency}]", "")
+        prices = f", {result.price_year} prices" if result.price_year else ""
+        _put(ws.cell(row=1, column=2), f"value [{model.currency}{prices}]", "")
         ws.cell(row=1, column=2).font = Font(bold=True)
         for i, (label, value, number_format) in enumerate(figures, start=2):
             ws.cell(row=i, column=1, value=label)
             if value is not None and math.isfinite(value):
                 ws.cell(row=i, column=2, value=float(value)).number_format = number_format
         note = ws.cell(row=len(figures) + 3, column=1)
-        _put(note, f"Computed by sroi {__version__}; not read back from this workbook.", "")
+        restated = (
+            f" The model's amounts are at {model.price_year} prices; these figures are "
+            f"restated at {result.price_year} prices."
+            if result.price_year != model.price_year
+            else ""
+        )
+        _put(
+            note,
+            f"Computed by sroi {__version__}; not read back from this workbook.{restated}",
+            "",
+        )
         note.font = Font(italic=True, color="595959")
         ws.freeze_panes = "A2"
         ws.column_dimensions["A"].width = 30

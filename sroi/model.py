@@ -65,7 +65,13 @@ from sroi.adjustments.discounting import DEFAULT_DISCOUNT_RATE, SCHEDULES
 from sroi.changes import PARAMETERS, parse_change
 from sroi.distributions import DISTRIBUTIONS, DistributionError, Uncertain, parse_distribution
 from sroi.errors import ModelError, Problem, SROIWarning
-from sroi.proxies.catalogue import CATEGORIES, MARMOT_OBJECTIVES, VALUE_TYPES, parse_bearer_split
+from sroi.proxies.catalogue import (
+    CATEGORIES,
+    MARMOT_OBJECTIVES,
+    VALUE_TYPES,
+    format_bearer_split,
+    parse_bearer_split,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -129,7 +135,11 @@ def _fraction(value: Any) -> float:
     return out
 
 
-def _whole(minimum: int):
+MAX_YEARS = 1000
+"""The longest horizon a model may reach [years]: durations, start years and input years."""
+
+
+def _whole(minimum: int, maximum: int = MAX_YEARS):
     def check(value: Any) -> int:
         out = _number(value)
         if not out.is_integer():
@@ -137,6 +147,12 @@ def _whole(minimum: int):
         if out < minimum:
             raise PydanticCustomError(
                 "whole_number_minimum", "must be a whole number >= {minimum}", {"minimum": minimum}
+            )
+        if out > maximum:
+            raise PydanticCustomError(
+                "whole_number_maximum",
+                "must be at most {maximum} years (the longest horizon sroi evaluates)",
+                {"maximum": maximum},
             )
         return int(out)
 
@@ -194,7 +210,7 @@ def _bearer(value: Any) -> str | None:
         pairs = parse_bearer_split(value)
     except ValueError as exc:
         raise PydanticCustomError("bearer", "{problem}", {"problem": str(exc)}) from None
-    return ";".join(f"{a}:{share:g}" for a, share in pairs) if ":" in value else pairs[0][0]
+    return format_bearer_split(pairs) if ":" in value else pairs[0][0]
 
 
 def _scenarios(value: Any) -> dict[str, dict[str, Any]]:
@@ -535,9 +551,11 @@ class Input(_Record):
     stakeholder: Text = Field(description="Who puts the input in.")
     description: str = Field("", description="What the input is.")
     amount: UncertainNonNegative = Field(description="Value of the input [money, >= 0].")
-    year: Annotated[int, BeforeValidator(_whole(0)), Field(json_schema_extra={"minimum": 0})] = (
-        Field(0, description="Year the input is spent [years, >= 0]; 0 is not discounted.")
-    )
+    year: Annotated[
+        int,
+        BeforeValidator(_whole(0)),
+        Field(json_schema_extra={"minimum": 0, "maximum": MAX_YEARS}),
+    ] = Field(0, description="Year the input is spent [years, >= 0]; 0 is not discounted.")
     kind: Literal["cash", "in_kind", "staff_time", "volunteer_time"] = Field(
         "cash", description="Cash, or a contribution in kind valued in money."
     )
@@ -622,10 +640,14 @@ class Outcome(_Record):
     ] = Field(None, description="Financial proxy [money per unit per year]; negative = disbenefit.")
     proxy: Text | None = Field(None, description="Id of a proxy in the proxy table.")
     duration: Annotated[
-        int, BeforeValidator(_whole(1)), Field(json_schema_extra={"minimum": 1})
+        int,
+        BeforeValidator(_whole(1)),
+        Field(json_schema_extra={"minimum": 1, "maximum": MAX_YEARS}),
     ] = Field(description="Years the outcome lasts [whole, >= 1].")
     start_year: Annotated[
-        int, BeforeValidator(_whole(1)), Field(json_schema_extra={"minimum": 1})
+        int,
+        BeforeValidator(_whole(1)),
+        Field(json_schema_extra={"minimum": 1, "maximum": MAX_YEARS}),
     ] = Field(1, description="First year with impact [whole, >= 1].")
     deadweight: Fraction = Field(0.0, description="Share that would have happened anyway [0-1].")
     displacement: Fraction = Field(0.0, description="Share moved from elsewhere [0-1].")

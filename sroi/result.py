@@ -19,7 +19,7 @@ from sroi._version import __version__
 from sroi.adjustments import DiscountRate
 from sroi.engine import Computation
 from sroi.model import Model
-from sroi.proxies.catalogue import MARMOT_OBJECTIVES, ProxyTable
+from sroi.proxies.catalogue import MARMOT_OBJECTIVES, ProxyTable, format_bearer_split
 from sroi.valuation import Valuation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,11 +42,12 @@ CONVENTIONS = {
 }
 """The computation conventions (``DESIGN.md`` §2), stamped into every ``to_dict()``."""
 
-_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
+"""Symbols used to show money; other currencies are shown by their code."""
 
 
 def _money(amount: float, currency: str, decimals: int = 2) -> str:
-    symbol = _SYMBOLS.get(currency)
+    symbol = CURRENCY_SYMBOLS.get(currency)
     text = f"{abs(amount):,.{decimals}f}"
     text = f"{symbol}{text}" if symbol else f"{currency} {text}"
     return f"-{text}" if amount < 0 and round(abs(amount), decimals) > 0 else text
@@ -65,14 +66,6 @@ def _json_rate(rate: DiscountRate) -> float | str | list[float]:
     if isinstance(rate, (str, int, float)):
         return rate
     return [float(r) for r in rate]
-
-
-def _split_text(split: tuple[tuple[str, float], ...]) -> str | None:
-    if not split:
-        return None
-    if len(split) == 1:
-        return split[0][0]
-    return ";".join(f"{agency}:{share:g}" for agency, share in split)
 
 
 def _plain(value: Any) -> Any:
@@ -258,7 +251,7 @@ class Result:
                 "price_index": [v.price_index for v in vals],
                 "unit_factor": [v.unit_factor for v in vals],
                 "value_type": [v.value_type for v in vals],
-                "bearer": [_split_text(v.bearer_split) for v in vals],
+                "bearer": [format_bearer_split(v.bearer_split) or None for v in vals],
                 "category": [v.category for v in vals],
                 "marmot_objective": [v.marmot_objective for v in vals],
                 "start_year": [o.start_year for o in m.outcomes],
@@ -515,7 +508,7 @@ class Result:
             lines += ["", "Who gains (present value by bearer)"]
             lines += [
                 f"  {row.bearer:<{width - 2}}  {_money(row.present_value, cur, 0):>12}  "
-                f"{row.share:>6.1%}"
+                f"{'' if pd.isna(row.share) else format(row.share, '.1%'):>6}"
                 for row in gains.itertuples()
             ]
         if self.model.outputs:

@@ -435,3 +435,23 @@ def test_python_dash_m_sroi_runs_the_demo():
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("SROI: Highways contract social value offer")
     assert done.stderr == ""
+
+
+def test_validate_and_evaluate_read_workbooks_and_csv_folders(tmp_path):
+    pytest.importorskip("openpyxl")
+    model = (
+        sroi.load_model(EXAMPLES[0])
+        if "EXAMPLES" in globals()
+        else sroi.load_model(
+            Path(__file__).resolve().parent.parent / "examples" / "council_contract.yaml"
+        )
+    )
+    for target in (tmp_path / "m.xlsx", tmp_path / "tables"):
+        path = sroi.write_model(model, target)
+        done = CliRunner().invoke(cli, ["validate", str(path)])
+        assert done.exit_code == 0, done.output
+        done = CliRunner().invoke(cli, ["evaluate", str(path), "--format", "json"])
+        assert done.exit_code == 0
+        assert json.loads(done.stdout)["results"]["ratio"] == pytest.approx(
+            sroi.evaluate(model).ratio
+        )

@@ -229,3 +229,11 @@ def test_proxy_without_table_is_reported():
     with pytest.raises((ModelError, KeyError)) as info:
         sroi.evaluate(m)
     assert "no_such_proxy" in str(info.value)
+
+
+def test_horizons_are_bounded():
+    m = with_outcome(duration=10**9, start_year=1001)
+    m["inputs"][0]["year"] = 2000
+    found = problems_of(m)
+    assert set(found) == {"outcomes[0].duration", "outcomes[0].start_year", "inputs[0].year"}
+    assert "at most 1000 years" in found["outcomes[0].duration"]

@@ -510,3 +510,27 @@ def test_a_value_may_fall_to_zero_but_not_change_sign():
     sv = switching_value(m, "value", "health")
     assert sv.value is None and "no value in [0, inf]" in sv.reason
     assert tornado(m, {"deadweight": (0.0, 0.5)})["outcome"].tolist() == [None]
+
+
+def test_relative_discount_rate_changes_in_scenarios():
+    m = {
+        **hand_worked(),
+        "scenarios": {"up": {"discount_rate": "+0.01"}, "x2": {"discount_rate": "*2"}},
+    }
+    t = compare_scenarios(m)
+    assert t.loc["up", "ratio"] == pytest.approx(sroi.evaluate(m, discount_rate=0.045).ratio)
+    assert t.loc["x2", "ratio"] == pytest.approx(sroi.evaluate(m, discount_rate=0.07).ratio)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: one_way(m, "investment", relative=[-1.0]),
+        lambda m: one_way(m, "investment", [0]),
+        lambda m: tornado(m, {"investment": (0, 2_000)}),
+        lambda m: compare_scenarios({**m, "scenarios": {"free": {"investment": "-100%"}}}),
+    ],
+)
+def test_a_zero_investment_is_an_error_in_sensitivity_too(call):
+    with pytest.raises(ModelError, match="investment"):
+        call(hand_worked())

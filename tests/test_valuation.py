@@ -296,3 +296,22 @@ def test_price_year_argument_errors():
         sroi.evaluate(hand_worked(), price_year=2024)
     with pytest.raises(ModelError, match="calendar year"):
         sroi.evaluate({**hand_worked(), "price_year": 2020}, price_year="soon")
+
+
+def test_bearer_shares_are_kept_exactly():
+    m = proxy_model(JSA, bearer="A:0.1234567;B:0.8765433")
+    assert sroi.Model.from_dict(m).outcomes[0].bearer == "A:0.1234567;B:0.8765433"
+    thirds = proxy_model(JSA, bearer="A:0.3333333333;B:0.3333333333;C:0.3333333334")
+    b = sroi.evaluate(thirds).breakdown("bearer")
+    assert b["present_value"].sum() == pytest.approx(98_000)
+    assert set(b["bearer"]) == {"A", "B", "C"}
+
+
+def test_summary_shows_no_nan_when_value_nets_to_zero():
+    m = proxy_model(JSA, quantity=1)
+    m["outcomes"].append(
+        {**m["outcomes"][0], "quantity": 1, "proxy": None, "value": -9_800, "bearer": "DWP"}
+    )
+    r = sroi.evaluate(m)
+    assert r.present_value == pytest.approx(0, abs=1e-9)
+    assert "nan" not in r.summary().lower()

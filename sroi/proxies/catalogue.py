@@ -56,6 +56,8 @@ __all__ = [
     "VALUE_TYPES",
     "Proxy",
     "ProxyTable",
+    "describe_bearers",
+    "format_bearer_split",
     "load",
     "parse_bearer_split",
     "read_table",
@@ -304,6 +306,38 @@ def parse_bearer_split(text: str) -> tuple[tuple[str, float], ...]:
     if problem is not None:
         raise ValueError(problem)
     return pairs
+
+
+def format_bearer_split(split: Iterable[tuple[str, float]]) -> str:
+    """Who gains, written back as a table cell: ``"NHS"`` or ``"DWP:0.94;NHS:0.06"``.
+
+    Shares are written exactly (``repr``), so parsing the text gives the same shares.
+
+    Examples
+    --------
+    >>> format_bearer_split((("DWP", 0.94), ("NHS", 0.06)))
+    'DWP:0.94;NHS:0.06'
+    >>> format_bearer_split((("NHS", 1.0),))
+    'NHS'
+    """
+    pairs = tuple(split)
+    if len(pairs) == 1 and pairs[0][1] == 1.0:
+        return pairs[0][0]
+    return ";".join(f"{agency}:{share!r}" for agency, share in pairs)
+
+
+def describe_bearers(split: Iterable[tuple[str, float]]) -> str:
+    """Who gains, for people: ``"DWP 94% / NHS 6%"``, or the agency alone, or ``""``.
+
+    Examples
+    --------
+    >>> describe_bearers((("DWP", 0.94), ("NHS", 0.06)))
+    'DWP 94% / NHS 6%'
+    """
+    pairs = tuple(split)
+    if len(pairs) == 1:
+        return pairs[0][0]
+    return " / ".join(f"{agency} {share:.0%}" for agency, share in pairs)
 
 
 def _check_row(row: dict[str, str], present: set[str]) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sroi._version import __version__
+from sroi.proxies.catalogue import describe_bearers
 from sroi.report.accounts import INPUT_KINDS
 from sroi.result import _money, _rate_text
 
@@ -196,10 +197,7 @@ def method(result: Result) -> dict[str, Any]:
 
 def bearer_text(result: Result, index: int) -> str:
     """Who gains from outcome ``index``: ``"DWP 94% / NHS 6%"``, one agency, or ``""``."""
-    split = result.valuations[index].bearer_split if result.valuations else ()
-    if len(split) == 1:
-        return split[0][0]
-    return " / ".join(f"{agency} {share:.0%}" for agency, share in split)
+    return describe_bearers(result.valuations[index].bearer_split if result.valuations else ())
 
 
 def impact_rows(result: Result) -> list[dict[str, Any]]:

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from sroi.proxies.catalogue import VALUE_TYPES
+from sroi.proxies.catalogue import VALUE_TYPES, describe_bearers
 from sroi.valuation import Valuation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -198,9 +198,7 @@ class OutcomeLine:
     @property
     def bearer_text(self) -> str:
         """``"DWP 94% / NHS 6%"``; the agency alone when it takes everything."""
-        if len(self.bearer_split) == 1:
-            return self.bearer_split[0][0]
-        return " / ".join(f"{a} {s:.0%}" for a, s in self.bearer_split)
+        return describe_bearers(self.bearer_split)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sroi.report import _common as common
 from sroi.report.accounts import Account, Figure, SocialAccounts, social_accounts
+from sroi.result import CURRENCY_SYMBOLS
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -36,7 +37,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _FIXED_SHEETS = ("Summary", "Impact map", "Inputs", "Outputs")
-_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 _PERCENT = "0.0%"
 _RATIO = "0.00"
 
@@ -87,7 +87,7 @@ def safe_sheet_name(name: str, taken: Sequence[str] = ()) -> str:
 
 
 def _money_format(currency: str) -> str:
-    symbol = _SYMBOLS.get(currency)
+    symbol = CURRENCY_SYMBOLS.get(currency)
     if symbol:
         return f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00'
     return f'#,##0.00 "{currency}";-#,##0.00 "{currency}"'

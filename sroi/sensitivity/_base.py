@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sroi.adjustments import DiscountRate, yearly_rates
+from sroi.adjustments import SCHEDULES, DiscountRate, yearly_rates
 from sroi.changes import PARAMETERS, Change, Parameter, parse_change
 from sroi.engine import OutcomeArrays, compute
 from sroi.errors import ModelError, Problem
@@ -134,6 +134,16 @@ class Base:
             np.arange(inv.size),
             self.discount_rate if discount_rate is None else discount_rate,
         )
+        if not c.total_investment > 0:
+            raise ModelError(
+                [
+                    Problem(
+                        "inputs",
+                        "the total investment would be 0; an SROI ratio needs inputs worth "
+                        "more than 0",
+                    )
+                ]
+            )
         return Figures(c.present_value, c.total_investment)
 
     def moved(self, parameter: Parameter, index: int | None, setting: Any) -> Figures:
@@ -185,11 +195,12 @@ class Base:
                 continue
             parameter = PARAMETERS[key]
             if key == "discount_rate":
-                rate = (
-                    written
-                    if isinstance(written, (str, list, tuple))
-                    else self.apply(parameter, None, parse_change(written, parameter))
-                )
+                if (isinstance(written, str) and written in SCHEDULES) or isinstance(
+                    written, (list, tuple)
+                ):
+                    rate = written
+                else:
+                    rate = self.apply(parameter, None, parse_change(written, parameter))
             elif key == "investment":
                 total = float(investment.sum())
                 new_total = float(parse_change(written, parameter).apply(total, parameter))
