@@ -439,12 +439,8 @@ def test_python_dash_m_sroi_runs_the_demo():
 
 def test_validate_and_evaluate_read_workbooks_and_csv_folders(tmp_path):
     pytest.importorskip("openpyxl")
-    model = (
-        sroi.load_model(EXAMPLES[0])
-        if "EXAMPLES" in globals()
-        else sroi.load_model(
-            Path(__file__).resolve().parent.parent / "examples" / "council_contract.yaml"
-        )
+    model = sroi.load_model(
+        Path(__file__).resolve().parent.parent / "examples" / "council_contract.yaml"
     )
     for target in (tmp_path / "m.xlsx", tmp_path / "tables"):
         path = sroi.write_model(model, target)
