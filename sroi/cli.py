@@ -184,6 +184,43 @@ class _Group(click.Group):
         return super().resolve_command(ctx, args)
 
 
+def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that change how a model is evaluated: rate, price year, deflator, proxies."""
+    for option in reversed(
+        (
+            click.option(
+                "--discount-rate",
+                "-r",
+                type=_DiscountRate(),
+                metavar="RATE",
+                help="Override the model's discount rate: a number (0.035 is 3.5 %), yearly "
+                "rates separated by commas (0.05,0.04; the last carries on), or a schedule: "
+                + ", ".join(SCHEDULES)
+                + ".",
+            ),
+            click.option(
+                "--price-year",
+                "-p",
+                type=_PriceYear(),
+                metavar="YEAR",
+                help="Present every figure at this price year (2024 or 2023/24; the bundled "
+                "deflators run to 2024), moving the model's amounts and proxies with the GDP "
+                "deflator.",
+            ),
+            click.option(
+                "--deflator",
+                type=click.Choice(SERIES),
+                default="hmt",
+                show_default=True,
+                help="GDP deflator series used to move proxies and amounts between price years.",
+            ),
+            _PROXIES,
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @click.group(cls=_Group, context_settings=_CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="sroi")
 def cli() -> None:
@@ -218,32 +255,7 @@ _FORMATS: dict[str, Callable[[Result], str]] = {
 
 @cli.command("evaluate", short_help="Evaluate a model: PV, NPV, SROI ratio, payback.")
 @_MODEL
-@click.option(
-    "--discount-rate",
-    "-r",
-    type=_DiscountRate(),
-    metavar="RATE",
-    help="Override the model's discount rate: a number (0.035 is 3.5 %), yearly rates "
-    "separated by commas (0.05,0.04; the last carries on), or a schedule: "
-    + ", ".join(SCHEDULES)
-    + ".",
-)
-@click.option(
-    "--price-year",
-    "-p",
-    type=_PriceYear(),
-    metavar="YEAR",
-    help="Present every figure at this price year (2024 or 2023/24; the bundled deflators "
-    "run to 2024), moving the model's amounts and proxies with the GDP deflator.",
-)
-@click.option(
-    "--deflator",
-    type=click.Choice(SERIES),
-    default="hmt",
-    show_default=True,
-    help="GDP deflator series used to move proxies and amounts between price years.",
-)
-@_PROXIES
+@_evaluation_options
 @click.option(
     "--format",
     "-f",
@@ -522,30 +534,7 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="Write the report as GitHub-flavoured Markdown to FILE.",
 )
-@click.option(
-    "--discount-rate",
-    "-r",
-    type=_DiscountRate(),
-    metavar="RATE",
-    help="Override the model's discount rate: a number (0.035 is 3.5 %), yearly rates "
-    "separated by commas, or a schedule: " + ", ".join(SCHEDULES) + ".",
-)
-@click.option(
-    "--price-year",
-    "-p",
-    type=_PriceYear(),
-    metavar="YEAR",
-    help="Present every figure at this price year (2024 or 2023/24; the bundled deflators "
-    "run to 2024).",
-)
-@click.option(
-    "--deflator",
-    type=click.Choice(SERIES),
-    default="hmt",
-    show_default=True,
-    help="GDP deflator series used to move proxies and amounts between price years.",
-)
-@_PROXIES
+@_evaluation_options
 def report(
     model: str,
     html_path: str | None,
