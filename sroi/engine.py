@@ -1,26 +1,44 @@
-"""The columnar core: arrays in, impact by year and present values out.
+"""The columnar core: arrays in, present values and the headline figures out.
 
-The engine sees only numpy arrays (one element per outcome, or per outcome of many
-projects), never model objects, files or units, so one engine serves a single model, a
-portfolio and Monte Carlo draws alike. There is no Python loop over outcome-years: the
-impact of every outcome in every year is one ``(outcomes, years)`` array.
+The engine sees only numpy arrays (one element per outcome, or per outcome of many draws
+or projects), never model objects, files or units, so one engine serves a single model, a
+sensitivity run, a portfolio and Monte Carlo draws alike. :func:`compute` is its one entry
+point and :func:`headline` the one place where the net present value, the SROI ratio, the
+net ratio and the rule that a ratio needs an investment above zero are computed: every
+caller (``sroi.evaluate``, sensitivity, scenarios, Monte Carlo, social accounts) reads its
+figures from there.
 
-For outcome ``i`` in year ``t`` (``DESIGN.md`` §2)::
+For outcome ``i`` in year ``t``::
 
     impact[i, t] = q_i * v_i * (1 - dw_i) * (1 - dp_i) * (1 - at_i) * (1 - d_i) ** (t - s_i)
 
 for ``s_i <= t <= s_i + D_i - 1`` and 0 otherwise. Money in year ``t`` is discounted by the
 end-of-year factor ``DF(t)``; inputs in year ``t`` likewise (year 0 is not discounted).
 
+An outcome's present value is its first-year impact times its *annuity factor*
+``A_i = sum_k (1 - d_i) ** k * DF(s_i + k)`` (:func:`annuity_factors`), so the present value
+needs no outcomes x years table. That table (:attr:`Computation.impact`) is built only when
+a by-year view or a payback period asks for it.
+
+Batches
+-------
+Outcome columns may carry leading axes (numpy's broadcasting rule, as in numpy-financial):
+``quantity``, ``value``, the deductions and ``drop_off`` may each be ``(outcomes,)`` or
+``(draws, outcomes)``, and input amounts ``(inputs,)`` or ``(draws, inputs)``; ``duration``,
+``start_year`` and input years are shared by every draw. The present value and the total
+investment then come out one per draw.
+
 References
 ----------
 .. [1] Cabinet Office (2009), reissued by The SROI Network (2012). *A Guide to Social
    Return on Investment*, stages 4 and 5.
+.. [2] HM Treasury (2022). *The Green Book*, section 6 and Annex A6 (discounting).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -34,17 +52,202 @@ from sroi.errors import ModelError, Problem
 
 __all__ = [
     "Computation",
+    "Headline",
     "OutcomeArrays",
     "annuity_factors",
     "compute",
+    "discounted_payback_years",
     "first_year_impact",
-    "present_value_of_inputs",
+    "headline",
+    "payback_months",
 ]
+
+
+# ------------------------------------------------------------------ headline figures
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The headline figures of one evaluation, or of each draw of a batch.
+
+    Build it with :func:`headline`, which checks the investment.
+
+    Attributes
+    ----------
+    present_value : float or numpy.ndarray
+        Present value of the outcomes [money].
+    total_investment : float or numpy.ndarray
+        Present value of the inputs [money, > 0].
+    """
+
+    present_value: float | np.ndarray
+    total_investment: float | np.ndarray
+
+    @property
+    def npv(self) -> float | np.ndarray:
+        """Net present value: ``present_value - total_investment`` [money]."""
+        return self.present_value - self.total_investment
+
+    @property
+    def ratio(self) -> float | np.ndarray:
+        """The SROI ratio: ``present_value / total_investment`` [money per unit invested]."""
+        return self.present_value / self.total_investment
+
+    @property
+    def net_ratio(self) -> float | np.ndarray:
+        """The net SROI ratio: ``npv / total_investment`` [money per unit invested]."""
+        return self.npv / self.total_investment
+
+
+def headline(present_value: float | np.ndarray, total_investment: float | np.ndarray) -> Headline:
+    """The headline figures from a present value and an investment.
+
+    A ratio needs a denominator: an investment of 0 (or less, or not a number) is a
+    :class:`~sroi.errors.ModelError` located at ``inputs``, never a division warning.
+
+    Parameters
+    ----------
+    present_value : float or numpy.ndarray
+        Present value of the outcomes [money]; one per draw for a batch.
+    total_investment : float or numpy.ndarray
+        Present value of the inputs [money]; one per draw for a batch.
+
+    Returns
+    -------
+    Headline
+
+    Examples
+    --------
+    >>> h = headline(171_241.88, 150_000.0)
+    >>> round(h.npv, 2), round(h.ratio, 4), round(h.net_ratio, 4)
+    (21241.88, 1.1416, 0.1416)
+    >>> headline(1.0, 0.0)
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: 1 problem in the model:
+      inputs: the total investment is 0; an SROI ratio needs inputs worth more than 0
+    """
+    invested = np.asarray(total_investment)
+    if invested.ndim == 0:
+        if not invested > 0:
+            raise ModelError(
+                [
+                    Problem(
+                        "inputs",
+                        "the total investment is 0; an SROI ratio needs inputs worth more than 0",
+                    )
+                ]
+            )
+    else:
+        short = int(np.count_nonzero(~(invested > 0)))
+        if short:
+            raise ModelError(
+                [
+                    Problem(
+                        "inputs",
+                        f"{short:,} of {invested.size:,} draws give a total investment of 0 or "
+                        "less; an SROI ratio needs inputs worth more than 0",
+                    )
+                ]
+            )
+    return Headline(present_value, total_investment)
+
+
+# ------------------------------------------------------------------ payback
+
+
+def payback_months(impact: np.ndarray, total_investment: float) -> float | None:
+    """The SROI Guide's payback period [months].
+
+    ``total_investment / (annual impact / 12)``, the annual impact being the undiscounted
+    impact of the first year in which any outcome has impact. ``None`` when that impact is
+    not above zero (the investment is never paid back at that rate).
+
+    Parameters
+    ----------
+    impact : numpy.ndarray
+        ``(outcomes, years)`` undiscounted impact of each outcome in each year
+        ``0 .. horizon`` [money].
+    total_investment : float
+        Present value of the inputs [money].
+
+    Returns
+    -------
+    float or None
+        [months]
+
+    Examples
+    --------
+    £150,000 invested; the first year with impact brings £67,500: 150,000 / 5,625 a month.
+
+    >>> round(payback_months(np.array([[0.0, 67_500, 60_750]]), 150_000), 4)
+    26.6667
+
+    A benefit and a disbenefit that cancel in the first year with impact: no payback.
+
+    >>> payback_months(np.array([[0.0, 100, 500], [0.0, -100, 0]]), 150_000) is None
+    True
+    """
+    has_impact = np.flatnonzero(np.any(impact != 0, axis=0))
+    if has_impact.size == 0:
+        return None
+    annual = float(impact.sum(axis=0)[has_impact[0]])
+    if annual <= 0:
+        return None
+    return total_investment / (annual / 12.0)
+
+
+def discounted_payback_years(
+    present_value_by_year: np.ndarray, total_investment: float
+) -> float | None:
+    """First time at which cumulative discounted impact reaches the investment [years].
+
+    Linearly interpolated within the year in which it is reached (impact is taken to
+    accrue evenly through a year); ``None`` if it never is.
+
+    Parameters
+    ----------
+    present_value_by_year : numpy.ndarray
+        Discounted impact of each year ``0 .. horizon`` [money].
+    total_investment : float
+        Present value of the inputs [money, > 0].
+
+    Returns
+    -------
+    float or None
+        [years]
+
+    Examples
+    --------
+    £1,000 invested; £400, £400 and £400 of discounted impact in years 1 to 3: £800 by the
+    end of year 2, and the last £200 half way through year 3.
+
+    >>> discounted_payback_years(np.array([0.0, 400, 400, 400]), 1_000)
+    2.5
+    >>> discounted_payback_years(np.array([0.0, 400, 400]), 1_000) is None
+    True
+    """
+    cumulative = np.cumsum(present_value_by_year)
+    reached = np.flatnonzero(cumulative >= total_investment)
+    if reached.size == 0:
+        return None
+    t = int(reached[0])
+    if t == 0:
+        return 0.0
+    before = float(cumulative[t - 1])
+    within = float(cumulative[t]) - before
+    return (t - 1) + (total_investment - before) / within
+
+
+# ------------------------------------------------------------------ outcome columns
 
 
 @dataclass(frozen=True)
 class OutcomeArrays:
     """The outcomes of a model as columns, one element per outcome.
+
+    Columns other than ``duration`` and ``start_year`` may carry a leading batch axis
+    (``(draws, outcomes)``).
 
     Attributes
     ----------
@@ -82,7 +285,19 @@ class OutcomeArrays:
         drop_off: ArrayLike = 0.0,
         start_year: ArrayLike = 1,
     ) -> OutcomeArrays:
-        """Build (and check) the columns; scalars broadcast to the number of outcomes."""
+        """Build (and check) the columns; scalars broadcast to the number of outcomes.
+
+        Examples
+        --------
+        >>> arrays = OutcomeArrays.from_columns(quantity=[10, 20], value=100, duration=2)
+        >>> len(arrays), arrays.value.tolist(), arrays.start_year.tolist()
+        (2, [100.0, 100.0], [1.0, 1.0])
+        >>> OutcomeArrays.from_columns(quantity=-1, value=100, duration=2)
+        Traceback (most recent call last):
+        ...
+        sroi.errors.ModelError: 1 problem in the model:
+          quantity: must be finite and >= 0
+        """
         q = np.atleast_1d(np.asarray(quantity, dtype=float))
         v = np.atleast_1d(np.asarray(value, dtype=float))
         n = np.broadcast_shapes(q.shape, v.shape)
@@ -109,101 +324,8 @@ class OutcomeArrays:
         )
 
     def __len__(self) -> int:
-        return int(self.quantity.shape[0])
-
-
-@dataclass(frozen=True)
-class Computation:
-    """Every array the engine produces for one model (read-only by convention).
-
-    Attributes
-    ----------
-    outcomes : OutcomeArrays
-        The outcome columns the computation started from (values resolved).
-    years : numpy.ndarray
-        ``0 .. horizon`` [years].
-    discount_factor : numpy.ndarray
-        ``DF(t)`` for each year [fraction].
-    gross : numpy.ndarray
-        ``quantity * value`` per outcome [money / year].
-    after_deadweight, after_displacement, after_attribution : numpy.ndarray
-        What remains after each deduction in turn, per outcome, in its first year
-        [money / year]. ``after_attribution`` is the outcome's first-year impact.
-    impact : numpy.ndarray
-        ``(outcomes, years)`` impact after drop-off, undiscounted [money].
-    present_value_by_outcome : numpy.ndarray
-        [money]
-    investment_by_year : numpy.ndarray
-        Inputs falling in each year, undiscounted [money].
-    investment_present_value : float
-        The inputs discounted to year 0 [money].
-    """
-
-    outcomes: OutcomeArrays
-    years: np.ndarray
-    discount_factor: np.ndarray
-    gross: np.ndarray
-    after_deadweight: np.ndarray
-    after_displacement: np.ndarray
-    after_attribution: np.ndarray
-    impact: np.ndarray
-    present_value_by_outcome: np.ndarray
-    investment_by_year: np.ndarray
-    investment_present_value: float
-
-    @property
-    def impact_by_year(self) -> np.ndarray:
-        """Total undiscounted impact of each year [money]."""
-        return self.impact.sum(axis=0)
-
-    @property
-    def present_value_by_year(self) -> np.ndarray:
-        """Discounted impact of each year [money]."""
-        return self.impact_by_year * self.discount_factor
-
-    @property
-    def present_value(self) -> float:
-        """Present value of all outcomes [money]."""
-        return float(self.present_value_by_outcome.sum())
-
-    @property
-    def total_investment(self) -> float:
-        """Present value of the inputs [money]."""
-        return self.investment_present_value
-
-    @property
-    def payback_months(self) -> float | None:
-        """The SROI Guide's payback period [months].
-
-        ``total_investment / (annual impact / 12)``, where the annual impact is the
-        undiscounted impact of the first year in which any outcome has impact. ``None``
-        when that impact is not above zero (the investment is never paid back).
-        """
-        has_impact = np.flatnonzero(np.any(self.impact != 0, axis=0))
-        if has_impact.size == 0:
-            return None
-        annual = float(self.impact_by_year[has_impact[0]])
-        if annual <= 0:
-            return None
-        return self.total_investment / (annual / 12.0)
-
-    @property
-    def discounted_payback_years(self) -> float | None:
-        """First time at which cumulative discounted impact reaches the investment [years].
-
-        Linearly interpolated within the year in which it is reached; ``None`` if never.
-        """
-        target = self.total_investment
-        cumulative = np.cumsum(self.present_value_by_year)
-        reached = np.flatnonzero(cumulative >= target)
-        if reached.size == 0:
-            return None
-        t = int(reached[0])
-        if t == 0:
-            return 0.0
-        before = float(cumulative[t - 1])
-        within = float(cumulative[t]) - before
-        return (t - 1) + (target - before) / within
+        """The number of outcomes [count]."""
+        return int(self.duration.shape[-1])
 
 
 def first_year_impact(
@@ -221,6 +343,15 @@ def first_year_impact(
     -------
     gross, after_deadweight, after_displacement, after_attribution : numpy.ndarray
         [money / year]
+
+    Examples
+    --------
+    100 people x £1,000, deadweight 25 %, no displacement, attribution 10 %:
+    100,000 -> 75,000 -> 75,000 -> 67,500.
+
+    >>> [float(x[0]) for x in first_year_impact(np.array([100.0]), np.array([1_000.0]),
+    ...     np.array([0.25]), np.array([0.0]), np.array([0.1]))]
+    [100000.0, 75000.0, 75000.0, 67500.0]
     """
     gross = quantity * value
     after_dw = deadweight_(gross, deadweight)
@@ -245,7 +376,8 @@ def annuity_factors(
     start_year, duration : numpy.ndarray of int
         [years]
     df : numpy.ndarray
-        Discount factors for years 0 .. horizon [fraction].
+        Discount factors for years 0 .. horizon [fraction]; ``horizon`` must reach the last
+        year of the longest outcome.
 
     Returns
     -------
@@ -265,17 +397,130 @@ def annuity_factors(
     remaining = 1.0 - np.asarray(drop_off, dtype=float)
     total = np.zeros(np.broadcast_shapes(remaining.shape, start.shape))
     level = np.ones_like(total)
-    last = len(df) - 1
     for k in range(int(dur.max(initial=0))):
         live = k < dur
-        total += np.where(live, level * df[np.minimum(start + k, last)], 0.0)
+        total += np.where(live, level * df[np.where(live, start + k, 0)], 0.0)
         level = level * remaining
     return total
 
 
-def present_value_of_inputs(amounts: np.ndarray, years: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """``sum_j amount_j * DF(year_j)`` over the last axis [money]."""
-    return np.sum(np.asarray(amounts, dtype=float) * df[np.asarray(years, dtype=np.int64)], axis=-1)
+# ------------------------------------------------------------------ the computation
+
+
+@dataclass(frozen=True)
+class Computation:
+    """Every figure the engine produces for one model, or for each draw of a batch.
+
+    The present values and headline figures are computed when the computation is made;
+    the outcomes x years table and what depends on it (by-year figures, payback) only when
+    first asked for (they need a model without a batch axis).
+
+    Attributes
+    ----------
+    outcomes : OutcomeArrays
+        The outcome columns the computation started from (values resolved).
+    input_amounts : numpy.ndarray
+        The value of each input, undiscounted [money].
+    input_years : numpy.ndarray of int
+        The year of each input [years].
+    years : numpy.ndarray
+        ``0 .. horizon`` [years].
+    discount_factor : numpy.ndarray
+        ``DF(t)`` for each year [fraction].
+    gross : numpy.ndarray
+        ``quantity * value`` per outcome [money / year].
+    after_deadweight, after_displacement, after_attribution : numpy.ndarray
+        What remains after each deduction in turn, per outcome, in its first year
+        [money / year]. ``after_attribution`` is the outcome's first-year impact.
+    present_value_by_outcome : numpy.ndarray
+        [money]
+    present_value_by_input : numpy.ndarray
+        Each input discounted to year 0 [money].
+    figures : Headline
+        Present value, total investment, NPV and ratios (:func:`headline`).
+    """
+
+    outcomes: OutcomeArrays
+    input_amounts: np.ndarray
+    input_years: np.ndarray
+    years: np.ndarray
+    discount_factor: np.ndarray
+    gross: np.ndarray
+    after_deadweight: np.ndarray
+    after_displacement: np.ndarray
+    after_attribution: np.ndarray
+    present_value_by_outcome: np.ndarray
+    present_value_by_input: np.ndarray
+    figures: Headline
+
+    # headline figures, read from ``figures``
+
+    @property
+    def present_value(self) -> float | np.ndarray:
+        """Present value of all outcomes [money]."""
+        return self.figures.present_value
+
+    @property
+    def total_investment(self) -> float | np.ndarray:
+        """Present value of the inputs [money]."""
+        return self.figures.total_investment
+
+    @property
+    def npv(self) -> float | np.ndarray:
+        """``present_value - total_investment`` [money]."""
+        return self.figures.npv
+
+    @property
+    def ratio(self) -> float | np.ndarray:
+        """``present_value / total_investment`` [money per unit invested]."""
+        return self.figures.ratio
+
+    @property
+    def net_ratio(self) -> float | np.ndarray:
+        """``npv / total_investment`` [money per unit invested]."""
+        return self.figures.net_ratio
+
+    # the year table, built on first use
+
+    @cached_property
+    def impact(self) -> np.ndarray:
+        """``(outcomes, years)`` impact after drop-off, undiscounted [money]."""
+        o = self.outcomes
+        if np.ndim(self.after_attribution) != 1 or np.ndim(o.drop_off) != 1:
+            raise ValueError("the year table is built for one model, not for a batch")
+        start = o.start_year.astype(np.int64)
+        end = start + o.duration.astype(np.int64) - 1
+        years = self.years
+        elapsed = years[None, :] - start[:, None]
+        active = (elapsed >= 0) & (years[None, :] <= end[:, None])
+        remaining = drop_off_factor(o.drop_off[:, None], np.where(active, elapsed, 0))
+        return np.where(active, self.after_attribution[:, None] * remaining, 0.0)
+
+    @property
+    def impact_by_year(self) -> np.ndarray:
+        """Total undiscounted impact of each year [money]."""
+        return self.impact.sum(axis=0)
+
+    @property
+    def present_value_by_year(self) -> np.ndarray:
+        """Discounted impact of each year [money]."""
+        return self.impact_by_year * self.discount_factor
+
+    @property
+    def investment_by_year(self) -> np.ndarray:
+        """Inputs falling in each year, undiscounted [money]."""
+        return np.bincount(self.input_years, weights=self.input_amounts, minlength=self.years.size)
+
+    @property
+    def payback_months(self) -> float | None:
+        """The SROI Guide's payback period [months] (:func:`payback_months`)."""
+        return payback_months(self.impact, self.total_investment)
+
+    @property
+    def discounted_payback_years(self) -> float | None:
+        """Years until cumulative discounted impact reaches the investment
+        (:func:`discounted_payback_years`)."""
+        return discounted_payback_years(self.present_value_by_year, self.total_investment)
 
 
 def compute(
@@ -284,14 +529,15 @@ def compute(
     input_years: ArrayLike,
     discount_rate: DiscountRate,
 ) -> Computation:
-    """Value every outcome in every year, discount, and set against the inputs.
+    """Value every outcome, discount, and set against the inputs: the one entry point.
 
     Parameters
     ----------
     outcomes : OutcomeArrays
-        The outcomes as columns.
+        The outcomes as columns (optionally with a leading batch axis, see the module
+        docstring).
     input_amounts : array_like
-        The value of each input [money, >= 0].
+        The value of each input [money, >= 0]: ``(inputs,)`` or ``(draws, inputs)``.
     input_years : array_like of int
         The year of each input [years, whole, >= 0].
     discount_rate : float, str or sequence of float
@@ -300,6 +546,11 @@ def compute(
     Returns
     -------
     Computation
+
+    Raises
+    ------
+    ModelError
+        If the total investment is not above 0 (for any draw).
 
     Examples
     --------
@@ -311,15 +562,25 @@ def compute(
     >>> c = compute(arrays, [150_000], [0], 0.035)
     >>> c.impact_by_year
     array([    0., 67500., 60750., 54675.])
-    >>> round(c.present_value, 2), round(c.payback_months, 2)
-    (171241.88, 26.67)
+    >>> round(c.present_value, 2), round(c.ratio, 4), round(c.payback_months, 2)
+    (171241.88, 1.1416, 26.67)
+
+    Two draws of deadweight at once (a batch): the present value is proportional to
+    ``1 - deadweight``.
+
+    >>> draws = OutcomeArrays(**{**arrays.__dict__, "deadweight": np.array([[0.25], [0.5]])})
+    >>> compute(draws, [150_000], [0], 0.035).present_value.round(2)
+    array([171241.88, 114161.25])
     """
-    amounts = np.atleast_1d(np.asarray(input_amounts, dtype=float))
+    amounts = np.asarray(input_amounts, dtype=float)
+    if amounts.ndim == 0:
+        amounts = amounts[None]
     years_in = np.atleast_1d(as_whole_years("inputs.year", input_years, 0)).astype(np.int64)
     start = outcomes.start_year.astype(np.int64)
     end = start + outcomes.duration.astype(np.int64) - 1
     horizon = int(max(end.max(initial=0), years_in.max(initial=0)))
     years = np.arange(horizon + 1)
+    df = discount_factors(discount_rate, years)
 
     gross, after_dw, after_dp, after_at = first_year_impact(
         outcomes.quantity,
@@ -328,25 +589,28 @@ def compute(
         outcomes.displacement,
         outcomes.attribution,
     )
-
-    elapsed = years[None, :] - start[:, None]
-    active = (elapsed >= 0) & (years[None, :] <= end[:, None])
-    remaining = drop_off_factor(outcomes.drop_off[:, None], np.where(active, elapsed, 0))
-    impact = np.where(active, after_at[:, None] * remaining, 0.0)
-
-    df = discount_factors(discount_rate, years)
-    investment = np.bincount(years_in, weights=amounts, minlength=horizon + 1)
+    pv_by_outcome = after_at * annuity_factors(outcomes.drop_off, start, outcomes.duration, df)
+    pv_by_input = amounts * df[years_in]
+    present_value = np.sum(pv_by_outcome, axis=-1)
+    investment = np.sum(pv_by_input, axis=-1)
+    if np.ndim(present_value) == 0 and np.ndim(investment) == 0:
+        figures = headline(float(present_value), float(investment))
+    else:
+        batch = np.broadcast_shapes(np.shape(present_value), np.shape(investment))
+        figures = headline(
+            np.broadcast_to(present_value, batch), np.broadcast_to(investment, batch)
+        )
     return Computation(
         outcomes=outcomes,
+        input_amounts=amounts,
+        input_years=years_in,
         years=years,
         discount_factor=df,
         gross=gross,
         after_deadweight=after_dw,
         after_displacement=after_dp,
         after_attribution=after_at,
-        impact=impact,
-        present_value_by_outcome=after_at
-        * annuity_factors(outcomes.drop_off, start, outcomes.duration, df),
-        investment_by_year=investment,
-        investment_present_value=float(present_value_of_inputs(amounts, years_in, df)),
+        present_value_by_outcome=pv_by_outcome,
+        present_value_by_input=pv_by_input,
+        figures=figures,
     )

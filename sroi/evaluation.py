@@ -195,15 +195,6 @@ def evaluate(
         [i.year for i in m.inputs],
         rate,
     )
-    if not computation.total_investment > 0:
-        raise ModelError(
-            [
-                Problem(
-                    "inputs",
-                    "the total investment is 0; an SROI ratio needs inputs worth more than 0",
-                )
-            ]
-        )
     return Result(
         model=m,
         computation=computation,

@@ -134,27 +134,27 @@ class Result:
     @property
     def present_value(self) -> float:
         """Present value of all outcomes [money]."""
-        return self.computation.present_value
+        return self.computation.figures.present_value
 
     @property
     def total_investment(self) -> float:
         """Present value of the inputs [money]."""
-        return self.computation.total_investment
+        return self.computation.figures.total_investment
 
     @property
     def npv(self) -> float:
         """Net present value: ``present_value - total_investment`` [money]."""
-        return self.present_value - self.total_investment
+        return self.computation.figures.npv
 
     @property
     def ratio(self) -> float:
         """The SROI ratio: ``present_value / total_investment`` [money per unit invested]."""
-        return self.present_value / self.total_investment
+        return self.computation.figures.ratio
 
     @property
     def net_ratio(self) -> float:
         """The net SROI ratio: ``npv / total_investment`` [money per unit invested]."""
-        return self.npv / self.total_investment
+        return self.computation.figures.net_ratio
 
     @property
     def payback_months(self) -> float | None:

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from sroi.engine import headline
 from sroi.proxies.catalogue import VALUE_TYPES, describe_bearers
 from sroi.valuation import Valuation
 
@@ -375,7 +376,7 @@ def _ratio(present_value: float, investment: float, inputs: int) -> tuple[float 
         )
     if not investment > 0:
         return None, "its inputs are worth nothing, so a ratio has no denominator"
-    return present_value / investment, ""
+    return headline(present_value, investment).ratio, ""
 
 
 def _account(
@@ -481,7 +482,6 @@ def _organisation(areas: Sequence[Account], order: Sequence[str]) -> Account:
 
 def _lines(result: Result) -> tuple[list[InputLine], list[OutputLine], list[OutcomeLine]]:
     m, c = result.model, result.computation
-    df = c.discount_factor
     inputs = [
         InputLine(
             index=i,
@@ -489,8 +489,8 @@ def _lines(result: Result) -> tuple[list[InputLine], list[OutputLine], list[Outc
             description=x.description,
             kind=x.kind,
             year=x.year,
-            amount=float(x.amount) * result.price_index,
-            present_value=float(x.amount) * result.price_index * float(df[x.year]),
+            amount=float(c.input_amounts[i]),
+            present_value=float(c.present_value_by_input[i]),
             area=x.area,
         )
         for i, x in enumerate(m.inputs)

@@ -17,13 +17,13 @@ import numpy as np
 
 from sroi.adjustments import SCHEDULES, DiscountRate, yearly_rates
 from sroi.changes import PARAMETERS, Change, Parameter, parse_change
-from sroi.engine import OutcomeArrays, compute
+from sroi.engine import Headline, OutcomeArrays, compute
 from sroi.errors import ModelError, Problem
 from sroi.evaluation import evaluate
 from sroi.model import Model
 from sroi.result import Result
 
-__all__ = ["Base", "Figures"]
+__all__ = ["Base", "Headline"]
 
 _ARRAY_FIELDS = {
     "deadweight": "deadweight",
@@ -34,22 +34,6 @@ _ARRAY_FIELDS = {
     "quantity": "quantity",
     "duration": "duration",
 }
-
-
-@dataclass(frozen=True)
-class Figures:
-    """Headline figures of one evaluation [money; ratio]."""
-
-    present_value: float
-    total_investment: float
-
-    @property
-    def npv(self) -> float:
-        return self.present_value - self.total_investment
-
-    @property
-    def ratio(self) -> float:
-        return self.present_value / self.total_investment
 
 
 def parameter_named(name: str) -> Parameter:
@@ -74,7 +58,8 @@ class Base:
 
     result: Result
     arrays: OutcomeArrays
-    investment_by_year: np.ndarray
+    input_amounts: np.ndarray
+    input_years: np.ndarray
     discount_rate: DiscountRate
 
     @classmethod
@@ -82,7 +67,7 @@ class Base:
         """Evaluate ``model`` (a Model, mapping or path) and keep its arrays."""
         result = evaluate(model, **evaluate_kwargs)
         c = result.computation
-        return cls(result, c.outcomes, c.investment_by_year, result.discount_rate)
+        return cls(result, c.outcomes, c.input_amounts, c.input_years, result.discount_rate)
 
     @property
     def model(self) -> Model:
@@ -114,7 +99,7 @@ class Base:
     def current(self, parameter: Parameter, index: int | None) -> np.ndarray | float:
         """The parameter's present setting(s): one outcome's, every outcome's, or the model's."""
         if parameter.name == "investment":
-            return float(self.investment_by_year.sum())
+            return float(self.input_amounts.sum())
         if parameter.name == "discount_rate":
             return self.discount_rate  # type: ignore[return-value]
         column = getattr(self.arrays, _ARRAY_FIELDS[parameter.name])
@@ -123,30 +108,18 @@ class Base:
     def figures(
         self,
         arrays: OutcomeArrays | None = None,
-        investment_by_year: np.ndarray | None = None,
+        input_amounts: np.ndarray | None = None,
         discount_rate: DiscountRate | None = None,
-    ) -> Figures:
-        """Present value and investment with some inputs replaced."""
-        inv = self.investment_by_year if investment_by_year is None else investment_by_year
-        c = compute(
+    ) -> Headline:
+        """The engine's headline figures with some inputs replaced (:func:`sroi.engine.compute`)."""
+        return compute(
             self.arrays if arrays is None else arrays,
-            inv,
-            np.arange(inv.size),
+            self.input_amounts if input_amounts is None else input_amounts,
+            self.input_years,
             self.discount_rate if discount_rate is None else discount_rate,
-        )
-        if not c.total_investment > 0:
-            raise ModelError(
-                [
-                    Problem(
-                        "inputs",
-                        "the total investment would be 0; an SROI ratio needs inputs worth "
-                        "more than 0",
-                    )
-                ]
-            )
-        return Figures(c.present_value, c.total_investment)
+        ).figures
 
-    def moved(self, parameter: Parameter, index: int | None, setting: Any) -> Figures:
+    def moved(self, parameter: Parameter, index: int | None, setting: Any) -> Headline:
         """Figures with ``parameter`` set to ``setting``.
 
         ``setting`` is a number or an array (one per outcome) for outcome parameters (for
@@ -155,8 +128,8 @@ class Base:
         ``discount_rate``.
         """
         if parameter.name == "investment":
-            total = self.investment_by_year.sum()
-            return self.figures(investment_by_year=self.investment_by_year * (setting / total))
+            total = self.input_amounts.sum()
+            return self.figures(input_amounts=self.input_amounts * (setting / total))
         if parameter.name == "discount_rate":
             return self.figures(discount_rate=setting)
         name = _ARRAY_FIELDS[parameter.name]
@@ -167,7 +140,7 @@ class Base:
             column[index] = setting
         return self.figures(arrays=replace(self.arrays, **{name: column}))
 
-    def changed(self, parameter: Parameter, index: int | None, change: Change) -> Figures:
+    def changed(self, parameter: Parameter, index: int | None, change: Change) -> Headline:
         """Figures with a :class:`~sroi.changes.Change` applied to the parameter."""
         return self.moved(parameter, index, self.apply(parameter, index, change))
 
@@ -184,10 +157,10 @@ class Base:
             return tuple(float(r) for r in change.apply(rates, parameter))
         return change.apply(self.current(parameter, index), parameter)
 
-    def with_changes(self, changes: Mapping[str, Any]) -> Figures:
+    def with_changes(self, changes: Mapping[str, Any]) -> Headline:
         """Figures with a scenario's changes applied together (see :mod:`sroi.changes`)."""
         arrays = self.arrays
-        investment = self.investment_by_year
+        investment = self.input_amounts
         rate = self.discount_rate
         fields: dict[str, np.ndarray] = {}
         for key, written in changes.items():
@@ -222,4 +195,4 @@ class Base:
             arrays = replace(arrays, **fields)
         if isinstance(rate, list):
             rate = tuple(rate)
-        return self.figures(arrays=arrays, investment_by_year=investment, discount_rate=rate)
+        return self.figures(arrays=arrays, input_amounts=investment, discount_rate=rate)

@@ -22,13 +22,12 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sroi.adjustments import discount_factors
-from sroi.engine import annuity_factors, first_year_impact, present_value_of_inputs
+from sroi.engine import Headline, compute, headline
 from sroi.errors import ModelError, Problem
 from sroi.result import Result
 from sroi.sensitivity._base import Base
@@ -41,8 +40,6 @@ __all__ = ["Simulation", "simulate"]
 _CELLS_PER_CHUNK = 250_000
 """Upper bound on draws x outcomes held at once (about 2 MB per array)."""
 
-_OUTCOME_FIELDS = ("quantity", "value", "deadweight", "displacement", "attribution", "drop_off")
-
 
 @dataclass(frozen=True)
 class Simulation:
@@ -52,8 +49,9 @@ class Simulation:
     ----------
     base : Result
         The deterministic result (central values).
-    present_value, total_investment : numpy.ndarray
-        One per draw [money].
+    figures : Headline
+        The engine's figures, one per draw: present value and total investment [money],
+        NPV and ratios.
     seed : int or None
         The seed given.
     uncertain : tuple of str
@@ -61,8 +59,7 @@ class Simulation:
     """
 
     base: Result
-    present_value: np.ndarray = field(repr=False)
-    total_investment: np.ndarray = field(repr=False)
+    figures: Headline = field(repr=False)
     seed: int | None
     uncertain: tuple[str, ...]
 
@@ -72,14 +69,24 @@ class Simulation:
         return int(self.present_value.size)
 
     @property
+    def present_value(self) -> np.ndarray:
+        """Present value of each draw [money]."""
+        return self.figures.present_value
+
+    @property
+    def total_investment(self) -> np.ndarray:
+        """Total investment (present value) of each draw [money]."""
+        return self.figures.total_investment
+
+    @property
     def npv(self) -> np.ndarray:
         """NPV of each draw [money]."""
-        return self.present_value - self.total_investment
+        return self.figures.npv
 
     @property
     def ratio(self) -> np.ndarray:
-        """SROI ratio of each draw."""
-        return self.present_value / self.total_investment
+        """SROI ratio of each draw [money per unit invested]."""
+        return self.figures.ratio
 
     @property
     def draws(self) -> pd.DataFrame:
@@ -208,13 +215,7 @@ def simulate(
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(uncertain))]
     restate = result.price_index
     value_scale = np.array([v.price_index for v in result.valuations], dtype=float)
-
-    central = {name: getattr(arrays, name) for name in _OUTCOME_FIELDS}
-    amounts = np.array([i.amount * restate for i in m.inputs], dtype=float)
-    input_years = np.array([i.year for i in m.inputs], dtype=np.int64)
-    start = arrays.start_year.astype(np.int64)
-    duration = arrays.duration.astype(np.int64)
-    df = discount_factors(result.discount_rate, result.computation.years)
+    amounts = base.input_amounts
 
     plan: list[tuple[str, int, Any]] = []
     for location, figure in uncertain:
@@ -224,10 +225,6 @@ def simulate(
 
     pv_out = np.empty(n)
     inv_out = np.empty(n)
-    fixed_annuity = None
-    if not any(name == "drop_off" for name, _, _ in plan):
-        fixed_annuity = annuity_factors(central["drop_off"], start, duration, df)
-
     chunks = range(0, n, chunk_size)
     show = progress if progress is not None else (sys.stderr.isatty() and len(chunks) > 1)
     if show:
@@ -236,9 +233,8 @@ def simulate(
         chunks = tqdm(chunks, total=len(chunks), unit="chunk", desc="simulate", leave=False)
     for lo in chunks:
         b = min(chunk_size, n - lo)
-        columns = dict(central)
+        columns: dict[str, np.ndarray] = {}
         chunk_amounts: np.ndarray = amounts
-        widened: set[str] = set()
         for (name, index, figure), rng in zip(plan, streams, strict=True):
             sample = figure.distribution.sample(rng, b)
             if name == "amount":
@@ -246,40 +242,17 @@ def simulate(
                     chunk_amounts = np.broadcast_to(amounts, (b, amounts.size)).copy()
                 chunk_amounts[:, index] = sample * restate
                 continue
-            if name not in widened:
-                columns[name] = np.broadcast_to(central[name], (b, n_outcomes)).copy()
-                widened.add(name)
+            if name not in columns:
+                columns[name] = np.broadcast_to(getattr(arrays, name), (b, n_outcomes)).copy()
             columns[name][:, index] = sample * value_scale[index] if name == "value" else sample
-        *_, first = first_year_impact(
-            columns["quantity"],
-            columns["value"],
-            columns["deadweight"],
-            columns["displacement"],
-            columns["attribution"],
+        drawn = compute(
+            replace(arrays, **columns), chunk_amounts, base.input_years, base.discount_rate
         )
-        annuity = (
-            fixed_annuity
-            if fixed_annuity is not None
-            else annuity_factors(columns["drop_off"], start, duration, df)
-        )
-        pv_out[lo : lo + b] = np.sum(np.broadcast_to(first * annuity, (b, n_outcomes)), axis=-1)
-        inv_out[lo : lo + b] = np.broadcast_to(
-            present_value_of_inputs(chunk_amounts, input_years, df), (b,)
-        )
-    if np.any(inv_out <= 0):
-        raise ModelError(
-            [
-                Problem(
-                    "inputs",
-                    "some draws give a total investment of 0 or less; "
-                    "an SROI ratio needs inputs worth more than 0",
-                )
-            ]
-        )
+        pv_out[lo : lo + b] = np.broadcast_to(drawn.present_value, (b,))
+        inv_out[lo : lo + b] = np.broadcast_to(drawn.total_investment, (b,))
     return Simulation(
         base=result,
-        present_value=pv_out,
-        total_investment=inv_out,
+        figures=headline(pv_out, inv_out),
         seed=seed,
         uncertain=tuple(location for location, _ in uncertain),
     )

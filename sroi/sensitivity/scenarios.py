@@ -88,17 +88,16 @@ def compare_scenarios(
         except Exception as exc:  # PydanticCustomError for a non-mapping
             raise ModelError([Problem("scenarios", str(exc), scenarios)]) from None
     base = Base.of(m, **evaluate_kwargs)
-    rows = {"base": (base.result.present_value, base.result.total_investment)}
+    figures = {"base": base.result.computation.figures}
     for name, changes in named.items():
-        figures = base.with_changes(changes)
-        rows[name] = (figures.present_value, figures.total_investment)
+        figures[name] = base.with_changes(changes)
+    columns = ("present_value", "total_investment", "npv", "ratio", "net_ratio")
     frame = pd.DataFrame.from_dict(
-        rows, orient="index", columns=["present_value", "total_investment"]
+        {name: [getattr(f, c) for c in columns] for name, f in figures.items()},
+        orient="index",
+        columns=list(columns),
     )
     frame.index.name = "scenario"
-    frame["npv"] = frame["present_value"] - frame["total_investment"]
-    frame["ratio"] = frame["present_value"] / frame["total_investment"]
-    frame["net_ratio"] = frame["npv"] / frame["total_investment"]
     return frame
 
 

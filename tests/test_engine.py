@@ -1,0 +1,429 @@
+"""The columnar core (sroi.engine): hand-worked figures, payback edge cases, batches.
+
+Every expectation is worked by hand in the test (the arithmetic is written out), never
+re-derived with the code under test.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import sroi
+from sroi.engine import (
+    Headline,
+    OutcomeArrays,
+    annuity_factors,
+    compute,
+    discounted_payback_years,
+    first_year_impact,
+    headline,
+    payback_months,
+)
+from sroi.errors import ModelError, SROIError
+
+# The hand-worked example: 100 people x £1,000, deadweight 25 %, attribution 10 %,
+# drop-off 10 %, three years from year 1 at 3.5 %, £150,000 invested in year 0.
+HAND = {
+    "quantity": 100,
+    "value": 1_000,
+    "duration": 3,
+    "deadweight": 0.25,
+    "attribution": 0.1,
+    "drop_off": 0.1,
+}
+# first-year impact 100 * 1000 * 0.75 * 0.9 = 67,500; then 60,750 and 54,675
+HAND_PV = 67_500 / 1.035 + 60_750 / 1.035**2 + 54_675 / 1.035**3
+
+
+def outcomes(**columns) -> OutcomeArrays:
+    return OutcomeArrays.from_columns(**columns)
+
+
+def test_hand_worked_figures():
+    c = compute(outcomes(**HAND), [150_000], [0], 0.035)
+    assert c.gross.tolist() == [100_000.0]
+    assert c.after_deadweight.tolist() == [75_000.0]
+    assert c.after_displacement.tolist() == [75_000.0]
+    assert c.after_attribution.tolist() == [67_500.0]
+    assert c.present_value == pytest.approx(HAND_PV, rel=1e-15)
+    assert round(c.present_value, 2) == 171_241.88
+    assert c.total_investment == 150_000.0
+    assert c.npv == pytest.approx(HAND_PV - 150_000, rel=1e-14)
+    assert c.ratio == pytest.approx(HAND_PV / 150_000, rel=1e-15)
+    assert c.net_ratio == pytest.approx((HAND_PV - 150_000) / 150_000, rel=1e-14)
+    assert c.impact_by_year.tolist() == [0.0, 67_500.0, 60_750.0, 54_675.0]
+    assert c.years.tolist() == [0, 1, 2, 3]
+    assert c.discount_factor == pytest.approx([1, 1 / 1.035, 1 / 1.035**2, 1 / 1.035**3])
+    assert c.present_value_by_year == pytest.approx(
+        [0, 67_500 / 1.035, 60_750 / 1.035**2, 54_675 / 1.035**3]
+    )
+    # payback: 150,000 / (67,500 / 12) = 26.666... months
+    assert c.payback_months == pytest.approx(150_000 / 5_625)
+    # discounted: 65,217.39 + 56,711.94 = 121,929.33 by year 2; 49,312.55 in year 3
+    by_2 = 67_500 / 1.035 + 60_750 / 1.035**2
+    assert c.discounted_payback_years == pytest.approx(
+        2 + (150_000 - by_2) / (54_675 / 1.035**3), rel=1e-12
+    )
+
+
+def test_every_deduction_in_turn():
+    c = compute(
+        outcomes(
+            quantity=10, value=200, duration=1, deadweight=0.5, displacement=0.2, attribution=0.25
+        ),
+        [1_000],
+        [0],
+        0.0,
+    )
+    # 2,000 -> x0.5 = 1,000 -> x0.8 = 800 -> x0.75 = 600
+    assert (c.gross[0], c.after_deadweight[0], c.after_displacement[0]) == (2_000, 1_000, 800)
+    assert c.after_attribution[0] == 600.0
+    assert c.present_value == 600.0
+    assert c.ratio == 0.6
+
+
+def test_scalar_input_amount_and_year():
+    c = compute(outcomes(quantity=1, value=100, duration=1), 50, 0, 0.0)
+    assert c.input_amounts.tolist() == [50.0]
+    assert c.ratio == 2.0
+
+
+def test_start_year_and_lag():
+    # An outcome starting in year 3 for two years, no drop-off, at 10 %: 1,000/1.1^3 + 1,000/1.1^4
+    c = compute(outcomes(quantity=1, value=1_000, duration=2, start_year=3), [1_000], [0], 0.1)
+    assert c.impact_by_year.tolist() == [0, 0, 0, 1_000, 1_000]
+    assert c.present_value == pytest.approx(1_000 / 1.1**3 + 1_000 / 1.1**4, rel=1e-15)
+
+
+def test_drop_off_from_the_second_year_and_full_drop_off():
+    c = compute(
+        outcomes(quantity=[1, 1], value=[100, 100], duration=3, drop_off=[0.5, 1.0]),
+        [1],
+        [0],
+        0.0,
+    )
+    # 100, 50, 25 and 100, 0, 0
+    assert c.impact.tolist() == [[0, 100, 50, 25], [0, 100, 0, 0]]
+    assert c.present_value_by_outcome.tolist() == [175.0, 100.0]
+
+
+def test_inputs_discounted_by_their_year_and_reaching_past_the_outcomes():
+    # £1,000 now, £2,100 in year 1 and £1,102.5 in year 5 at 5 %; the outcome ends in year 2.
+    c = compute(
+        outcomes(quantity=1, value=10, duration=2), [1_000, 2_100, 1_102.5], [0, 1, 5], 0.05
+    )
+    assert c.years.tolist() == [0, 1, 2, 3, 4, 5]
+    assert c.present_value_by_input == pytest.approx([1_000, 2_000, 1_102.5 / 1.05**5])
+    assert c.total_investment == pytest.approx(3_000 + 1_102.5 / 1.05**5, rel=1e-15)
+    assert c.investment_by_year.tolist() == [1_000, 2_100, 0, 0, 0, 1_102.5]
+
+
+def test_green_book_schedule_is_cumulative():
+    # One £1 in year 31: DF = 1/1.035^30 / 1.03 (0.345901), not 1/1.03^31.
+    c = compute(outcomes(quantity=1, value=1, duration=1, start_year=31), [1], [0], "green_book")
+    assert c.present_value == pytest.approx(1 / 1.035**30 / 1.03, rel=1e-14)
+    assert round(c.present_value, 6) == 0.345901
+
+
+def test_negative_value_is_a_disbenefit():
+    c = compute(outcomes(quantity=[10, 2], value=[100, -150], duration=1), [500], [0], 0.0)
+    # 1,000 - 300 = 700
+    assert c.present_value_by_outcome.tolist() == [1_000.0, -300.0]
+    assert c.present_value == 700.0
+    assert c.npv == 200.0
+
+
+def test_annuity_factors_by_hand():
+    df = 1.1 ** -np.arange(6.0)
+    a = annuity_factors(np.array([0.0, 0.5, 0.2]), np.array([1, 2, 4]), np.array([2, 3, 1]), df)
+    assert a == pytest.approx(
+        [
+            1 / 1.1 + 1 / 1.1**2,
+            1 / 1.1**2 + 0.5 / 1.1**3 + 0.25 / 1.1**4,
+            1 / 1.1**4,
+        ],
+        rel=1e-15,
+    )
+
+
+def test_annuity_factors_batch_of_drop_off():
+    df = np.ones(4)
+    a = annuity_factors(np.array([[0.0], [0.5]]), np.array([1]), np.array([3]), df)
+    assert a.tolist() == [[3.0], [1.75]]
+
+
+def test_first_year_impact_broadcasts_draws():
+    gross, dw, dp, at = first_year_impact(
+        np.array([[10.0], [20.0]]),
+        np.array([5.0]),
+        np.array([0.2]),
+        np.array([0.5]),
+        np.array([0.0]),
+    )
+    assert gross.tolist() == [[50.0], [100.0]]
+    assert dw.tolist() == [[40.0], [80.0]]
+    assert dp.tolist() == [[20.0], [40.0]]
+    assert at.tolist() == [[20.0], [40.0]]
+
+
+# ------------------------------------------------------------------ headline
+
+
+def test_headline_figures():
+    h = headline(300.0, 200.0)
+    assert isinstance(h, Headline)
+    assert (h.present_value, h.total_investment) == (300.0, 200.0)
+    assert (h.npv, h.ratio, h.net_ratio) == (100.0, 1.5, 0.5)
+
+
+@pytest.mark.parametrize("investment", [0.0, -1.0, math.nan])
+def test_headline_needs_an_investment_above_zero(investment):
+    with pytest.raises(ModelError) as info:
+        headline(100.0, investment)
+    (problem,) = info.value.problems
+    assert problem.location == "inputs"
+    assert problem.message == (
+        "the total investment is 0; an SROI ratio needs inputs worth more than 0"
+    )
+
+
+def test_headline_of_a_batch_counts_the_draws_without_investment():
+    with pytest.raises(ModelError) as info:
+        headline(np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, -2.0]))
+    assert info.value.problems[0].message.startswith("2 of 3 draws give a total investment")
+    h = headline(np.array([1.0, 4.0]), np.array([2.0, 2.0]))
+    assert h.ratio.tolist() == [0.5, 2.0]
+    assert h.npv.tolist() == [-1.0, 2.0]
+    assert h.net_ratio.tolist() == [-0.5, 1.0]
+
+
+def test_compute_refuses_zero_investment():
+    with pytest.raises(ModelError, match="total investment is 0"):
+        compute(outcomes(quantity=1, value=1, duration=1), [0.0], [0], 0.035)
+
+
+# ------------------------------------------------------------------ payback edge cases
+
+
+def test_payback_break_even_exactly():
+    # £1,000 invested; £500 a year for two years at 0 %: cumulative 500, 1,000 = investment
+    c = compute(outcomes(quantity=1, value=500, duration=2), [1_000], [0], 0.0)
+    assert c.discounted_payback_years == 2.0
+    assert c.payback_months == 24.0  # 1,000 / (500 / 12)
+
+
+def test_payback_first_year_benefit_and_disbenefit_cancel():
+    # Year 1: +1,000 and -1,000 (a one-year disbenefit); year 2: +1,000. £500 invested, 0 %.
+    c = compute(outcomes(quantity=[1, 1], value=[1_000, -1_000], duration=[2, 1]), [500], [0], 0.0)
+    assert c.impact_by_year.tolist() == [0.0, 0.0, 1_000.0]
+    # The Guide's formula reads the first year with any outcome's impact: it nets to 0.
+    assert c.payback_months is None
+    # Cumulative discounted impact 0, 0, 1,000: £500 is reached half way through year 2.
+    assert c.discounted_payback_years == 1.5
+
+
+def test_payback_disbenefit_first_then_benefits():
+    # Year 1: -100; years 2 and 3: +1,000 each. £1,000 invested, 0 %.
+    c = compute(
+        outcomes(quantity=[1, 1], value=[-100, 1_000], duration=[1, 2], start_year=[1, 2]),
+        [1_000],
+        [0],
+        0.0,
+    )
+    assert c.impact_by_year.tolist() == [0.0, -100.0, 1_000.0, 1_000.0]
+    assert c.payback_months is None  # the first year with impact is a loss
+    # cumulative -100, 900, 1,900: 1,000 is reached 100 / 1,000 into year 3
+    assert c.discounted_payback_years == pytest.approx(2.1, rel=1e-15)
+
+
+def test_payback_never():
+    # £10,000 invested; £1,000 a year for three years at 0 %: cumulative 3,000 < 10,000.
+    c = compute(outcomes(quantity=1, value=1_000, duration=3), [10_000], [0], 0.0)
+    assert c.discounted_payback_years is None
+    # The Guide's formula ignores how long the outcome lasts: 10,000 / (1,000 / 12).
+    assert c.payback_months == 120.0
+
+
+def test_payback_with_no_impact_at_all():
+    c = compute(outcomes(quantity=0, value=1_000, duration=3), [1_000], [0], 0.035)
+    assert c.payback_months is None
+    assert c.discounted_payback_years is None
+    assert c.present_value == 0.0
+
+
+def test_payback_functions_directly():
+    assert payback_months(np.array([[0.0, 0.0, 600.0]]), 1_200) == 24.0
+    assert payback_months(np.array([[0.0, 0.0]]), 1_200) is None
+    assert payback_months(np.array([[0.0, -1.0, 600.0]]), 1_200) is None
+    # the first year with impact is year 1 (two outcomes in it: 200 + 400 = 600 a year)
+    assert payback_months(np.array([[0.0, 200.0, 0.0], [0.0, 400.0, 900.0]]), 1_200) == 24.0
+    # outcomes that cancel in year 1: the year still counts, and nets to 0
+    assert payback_months(np.array([[0.0, 5.0, 600.0], [0.0, -5.0, 0.0]]), 1_200) is None
+    # 300 + 300 by year 2, 600 in year 3: 600 more is reached at the end of year 3
+    assert discounted_payback_years(np.array([0.0, 300, 300, 600]), 1_200) == 3.0
+    # value at year 0 itself already covers the investment
+    assert discounted_payback_years(np.array([5.0, 1.0]), 2.0) == 0.0
+    assert discounted_payback_years(np.array([0.0, 1.0]), 2.0) is None
+
+
+# ------------------------------------------------------------------ the year table
+
+
+def test_year_table_is_built_only_when_asked_for():
+    c = compute(outcomes(**HAND), [150_000], [0], 0.035)
+    assert "impact" not in c.__dict__
+    assert c.payback_months is not None
+    assert "impact" in c.__dict__
+
+
+def test_year_table_agrees_with_the_annuity_present_value():
+    rng = np.random.default_rng(3)
+    n = 50
+    arrays = outcomes(
+        quantity=rng.integers(0, 100, n),
+        value=rng.uniform(-500, 5_000, n),
+        duration=rng.integers(1, 12, n),
+        start_year=rng.integers(1, 5, n),
+        deadweight=rng.uniform(0, 1, n),
+        displacement=rng.uniform(0, 1, n),
+        attribution=rng.uniform(0, 1, n),
+        drop_off=rng.uniform(0, 1, n),
+    )
+    c = compute(arrays, [1_000], [0], "green_book")
+    by_table = (c.impact * c.discount_factor).sum(axis=1)
+    np.testing.assert_allclose(c.present_value_by_outcome, by_table, rtol=1e-12, atol=1e-9)
+    assert c.present_value_by_year.sum() == pytest.approx(c.present_value, rel=1e-12)
+
+
+def test_a_batch_cannot_build_a_year_table():
+    arrays = outcomes(**HAND)
+    draws = OutcomeArrays(**{**arrays.__dict__, "deadweight": np.array([[0.25], [0.5]])})
+    c = compute(draws, [150_000], [0], 0.035)
+    with pytest.raises(ValueError, match="for one model"):
+        _ = c.impact
+
+
+# ------------------------------------------------------------------ batches
+
+
+def test_batch_equals_one_model_at_a_time():
+    rng = np.random.default_rng(7)
+    n, b = 6, 5
+    base = outcomes(
+        quantity=rng.integers(1, 50, n),
+        value=rng.uniform(10, 1_000, n),
+        duration=rng.integers(1, 6, n),
+        start_year=rng.integers(1, 3, n),
+    )
+    deadweight = rng.uniform(0, 0.9, (b, n))
+    drop_off = rng.uniform(0, 0.5, (b, n))
+    amounts = rng.uniform(100, 1_000, (b, 2))
+    batch = compute(
+        OutcomeArrays(**{**base.__dict__, "deadweight": deadweight, "drop_off": drop_off}),
+        amounts,
+        [0, 2],
+        0.035,
+    )
+    assert batch.present_value.shape == (b,)
+    for k in range(b):
+        one = compute(
+            OutcomeArrays(
+                **{**base.__dict__, "deadweight": deadweight[k], "drop_off": drop_off[k]}
+            ),
+            amounts[k],
+            [0, 2],
+            0.035,
+        )
+        assert batch.present_value[k] == one.present_value
+        assert batch.total_investment[k] == one.total_investment
+        assert batch.ratio[k] == one.ratio
+
+
+def test_batch_of_inputs_only():
+    c = compute(outcomes(quantity=1, value=100, duration=1), np.array([[50.0], [100.0]]), [0], 0.0)
+    assert c.present_value.tolist() == [100.0, 100.0]
+    assert c.ratio.tolist() == [2.0, 1.0]
+
+
+def test_batch_of_outcomes_only():
+    arrays = outcomes(quantity=1, value=100, duration=1)
+    draws = OutcomeArrays(**{**arrays.__dict__, "quantity": np.array([[1.0], [3.0]])})
+    c = compute(draws, [100.0], [0], 0.0)
+    assert c.total_investment.tolist() == [100.0, 100.0]
+    assert c.ratio.tolist() == [1.0, 3.0]
+
+
+# ------------------------------------------------------------------ columns
+
+
+def test_from_columns_broadcasts_and_checks():
+    a = outcomes(quantity=[1, 2, 3], value=10, duration=2, start_year=[1, 2, 3])
+    assert len(a) == 3
+    assert a.value.tolist() == [10.0, 10.0, 10.0]
+    assert a.deadweight.tolist() == [0.0, 0.0, 0.0]
+    assert outcomes(quantity=0, value=0, duration=1).quantity.tolist() == [0.0]
+    with pytest.raises(ModelError) as info:
+        outcomes(quantity=[1, -1], value=[1, math.inf], duration=1)
+    assert [p.location for p in info.value.problems] == ["quantity", "value"]
+    with pytest.raises(ModelError, match="quantity"):
+        outcomes(quantity=math.nan, value=1, duration=1)
+    with pytest.raises(ModelError, match="duration"):
+        outcomes(quantity=1, value=1, duration=0)
+    with pytest.raises(ModelError, match="start_year"):
+        outcomes(quantity=1, value=1, duration=1, start_year=1.5)
+
+
+def test_compute_checks_input_years():
+    with pytest.raises(SROIError, match=r"inputs\.year"):
+        compute(outcomes(quantity=1, value=1, duration=1), [1], [-1], 0.0)
+
+
+# ------------------------------------------------------------------ one place for the figures
+
+
+def test_every_caller_reads_the_same_figures():
+    """evaluate, sensitivity, scenarios, Monte Carlo and social accounts agree to the bit."""
+    from sroi.report import social_accounts
+    from sroi.sensitivity import compare_scenarios, simulate
+    from sroi.sensitivity._base import Base
+
+    model = {
+        "name": "x",
+        "inputs": [
+            {"stakeholder": "a", "amount": 100_000},
+            {"stakeholder": "a", "amount": 20_000, "year": 2},
+        ],
+        "outcomes": [
+            {
+                "stakeholder": "b",
+                "outcome": "c",
+                "quantity": 100,
+                "value": 1_000,
+                "duration": 3,
+                "deadweight": 0.25,
+                "attribution": 0.1,
+                "drop_off": 0.1,
+            },
+            {
+                "stakeholder": "b",
+                "outcome": "d",
+                "quantity": 3,
+                "value": -500,
+                "duration": 2,
+                "start_year": 2,
+            },
+        ],
+    }
+    r = sroi.evaluate(model)
+    base = Base.of(model)
+    assert base.figures() == r.computation.figures
+    frame = compare_scenarios(model, {"same": {"deadweight": "*1"}})
+    assert frame.loc["base", "ratio"] == r.ratio
+    assert frame.loc["same", "npv"] == r.npv
+    sim = simulate(model, 3, seed=1)
+    assert sim.ratio.tolist() == [r.ratio] * 3
+    accounts = social_accounts(r)
+    assert accounts.organisation.investment.amount == r.total_investment
