@@ -32,7 +32,6 @@ Examples
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import textwrap
 import warnings
@@ -44,15 +43,21 @@ from typing import Any, NoReturn
 import click
 
 from sroi._version import __version__
-from sroi.adjustments import SCHEDULES
 from sroi.errors import ModelError, SROIError, SROIWarning
 from sroi.evaluation import evaluate
+from sroi.formatting import describe_bearers, number, percent
 from sroi.io import read_model
 from sroi.model import model_schema
-from sroi.proxies import CATEGORIES, VALUE_TYPES, Proxy, ProxyTable, load, read_table
-from sroi.proxies.catalogue import describe_bearers
-from sroi.proxies.deflators import SERIES, parse_price_year
+from sroi.parsing import (
+    DISCOUNT_RATE_TEXT_ALLOWED,
+    message_of,
+    parse_discount_rate_text,
+    parse_price_year,
+)
+from sroi.proxies import Proxy, ProxyTable, load, read_table
+from sroi.proxies.deflators import SERIES
 from sroi.result import Result
+from sroi.vocabulary import CATEGORIES, DISCOUNT_SCHEDULES, VALUE_TYPES
 
 __all__ = ["cli", "main"]
 
@@ -104,7 +109,10 @@ def _reported(what: str | None = None) -> Iterator[None]:
 
 
 class _DiscountRate(click.ParamType):
-    """A constant rate, a schedule name or comma-separated yearly rates."""
+    """A constant rate, a schedule name or comma-separated yearly rates.
+
+    Read by :func:`sroi.parsing.parse_discount_rate_text`: the rates a model accepts.
+    """
 
     name = "rate"
 
@@ -113,40 +121,28 @@ class _DiscountRate(click.ParamType):
     ) -> float | str | tuple[float, ...]:
         if not isinstance(value, str):
             return value
-        text = value.strip()
-        if text in SCHEDULES:
-            return text
         try:
-            rates = tuple(float(part) for part in text.split(","))
-        except ValueError:
-            rates = ()
-        if not rates or not all(math.isfinite(r) and 0.0 <= r <= 1.0 for r in rates):
-            self.fail(
-                f"{value!r} is not a rate between 0 and 1 (3.5 % is 0.035), comma-separated "
-                f"yearly rates, or one of {', '.join(SCHEDULES)}",
-                param,
-                ctx,
-            )
-        return rates[0] if len(rates) == 1 else rates
+            return parse_discount_rate_text(value)
+        except ModelError:
+            self.fail(f"{value!r} is not {DISCOUNT_RATE_TEXT_ALLOWED}", param, ctx)
 
 
 class _PriceYear(click.ParamType):
-    """A calendar year (2024) or a financial year (2024/25)."""
+    """A calendar year (2024) or a financial year (2024/25).
+
+    Read by :func:`sroi.parsing.parse_price_year`, the rule a model's ``price_year`` follows,
+    and refused with the same message.
+    """
 
     name = "year"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value).strip()
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | str:
         try:
-            parse_price_year(text)
-        except ModelError:
-            self.fail(
-                f"{value!r} is not a calendar year such as 2024 or a financial year such "
-                "as 2024/25",
-                param,
-                ctx,
-            )
-        return text
+            return parse_price_year(value).plain
+        except ModelError as exc:
+            self.fail(f"{message_of(exc)} (got {value!r})", param, ctx)
 
 
 _MODEL = click.argument("model", metavar="MODEL", type=click.Path())
@@ -195,7 +191,7 @@ def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 metavar="RATE",
                 help="Override the model's discount rate: a number (0.035 is 3.5 %), yearly "
                 "rates separated by commas (0.05,0.04; the last carries on), or a schedule: "
-                + ", ".join(SCHEDULES)
+                + ", ".join(DISCOUNT_SCHEDULES)
                 + ".",
             ),
             click.option(
@@ -270,7 +266,7 @@ _FORMATS: dict[str, Callable[[Result], str]] = {
 def evaluate_command(
     model: str,
     discount_rate: float | str | tuple[float, ...] | None,
-    price_year: str | None,
+    price_year: int | str | None,
     deflator: str,
     proxy_csv: str | None,
     fmt: str,
@@ -366,7 +362,7 @@ def format_proxy_table(table: ProxyTable) -> str:
     rows = [
         (
             p.id,
-            f"{p.value:,.2f}",
+            number(p.value),
             p.unit,
             "" if p.price_year is None else str(p.price_year),
             p.value_type,
@@ -476,12 +472,12 @@ def format_proxy(p: Proxy, width: int = 88) -> str:
     fields = [
         ("id", p.id),
         ("name", p.name),
-        ("value", f"{p.value:,.2f} {p.unit}{year}"),
+        ("value", f"{number(p.value)} {p.unit}{year}"),
         ("category", p.category),
         ("value type", p.value_type),
         ("currency", p.currency),
         ("bearer", p.bearer),
-        ("bearer split", ", ".join(f"{a}: {s:.0%}" for a, s in p.bearer_split)),
+        ("bearer split", ", ".join(f"{a}: {percent(s, 0)}" for a, s in p.bearer_split)),
         ("marmot objective", marmot),
         ("confidence", p.confidence),
         ("source", p.source),
@@ -541,7 +537,7 @@ def report(
     xlsx_path: str | None,
     md_path: str | None,
     discount_rate: float | str | tuple[float, ...] | None,
-    price_year: str | None,
+    price_year: int | str | None,
     deflator: str,
     proxy_csv: str | None,
 ) -> None:

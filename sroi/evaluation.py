@@ -7,13 +7,13 @@ from os import PathLike
 from typing import Any
 
 import numpy as np
-from pydantic_core import PydanticCustomError
 
 from sroi.adjustments import DiscountRate
 from sroi.engine import OutcomeArrays, compute
 from sroi.errors import ModelError, Problem
 from sroi.io import read_model
-from sroi.model import Model, _discount_rate, _price_year
+from sroi.model import Model
+from sroi.parsing import parse_discount_rate, parse_price_year
 from sroi.proxies.catalogue import ProxyTable, load
 from sroi.proxies.deflators import SERIES, Series, index_factor
 from sroi.result import Result
@@ -81,10 +81,7 @@ def _restatement(
     """The result's price year and the factor moving the model's own amounts to it."""
     if price_year is None:
         return model.price_year, 1.0
-    try:
-        target = _price_year(price_year)
-    except PydanticCustomError as exc:
-        raise ModelError([Problem("price_year", exc.message(), price_year)]) from None
+    target = parse_price_year(price_year, "price_year").plain
     if target == model.price_year:
         return target, 1.0
     if model.price_year is None:
@@ -167,10 +164,7 @@ def evaluate(
     if discount_rate is None:
         rate, source = m.discount_rate, "model"
     else:
-        try:
-            rate, source = _discount_rate(discount_rate), "argument"
-        except PydanticCustomError as exc:
-            raise ModelError([Problem("discount_rate", exc.message(), discount_rate)]) from None
+        rate, source = parse_discount_rate(discount_rate, "discount_rate"), "argument"
     if deflator not in SERIES:
         raise ModelError(
             [Problem("deflator", "must be one of " + ", ".join(map(repr, SERIES)), deflator)]

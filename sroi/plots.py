@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sroi.result import Result, _money
+from sroi.formatting import money, percent
+from sroi.result import Result
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -67,7 +68,7 @@ def _money_axis(axis: Any, currency: str, nbins: int = 8) -> None:
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
     axis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: _money(x, currency, 0)))
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: money(x, currency, 0)))
 
 
 # --------------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def waterfall(result: Result, ax: Axes | None = None) -> Axes:
             text = "none"
         else:
             sign = "+" if steps["kind"][i] == "step" and value > 0 else ""
-            text = sign + _money(value, cur, 0)
+            text = sign + money(value, cur, 0)
         ax.text(i, bottom + height + 0.01 * span, text, ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, [s.replace(" ", "\n") for s in steps["step"]], fontsize=9)
     ax.axhline(0, color="0.3", lw=0.8)
@@ -254,7 +255,7 @@ def value_by_year(result: Result, ax: Axes | None = None) -> Axes:
         color=_LOSS,
         ls="--",
         lw=1.5,
-        label=f"Total investment ({_money(result.total_investment, cur, 0)})",
+        label=f"Total investment ({money(result.total_investment, cur, 0)})",
     )
     payback = result.discounted_payback_years
     if payback is not None:
@@ -315,7 +316,7 @@ def breakdown(result: Result, by: str = "stakeholder", ax: Axes | None = None) -
     colours = [_TOTAL if v >= 0 else _LOSS for v in values]
     bars = ax.barh(y, values, color=colours, height=0.6)
     labels = [
-        f"{_money(v, cur, 0)} ({s:.1%})" if np.isfinite(s) else _money(v, cur, 0)
+        f"{money(v, cur, 0)} ({percent(s)})" if np.isfinite(s) else money(v, cur, 0)
         for v, s in zip(values, frame["share"], strict=True)
     ]
     ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
@@ -414,7 +415,7 @@ def tornado(frame: pd.DataFrame, ax: Axes | None = None, *, currency: str | None
     lo, hi = float(values.min()), float(values.max())
     pad = 0.2 * ((hi - lo) or 1.0)
     ax.set_xlim(lo - pad, hi + pad)
-    per = _money(1, currency, 0) if currency else "1"
+    per = money(1, currency, 0) if currency else "1"
     ax.set_xlabel(f"SROI ratio [value per {per} invested]")
     ax.set_title("Sensitivity of the SROI ratio (one parameter at a time)", fontsize=10)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, frameon=False)

@@ -18,9 +18,16 @@ import numpy as np
 from sroi._version import __version__
 from sroi.adjustments import DiscountRate
 from sroi.engine import Computation
+from sroi.formatting import CURRENCY_SYMBOLS as CURRENCY_SYMBOLS
+from sroi.formatting import discount_rate_json as _json_rate
+from sroi.formatting import discount_rate_text as _rate_text
+from sroi.formatting import discounted_payback_text, payback_text
+from sroi.formatting import money as _money
 from sroi.model import Model
-from sroi.proxies.catalogue import MARMOT_OBJECTIVES, ProxyTable, format_bearer_split
+from sroi.parsing import format_bearer_split
+from sroi.proxies.catalogue import ProxyTable
 from sroi.valuation import Valuation
+from sroi.vocabulary import MARMOT_OBJECTIVES
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,31 +48,6 @@ CONVENTIONS = {
     "total_investment, linearly interpolated within the year",
 }
 """The computation conventions (``DESIGN.md`` §2), stamped into every ``to_dict()``."""
-
-CURRENCY_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
-"""Symbols used to show money; other currencies are shown by their code."""
-
-
-def _money(amount: float, currency: str, decimals: int = 2) -> str:
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    text = f"{abs(amount):,.{decimals}f}"
-    text = f"{symbol}{text}" if symbol else f"{currency} {text}"
-    return f"-{text}" if amount < 0 and round(abs(amount), decimals) > 0 else text
-
-
-def _rate_text(rate: DiscountRate) -> str:
-    if isinstance(rate, str):
-        return f"the {rate!r} schedule"
-    if isinstance(rate, (int, float)):
-        return f"{rate * 100:g} %"
-    rates = ", ".join(f"{r * 100:g} %" for r in rate)
-    return f"yearly rates {rates} (the last carries on)"
-
-
-def _json_rate(rate: DiscountRate) -> float | str | list[float]:
-    if isinstance(rate, (str, int, float)):
-        return rate
-    return [float(r) for r in rate]
 
 
 def _plain(value: Any) -> Any:
@@ -447,11 +429,8 @@ class Result:
             ("Net present value", _money(self.npv, cur)),
             ("SROI ratio", f"{_money(self.ratio, cur)} per {_money(1, cur, 0)} invested"),
             ("Net SROI ratio", f"{_money(self.net_ratio, cur)} per {_money(1, cur, 0)} invested"),
-            ("Payback", "never" if payback is None else f"{payback:.1f} months"),
-            (
-                "Discounted payback",
-                "never" if dpayback is None else f"{dpayback:.2f} years",
-            ),
+            ("Payback", payback_text(payback)),
+            ("Discounted payback", discounted_payback_text(dpayback)),
         ]
 
     def _title(self) -> str:

@@ -32,7 +32,8 @@ from typing import NamedTuple
 
 from sroi.errors import ModelError, Problem, SROIWarning, UnitError, UnknownProxyError
 from sroi.model import Model, Outcome
-from sroi.proxies.catalogue import Proxy, ProxyTable, parse_bearer_split
+from sroi.parsing import parse_bearer_split
+from sroi.proxies.catalogue import Proxy, ProxyTable
 from sroi.proxies.deflators import Series, index_factor
 from sroi.units import annual_value_factor
 

@@ -19,18 +19,12 @@ from hypothesis import strategies as st
 
 import sroi
 from sroi.errors import ModelError
-from sroi.io import (
-    _TABLES,
-    _protect,
-    _unprotect,
-    _xml_escape,
-    _xml_unescape,
-    read_model,
-    write_impact_map,
-    write_model,
-)
+from sroi.io import read_model, write_model
+from sroi.io.cells import protect, unprotect, xml_escape, xml_unescape
+from sroi.io.layout import TABLES
 from sroi.model import Model
 from sroi.proxies.catalogue import CATEGORIES, MARMOT_OBJECTIVES, VALUE_TYPES
+from sroi.report import write_impact_map
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -272,9 +266,9 @@ def test_examples_round_trip_and_evaluate_the_same(example, fmt, tmp_path):
 
 
 def test_every_field_has_a_column():
-    for table in _TABLES:
+    for table in TABLES:
         assert set(table.columns) == set(table.record.model_fields)
-    assert _TABLES[-1].columns[:6] == (
+    assert TABLES[-1].columns[:6] == (
         "id", "stakeholder", "outcome", "indicator", "source", "quantity"
     )  # fmt: skip
 
@@ -400,15 +394,15 @@ def test_injection_payloads_are_text_cells_in_excel_and_come_back(tmp_path):
 
 @given(st.text(st.sampled_from("'=+-@\t\rab")))
 def test_the_quote_rule_is_undone_exactly(text):
-    assert _unprotect(_protect(text)) == text
-    assert not _protect(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert unprotect(protect(text)) == text
+    assert not protect(text).startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
 @given(st.text(st.sampled_from("_x0A5Fdf\r\x01\n")))
 def test_the_xml_escape_is_undone_exactly(text):
-    escaped = _xml_escape(text)
+    escaped = xml_escape(text)
     assert "\r" not in escaped and "\x01" not in escaped
-    assert _xml_unescape(escaped) == text
+    assert xml_unescape(escaped) == text
 
 
 # --------------------------------------------------------------------------------------

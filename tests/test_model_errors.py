@@ -7,9 +7,10 @@ import json
 import warnings
 
 import pytest
+from pydantic import ValidationError
 
 import sroi
-from sroi import ModelError, SROIWarning
+from sroi import ModelError, SROIWarning, UnknownProxyError
 from tests.conftest import hand_worked
 
 
@@ -190,13 +191,15 @@ def test_not_a_mapping():
 
 
 def test_model_error_is_a_value_error_and_records_problems():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as info:
         sroi.evaluate(with_outcome(deadweight=9))
-    try:
-        sroi.evaluate(with_outcome(deadweight=9))
-    except ModelError as exc:
-        (p,) = exc.problems
-        assert (p.location, p.value) == ("outcomes[0].deadweight", 9)
+    assert type(info.value) is ModelError
+    (p,) = info.value.problems
+    message = "must be a fraction between 0 and 1, e.g. 0.25 for 25 %"
+    assert (p.location, p.message, p.value) == ("outcomes[0].deadweight", message, 9)
+    assert (
+        str(info.value) == f"1 problem in the model:\n  outcomes[0].deadweight: {message} (got 9)"
+    )
 
 
 def test_direct_construction_raises_model_error():
@@ -207,8 +210,13 @@ def test_direct_construction_raises_model_error():
 
 def test_records_are_frozen():
     m = sroi.Model.from_dict(hand_worked())
-    with pytest.raises(Exception, match="frozen"):
-        m.outcomes[0].deadweight = 0.5
+    for record, field, new in ((m.outcomes[0], "deadweight", 0.5), (m, "name", "Other")):
+        with pytest.raises(ValidationError) as info:
+            setattr(record, field, new)
+        assert type(info.value) is ValidationError  # pydantic's, itself a ValueError
+        (error,) = info.value.errors()
+        assert (error["type"], error["loc"], error["input"]) == ("frozen_instance", (field,), new)
+    assert (m.outcomes[0].deadweight, m.name) == (0.25, "Hand-worked example")
     assert isinstance(m.outcomes, tuple)
 
 
@@ -226,9 +234,21 @@ def test_proxy_without_table_is_reported():
     m = hand_worked()
     del m["outcomes"][0]["value"]
     m["outcomes"][0]["proxy"] = "no_such_proxy"
-    with pytest.raises((ModelError, KeyError)) as info:
+    with pytest.raises(UnknownProxyError) as info:
         sroi.evaluate(m)
-    assert "no_such_proxy" in str(info.value)
+    err = info.value
+    assert type(err) is UnknownProxyError and isinstance(err, KeyError)
+    closest = tuple(sroi.proxies.load().suggest("no_such_proxy"))
+    assert (err.proxy_id, err.location, err.suggestions, err.also) == (
+        "no_such_proxy",
+        "outcomes[0].proxy",
+        closest,
+        (),
+    )
+    assert str(err) == (
+        "outcomes[0].proxy: unknown financial proxy 'no_such_proxy'; closest ids: "
+        + ", ".join(closest)
+    )
 
 
 def test_horizons_are_bounded():

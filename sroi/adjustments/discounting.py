@@ -42,6 +42,8 @@ from numpy.typing import ArrayLike
 
 from sroi.adjustments._checks import as_whole_years
 from sroi.errors import ModelError, Problem
+from sroi.parsing import parse_discount_rate
+from sroi.vocabulary import DEFAULT_DISCOUNT_RATE, DISCOUNT_SCHEDULES
 
 __all__ = [
     "DEFAULT_DISCOUNT_RATE",
@@ -57,9 +59,6 @@ __all__ = [
 
 DiscountRate = Union[float, str, Sequence[float]]
 """A constant rate, the name of a schedule, or a sequence of yearly rates."""
-
-DEFAULT_DISCOUNT_RATE = 0.035
-"""The Green Book's standard rate [fraction]: 3.5 % a year."""
 
 GREEN_BOOK: tuple[tuple[int, float], ...] = (
     (1, 0.035),
@@ -81,8 +80,11 @@ GREEN_BOOK_HEALTH: tuple[tuple[int, float], ...] = (
 )
 """The Green Book's declining schedule for health effects, as ``(first year, rate)`` bands."""
 
-SCHEDULES = MappingProxyType({"green_book": GREEN_BOOK, "green_book_health": GREEN_BOOK_HEALTH})
-"""Named discount schedules, by the name used in model files."""
+SCHEDULES = MappingProxyType(
+    dict(zip(DISCOUNT_SCHEDULES, (GREEN_BOOK, GREEN_BOOK_HEALTH), strict=True))
+)
+"""Named discount schedules, by the name used in model files
+(:data:`sroi.vocabulary.DISCOUNT_SCHEDULES`)."""
 
 
 def rates_from_bands(bands: Sequence[tuple[int, float]], horizon: int) -> np.ndarray:
@@ -143,20 +145,7 @@ def yearly_rates(discount_rate: DiscountRate, horizon: int) -> np.ndarray:
     array([0.05, 0.04, 0.04, 0.04])
     """
     if isinstance(discount_rate, str):
-        try:
-            bands = SCHEDULES[discount_rate]
-        except KeyError:
-            raise ModelError(
-                [
-                    Problem(
-                        "discount_rate",
-                        "unknown discount schedule; allowed: a number between 0 and 1, "
-                        "a list of yearly rates, or one of " + ", ".join(map(repr, SCHEDULES)),
-                        discount_rate,
-                    )
-                ]
-            ) from None
-        return rates_from_bands(bands, horizon)
+        return rates_from_bands(SCHEDULES[parse_discount_rate(discount_rate)], horizon)
     arr = np.asarray(discount_rate, dtype=float)
     if arr.ndim == 0:
         _check_rates("discount_rate", arr)

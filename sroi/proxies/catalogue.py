@@ -38,13 +38,22 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from sroi._resources import data_file
 from sroi.errors import ModelError, Problem, SROIWarning, UnitError, UnknownProxyError
-from sroi.proxies.deflators import PriceYear, Series, index_factor, parse_price_year
+from sroi.formatting import describe_bearers, number
+from sroi.parsing import (
+    format_bearer_split,
+    message_of,
+    parse_bearer_split,
+    parse_choice,
+    parse_number,
+    parse_price_year,
+)
+from sroi.proxies.deflators import PriceYear, Series, index_factor
 from sroi.units import CURRENCIES, annual_value_factor, currency_of, parse_unit
+from sroi.vocabulary import CATEGORIES, MARMOT_OBJECTIVES, VALUE_TYPES
 
 if TYPE_CHECKING:  # pandas is imported lazily, on first use
     import pandas as pd
@@ -82,45 +91,12 @@ COLUMNS: tuple[str, ...] = (
     "note",
 )
 
-#: Allowed values of ``category``.
-CATEGORIES: tuple[str, ...] = (
-    "employment",
-    "education",
-    "housing",
-    "crime",
-    "health",
-    "social_care",
-    "community",
-    "environment",
-    "wellbeing",
-)
-
-#: Allowed values of ``value_type``: a saving to a public budget (fiscal), an earnings or
-#: output gain (economic), a wider value to society (social), a wellbeing valuation to the
-#: individual (wellbeing), an environmental value such as carbon (environmental).
-VALUE_TYPES: tuple[str, ...] = ("fiscal", "economic", "social", "wellbeing", "environmental")
-
-#: The six policy objectives of the Marmot Review (2010), by id.
-MARMOT_OBJECTIVES: Mapping[str, str] = MappingProxyType(
-    {
-        "best_start": "Give every child the best start in life",
-        "capabilities_and_control": (
-            "Enable all children, young people and adults to maximise their capabilities "
-            "and have control over their lives"
-        ),
-        "fair_employment": "Create fair employment and good work for all",
-        "healthy_standard_of_living": "Ensure a healthy standard of living for all",
-        "healthy_sustainable_places": (
-            "Create and develop healthy and sustainable places and communities"
-        ),
-        "ill_health_prevention": "Strengthen the role and impact of ill-health prevention",
-    }
-)
+# The vocabularies (CATEGORIES, VALUE_TYPES, MARMOT_OBJECTIVES) come from sroi.vocabulary,
+# and the parsers of who gains from sroi.parsing; they are re-exported here by their names.
 
 _REQUIRED = ("id", "name", "category", "value", "currency", "unit", "value_type", "bearer")
 _REQUIRED += ("source", "licence")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_SHARE_TOLERANCE = 1e-9
 _BUNDLED = "unit_costs.csv"
 
 
@@ -255,119 +231,38 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _parse_split(text: str) -> tuple[tuple[tuple[str, float], ...], str | None]:
-    """Parse ``"DWP:0.94;NHS:0.06"``; return (pairs, problem or None)."""
-    pairs: list[tuple[str, float]] = []
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        agency, sep, share_text = part.rpartition(":")
-        agency = agency.strip()
-        if not sep or not agency:
-            return (), f"each entry must be AGENCY:share, as in DWP:0.94;NHS:0.06 ({part!r})"
-        try:
-            share = float(share_text)
-        except ValueError:
-            return (), f"share of {agency!r} is not a number ({share_text.strip()!r})"
-        if not (math.isfinite(share) and 0.0 < share <= 1.0):
-            return (), f"share of {agency!r} must be a fraction in (0, 1], got {share!r}"
-        if any(agency == a for a, _ in pairs):
-            return (), f"agency {agency!r} appears twice"
-        pairs.append((agency, share))
-    if not pairs:
-        return (), "must be AGENCY:share;AGENCY:share, as in DWP:0.94;NHS:0.06"
-    total = math.fsum(s for _, s in pairs)
-    if abs(total - 1.0) > _SHARE_TOLERANCE:
-        return (), f"shares must sum to 1, they sum to {total!r}"
-    return tuple(pairs), None
-
-
-def parse_bearer_split(text: str) -> tuple[tuple[str, float], ...]:
-    """Parse who gains: ``"NHS"`` or ``"DWP:0.94;NHS:0.06"`` -> ((agency, share), ...).
-
-    Raises
-    ------
-    ValueError
-        If the text is not a name or ``AGENCY:share`` pairs whose shares sum to 1.
-
-    Examples
-    --------
-    >>> parse_bearer_split("DWP:0.94;NHS:0.06")
-    (('DWP', 0.94), ('NHS', 0.06))
-    >>> parse_bearer_split("Local authority")
-    (('Local authority', 1.0),)
-    """
-    text = text.strip()
-    if not text:
-        raise ValueError("must name who gains, e.g. NHS or DWP:0.94;NHS:0.06")
-    if ":" not in text:
-        return ((text, 1.0),)
-    pairs, problem = _parse_split(text)
-    if problem is not None:
-        raise ValueError(problem)
-    return pairs
-
-
-def format_bearer_split(split: Iterable[tuple[str, float]]) -> str:
-    """Who gains, written back as a table cell: ``"NHS"`` or ``"DWP:0.94;NHS:0.06"``.
-
-    Shares are written exactly (``repr``), so parsing the text gives the same shares.
-
-    Examples
-    --------
-    >>> format_bearer_split((("DWP", 0.94), ("NHS", 0.06)))
-    'DWP:0.94;NHS:0.06'
-    >>> format_bearer_split((("NHS", 1.0),))
-    'NHS'
-    """
-    pairs = tuple(split)
-    if len(pairs) == 1 and pairs[0][1] == 1.0:
-        return pairs[0][0]
-    return ";".join(f"{agency}:{share!r}" for agency, share in pairs)
-
-
-def describe_bearers(split: Iterable[tuple[str, float]]) -> str:
-    """Who gains, for people: ``"DWP 94% / NHS 6%"``, or the agency alone, or ``""``.
-
-    Examples
-    --------
-    >>> describe_bearers((("DWP", 0.94), ("NHS", 0.06)))
-    'DWP 94% / NHS 6%'
-    """
-    pairs = tuple(split)
-    if len(pairs) == 1:
-        return pairs[0][0]
-    return " / ".join(f"{agency} {share:.0%}" for agency, share in pairs)
-
-
 def _check_row(row: dict[str, str], present: set[str]) -> list[tuple[str, str]]:
-    """Problems of one row as (column, message); normalises ``row`` in place."""
+    """Problems of one row as (column, message); normalises ``row`` in place.
+
+    Values are read with the parsers the model uses (:mod:`sroi.parsing`), from text.
+    """
     out: list[tuple[str, str]] = []
+
+    def check(column: str, parse: Any) -> Any:
+        try:
+            return parse(row[column])
+        except ModelError as exc:
+            out.append((column, message_of(exc)))
+            return None
+
     for col in _REQUIRED:
         if col in present and not row[col]:
             out.append((col, "is required and is blank"))
     rid = row.get("id", "")
     if rid and not _ID.match(rid):
         out.append(("id", "must be snake_case: lower-case letters, digits and _"))
-    if row.get("category") and row["category"] not in CATEGORIES:
-        out.append(("category", f"must be one of {', '.join(CATEGORIES)}"))
-    if row.get("value_type") and row["value_type"] not in VALUE_TYPES:
-        out.append(("value_type", f"must be one of {', '.join(VALUE_TYPES)}"))
+    for col, words in (("category", CATEGORIES), ("value_type", VALUE_TYPES)):
+        if row.get(col):
+            check(col, lambda text, words=words: parse_choice(text, words))
     if row.get("value"):
-        try:
-            value = float(row["value"])
-        except ValueError:
-            out.append(("value", "must be a number"))
-        else:
-            if not math.isfinite(value):
-                out.append(("value", "must be finite"))
-            elif value == 0.0:
-                out.append(("value", "must not be zero (a proxy worth nothing values nothing)"))
-            else:
-                row["value"] = repr(value)
+        value = check("value", lambda text: parse_number(text, from_text=True))
+        if value == 0.0:
+            out.append(("value", "must not be zero (a proxy worth nothing values nothing)"))
+        elif value is not None:
+            row["value"] = repr(value)
     currency = row.get("currency", "")
-    if currency and currency not in CURRENCIES:
-        out.append(("currency", f"must be one of {', '.join(CURRENCIES)}"))
+    if currency:
+        check("currency", lambda text: parse_choice(text, CURRENCIES))
     if row.get("unit"):
         try:
             unit = parse_unit(row["unit"])
@@ -381,19 +276,15 @@ def _check_row(row: dict[str, str], present: set[str]) -> list[tuple[str, str]]:
                 out.append(("unit", f"is in {unit_currency} but column currency is {currency}"))
     if "price_year" in present:
         if row["price_year"]:
-            try:
-                row["price_year"] = str(parse_price_year(row["price_year"]))
-            except ModelError as exc:
-                out.append(("price_year", exc.problems[0].message))
+            year = check("price_year", parse_price_year)
+            if year is not None:
+                row["price_year"] = str(year)
         elif "note" in present and not row["note"]:
             out.append(("price_year", "is blank; a blank price year needs a note saying why"))
     if row.get("bearer_split"):
-        _, problem = _parse_split(row["bearer_split"])
-        if problem:
-            out.append(("bearer_split", problem))
-    marmot = row.get("marmot_objective", "")
-    if marmot and marmot not in MARMOT_OBJECTIVES:
-        out.append(("marmot_objective", f"must be one of {', '.join(MARMOT_OBJECTIVES)}"))
+        check("bearer_split", lambda text: parse_bearer_split(text, shares_only=True))
+    if row.get("marmot_objective"):
+        check("marmot_objective", lambda text: parse_choice(text, MARMOT_OBJECTIVES))
     return out
 
 
@@ -456,7 +347,11 @@ def _frame_from_rows(rows: list[dict[str, str]]) -> pd.DataFrame:
 
 def _proxy_from_row(row: Mapping[str, Any]) -> Proxy:
     bearer = row["bearer"]
-    split = _parse_split(row["bearer_split"])[0] if row["bearer_split"] else ((bearer, 1.0),)
+    split = (
+        parse_bearer_split(row["bearer_split"], shares_only=True)
+        if row["bearer_split"]
+        else ((bearer, 1.0),)
+    )
     return Proxy(
         id=row["id"],
         name=row["name"],
@@ -725,7 +620,10 @@ class ProxyTable:
             if allowed is not None:
                 allowed = tuple(allowed)
                 for bad in sorted(values - set(allowed)):
-                    problems.append(Problem(name, f"must be one of {', '.join(allowed)}", bad))
+                    try:
+                        parse_choice(bad, allowed, name)
+                    except ModelError as exc:
+                        problems.extend(exc.problems)
             return values
 
         categories = wanted("category", category, CATEGORIES)
@@ -861,7 +759,7 @@ class ProxyTable:
                 cells.append(("...", "", "", "", ""))
             else:
                 year = "" if p.price_year is None else str(p.price_year)
-                cells.append((p.id, f"{p.value:,.2f}", p.unit, year, p.value_type))
+                cells.append((p.id, number(p.value), p.unit, year, p.value_type))
         widths = [max(len(row[i]) for row in cells) for i in range(5)]
         lines = [
             "  ".join(
@@ -994,8 +892,8 @@ def read_table(
     ...
     sroi.errors.ModelError: 2 problems in proxy table DataFrame:
       DataFrame row 0 (id 'my_licensed_value'), column category: must be one of
-      employment, education, housing, crime, health, social_care, community, environment,
-      wellbeing (got 'fun')
+      'employment', 'education', 'housing', 'crime', 'health', 'social_care', 'community',
+      'environment' or 'wellbeing' (got 'fun')
       DataFrame row 0 (id 'my_licensed_value'), column value: must be a number
       (got 'lots')
     """

@@ -5,7 +5,10 @@ values up in the prices of one year. :func:`index_factor` gives the multiplier b
 price years from a GDP deflator index, the Green Book's general measure of inflation.
 
 Price years are calendar years (``2019``) or UK financial years, April to March
-(``2019/20``, also written ``2019-20``); :class:`PriceYear` holds either.
+(``2019/20``, also written ``2019-20`` or ``2019/2020``); :class:`PriceYear` holds either.
+They are read by :func:`sroi.parsing.parse_price_year`, the one rule that models, proxy
+tables and the command line also use (years 1800-2300); a year the series does not cover
+is then an error naming the range it does cover.
 
 **The conversion rule.** A series gives an index for its own periods (calendar years for
 ``"hmt"``, financial years for ``"ucd"``). The index of any other period is the average of
@@ -48,12 +51,11 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
-from dataclasses import dataclass
 from typing import Literal
 
 from sroi._resources import data_file
 from sroi.errors import ModelError, Problem
+from sroi.parsing import PriceYear, parse_price_year
 
 __all__ = [
     "SERIES",
@@ -68,120 +70,6 @@ Series = Literal["hmt", "ucd"]
 
 #: The deflator series bundled in ``data/gdp_deflators.csv``.
 SERIES: tuple[str, ...] = ("hmt", "ucd")
-
-_CALENDAR = re.compile(r"^\s*(\d{4})\s*$")
-_FINANCIAL = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
-
-
-@dataclass(frozen=True, order=True)
-class PriceYear:
-    """A price year: a calendar year, or a UK financial year (April to March).
-
-    Parameters
-    ----------
-    start : int
-        The calendar year, or the year in which the financial year starts (2019 for
-        2019/20) [year].
-    financial : bool, default False
-        Whether this is the financial year ``start``/``start + 1``.
-
-    Examples
-    --------
-    >>> PriceYear.parse("2019/20")
-    PriceYear('2019/20')
-    >>> str(PriceYear.parse("2019-2020")), str(PriceYear.parse(2021))
-    ('2019/20', '2021')
-    >>> PriceYear.parse("1999/00").start
-    1999
-    """
-
-    start: int
-    financial: bool = False
-
-    def __post_init__(self) -> None:
-        if isinstance(self.start, bool) or not isinstance(self.start, int):
-            raise TypeError(f"PriceYear.start must be an int, got {self.start!r}")
-        if not 1000 <= self.start <= 9998:
-            raise ValueError(f"PriceYear.start must be a four-digit year, got {self.start}")
-
-    @classmethod
-    def parse(cls, value: str | int | PriceYear) -> PriceYear:
-        """Read ``2019`` / ``"2019"`` (calendar) or ``"2019/20"`` / ``"2019-20"`` (financial).
-
-        Raises
-        ------
-        ModelError
-            If ``value`` is not a price year in one of those forms.
-        """
-        return parse_price_year(value)
-
-    @property
-    def kind(self) -> str:
-        """``"financial"`` or ``"calendar"``."""
-        return "financial" if self.financial else "calendar"
-
-    def __str__(self) -> str:
-        if self.financial:
-            return f"{self.start}/{(self.start + 1) % 100:02d}"
-        return str(self.start)
-
-    def __repr__(self) -> str:
-        return f"PriceYear({str(self)!r})"
-
-
-def parse_price_year(value: str | int | PriceYear, location: str = "price_year") -> PriceYear:
-    """Parse a price year.
-
-    Parameters
-    ----------
-    value : str, int or PriceYear
-        ``2019`` or ``"2019"`` for a calendar year; ``"2019/20"``, ``"2019-20"`` or
-        ``"2019/2020"`` for the financial year April 2019 to March 2020.
-    location : str, default "price_year"
-        Where the value came from, for the error message.
-
-    Returns
-    -------
-    PriceYear
-
-    Raises
-    ------
-    ModelError
-        If ``value`` is in none of these forms, or its two years are not consecutive.
-
-    Examples
-    --------
-    >>> parse_price_year("2012-13")
-    PriceYear('2012/13')
-    >>> parse_price_year("2012/14")
-    Traceback (most recent call last):
-    ...
-    sroi.errors.ModelError: 1 problem in the model:
-      price_year: a financial year's second year must follow its first, as in 2012/13
-      (got '2012/14')
-    """
-    if isinstance(value, PriceYear):
-        return value
-    allowed = "a calendar year such as 2019, or a financial year such as 2019/20"
-    if isinstance(value, int) and not isinstance(value, bool):
-        if 1000 <= value <= 9998:
-            return PriceYear(value)
-        raise ModelError([Problem(location, f"must be {allowed}", value)])
-    if not isinstance(value, str):
-        raise ModelError([Problem(location, f"must be {allowed}", value)])
-    match = _CALENDAR.match(value)
-    if match:
-        return PriceYear(int(match.group(1)))
-    match = _FINANCIAL.match(value)
-    if match:
-        start, end = int(match.group(1)), match.group(2)
-        follows = (int(end) == start + 1) if len(end) == 4 else (int(end) == (start + 1) % 100)
-        if not follows:
-            example = f"{start}/{(start + 1) % 100:02d}"
-            message = f"a financial year's second year must follow its first, as in {example}"
-            raise ModelError([Problem(location, message, value)])
-        return PriceYear(start, financial=True)
-    raise ModelError([Problem(location, f"must be {allowed}", value)])
 
 
 @functools.cache

@@ -10,11 +10,15 @@ method notes:
   needs ``jinja2``, and ``matplotlib`` for the charts);
 - :func:`write_markdown`: the same as GitHub-flavoured Markdown;
 - :func:`write_excel`: a workbook with a summary, one sheet per area and the impact map
-  (needs ``openpyxl``).
+  (needs ``openpyxl``);
+- :func:`write_impact_map`: the model's own impact-map workbook (which
+  :func:`sroi.read_model` reads back) with the result's computed columns and headline
+  figures (needs ``openpyxl``).
 
 Install the optional dependencies with ``pip install 'sroi[report]'``. Text typed by users
-(names, descriptions) is escaped in HTML, neutralised in Markdown and written to Excel as
-text, never as a formula.
+(names, descriptions) is escaped in HTML, escaped in Markdown and written to Excel as text,
+never as a formula; text a spreadsheet would take for a formula is neutralised by the same
+rule in every writer (:mod:`sroi.io.cells`).
 """
 
 from sroi.report.accounts import (
@@ -28,6 +32,7 @@ from sroi.report.accounts import (
 )
 from sroi.report.excel import write_excel
 from sroi.report.html import render_html, write_html
+from sroi.report.impact_map import write_impact_map
 from sroi.report.markdown import render_markdown, write_markdown
 
 __all__ = [
@@ -42,5 +47,6 @@ __all__ = [
     "social_accounts",
     "write_excel",
     "write_html",
+    "write_impact_map",
     "write_markdown",
 ]

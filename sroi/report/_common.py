@@ -7,14 +7,41 @@ or text out. Escaping is left to each writer (Jinja2 autoescape for HTML, :func:
 
 from __future__ import annotations
 
-import math
 import re
 from typing import TYPE_CHECKING, Any
 
 from sroi._version import __version__
-from sroi.proxies.catalogue import describe_bearers
-from sroi.report.accounts import INPUT_KINDS
-from sroi.result import _money, _rate_text
+from sroi.formatting import (
+    deductions_text,
+    describe_bearers,
+    discount_rate_text,
+    discounted_payback_text,
+    money,
+    number,
+    payback_text,
+    percent,
+    quantity,
+    ratio_text,
+)
+from sroi.vocabulary import INPUT_KINDS
+
+__all__ = [
+    "KIND_LABELS",
+    "area_anchor",
+    "bearer_text",
+    "deductions",
+    "headline",
+    "impact_rows",
+    "input_anchor",
+    "method",
+    "money",
+    "outcome_anchor",
+    "output_anchor",
+    "percent",
+    "quantity",
+    "ratio_text",
+    "title",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from sroi.result import Result
@@ -26,57 +53,13 @@ _PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 
 
 # --------------------------------------------------------------------------------------
-# Formats
-
-
-def money(amount: float | None, currency: str, decimals: int = 2) -> str:
-    """``£1,234.56`` (``-£5.00`` for a loss); ``""`` for nothing.
-
-    >>> money(1234.564, "GBP"), money(-5, "GBP"), money(3, "NOK")
-    ('£1,234.56', '-£5.00', 'NOK 3.00')
-    """
-    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
-        return ""
-    return _money(float(amount), currency, decimals)
-
-
-def ratio_text(ratio: float | None, currency: str) -> str:
-    """The SROI ratio as money per unit invested: ``£1.90 per £1``; ``"none"`` for None.
-
-    >>> ratio_text(1.90104, "GBP"), ratio_text(None, "GBP")
-    ('£1.90 per £1', 'none')
-    """
-    if ratio is None:
-        return "none"
-    return f"{money(ratio, currency)} per {money(1, currency, 0)}"
-
-
-def quantity(value: float) -> str:
-    """``1,234`` for a whole number, else ``12.50``.
-
-    >>> quantity(160.0), quantity(2.5)
-    ('160', '2.50')
-    """
-    value = float(value)
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
-
-
-def percent(value: float | None, decimals: int = 1) -> str:
-    """``25.0%``; ``""`` for nothing.
-
-    >>> percent(0.25), percent(0.005, 2)
-    ('25.0%', '0.50%')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{100 * float(value):.{decimals}f}%"
+# Formats: money, ratio_text, quantity and percent are those of sroi.formatting.
 
 
 def deductions(row: Any) -> str:
     """Deadweight / displacement / attribution / drop-off in per cent: ``30/0/15/0``."""
-    return "/".join(
-        f"{100 * float(row[k]):g}"
-        for k in ("deadweight", "displacement", "attribution", "drop_off")
+    return deductions_text(
+        row[k] for k in ("deadweight", "displacement", "attribution", "drop_off")
     )
 
 
@@ -133,8 +116,8 @@ def headline(result: Result) -> list[tuple[str, str]]:
         ("Total investment (present value)", money(result.total_investment, cur)),
         ("Net present value", money(result.npv, cur)),
         ("Net SROI ratio", ratio_text(result.net_ratio, cur)),
-        ("Payback", "never" if payback is None else f"{payback:.1f} months"),
-        ("Discounted payback", "never" if dpayback is None else f"{dpayback:.2f} years"),
+        ("Payback", payback_text(payback)),
+        ("Discounted payback", discounted_payback_text(dpayback)),
     ]
 
 
@@ -149,7 +132,7 @@ def method(result: Result) -> dict[str, Any]:
         and str(p["model_price_year"]) != str(prices)
     )
     settings = [
-        ("Discount rate", _rate_text(result.discount_rate)),
+        ("Discount rate", discount_rate_text(result.discount_rate)),
         ("Discount rate from", "the model" if p["discount_rate_from"] == "model" else "the user"),
         ("Currency", p["currency"]),
         ("Price year", "not stated" if prices is None else str(prices)),
@@ -171,7 +154,7 @@ def method(result: Result) -> dict[str, Any]:
         {
             "id": pid,
             "name": row["name"],
-            "value": f"{row['value']:,.2f} {row['unit']}",
+            "value": f"{number(row['value'])} {row['unit']}",
             "price_year": row["price_year"] or "",
             "price_index": row["price_index"],
             "value_type": row["value_type"],

@@ -36,8 +36,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from sroi import vocabulary
 from sroi.engine import headline
-from sroi.proxies.catalogue import VALUE_TYPES, describe_bearers
+from sroi.formatting import describe_bearers
 from sroi.valuation import Valuation
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,12 +65,7 @@ OTHER = "Other"
 NOT_GIVEN = "(not given)"
 """The label of outcomes whose value type or bearer is not given."""
 
-INPUT_KINDS: tuple[tuple[str, str], ...] = (
-    ("cash", "Cash"),
-    ("staff_time", "Staff time"),
-    ("volunteer_time", "Volunteer time"),
-    ("in_kind", "In kind"),
-)
+INPUT_KINDS: tuple[tuple[str, str], ...] = tuple(vocabulary.INPUT_KINDS.items())
 """The kinds of input, as ``(kind, label)`` pairs, in the order the accounts list them."""
 
 
@@ -568,7 +564,7 @@ def social_accounts(result: Result) -> SocialAccounts:
     m = result.model
     inputs, outputs, outcomes = _lines(result)
     used = {o.value_type for o in outcomes}
-    order = (*(t for t in VALUE_TYPES if t != "fiscal"), "fiscal", NOT_GIVEN)
+    order = (*(t for t in vocabulary.VALUE_TYPES if t != "fiscal"), "fiscal", NOT_GIVEN)
     value_types = tuple(t for t in order if t in used)
     names = m.areas
     notes = [

@@ -6,11 +6,12 @@ value by type and costs saved, method notes and proxies), one sheet per area, th
 :attr:`Result.by_outcome <sroi.result.Result.by_outcome>`).
 
 Numbers are written as numbers, with money, percent and ratio formats, never as
-formulas. Text is always written as text (cell type ``s``): text a user typed that begins
-with ``= + - @``, a tab or a carriage return (or their full-width forms) gets a leading
-``'``, as OWASP advises against CSV/formula injection, so no cell can be evaluated as a
-formula here or after the sheet is saved as CSV. Sheet names are made safe (at most 31
-characters, none of ``[ ] : * ? / \\``, unique).
+formulas. Text is always written as text (cell type ``s``), through :func:`cell_text`:
+the library's one rule against formula injection (:mod:`sroi.io.cells`, as OWASP advises
+against CSV injection) gives text a user typed that begins with ``= + - @``, a tab or a
+carriage return (or a full-width ``＝ ＋ － ＠``) a leading ``'``, so no cell can be
+evaluated as a formula here or after the sheet is saved as CSV. Sheet names are made safe
+(at most 31 characters, none of ``[ ] : * ? / \\``, unique).
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sroi.formatting import CURRENCY_SYMBOLS
+from sroi.io.cells import protect, xml_escape, xml_strip
 from sroi.report import _common as common
 from sroi.report.accounts import Account, Figure, SocialAccounts, social_accounts
-from sroi.result import CURRENCY_SYMBOLS
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -33,8 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["cell_text", "safe_sheet_name", "write_excel"]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _FIXED_SHEETS = ("Summary", "Impact map", "Inputs", "Outputs")
 _PERCENT = "0.0%"
@@ -44,17 +44,31 @@ _RATIO = "0.00"
 def cell_text(text: Any) -> str:
     """User text made safe for a spreadsheet cell (OWASP CSV-injection advice).
 
-    Control characters Excel cannot store are dropped; text beginning with ``=``, ``+``,
-    ``-``, ``@``, a tab or a carriage return (or a full-width ``＝ ＋ － ＠``) gets a
-    leading ``'`` so it is read as text, never as a formula.
+    The same rule as every other writer (:mod:`sroi.io.cells`): characters a workbook
+    cannot store at all are dropped (:func:`~sroi.io.cells.xml_strip`; a report is never
+    read back); text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    (or a full-width ``＝ ＋ － ＠``), after any single quotes, gets one more leading
+    ``'`` so it is read as text, never as a formula (:func:`~sroi.io.cells.protect`); and
+    a carriage return or text that Excel would read as an escape is escaped as Excel does
+    (:func:`~sroi.io.cells.xml_escape`), so the cell shows what was typed.
+
+    Parameters
+    ----------
+    text : object
+        The text (anything else is written as its ``str``; None as empty text).
+
+    Returns
+    -------
+    str
 
     Examples
     --------
     >>> cell_text("=1+1"), cell_text("@SUM(A1)"), cell_text("Tenants"), cell_text(None)
     ("'=1+1", "'@SUM(A1)", 'Tenants', '')
+    >>> cell_text("＝1+1"), cell_text("'=1+1"), cell_text("a\\x00b")
+    ("'＝1+1", "''=1+1", 'ab')
     """
-    text = _ILLEGAL.sub("", "" if text is None else str(text))
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return xml_escape(protect(xml_strip("" if text is None else str(text))))
 
 
 def safe_sheet_name(name: str, taken: Sequence[str] = ()) -> str:
@@ -73,7 +87,7 @@ def safe_sheet_name(name: str, taken: Sequence[str] = ()) -> str:
     >>> len(safe_sheet_name("A very long area name that goes on and on"))
     31
     """
-    base = _SHEET_BAD.sub("", cell_text(name).lstrip("'"))
+    base = _SHEET_BAD.sub("", xml_strip("" if name is None else str(name)).lstrip("'"))
     base = re.sub(r"\s+", " ", base).strip().strip("'").strip() or "Area"
     if base.lower() == "history":
         base = "History (area)"

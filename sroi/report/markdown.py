@@ -5,6 +5,14 @@ headline figures, a table of the accounts, a section per area, the organisation'
 the impact map (each row carries an ``<a id=...>`` anchor that the area tables link to)
 and the method notes. Text a user typed is passed through :func:`md`, so it cannot break a
 table, inject markup or start a spreadsheet formula when the table is pasted elsewhere.
+
+Two separate things are done to that text. *Markdown escaping* (:func:`markdown_escape`)
+keeps it from being read as Markdown or HTML syntax: a ``|`` that would end a table cell,
+``*`` emphasis, a ``[link]``, a leading ``#`` heading, raw ``<tags>``. *Formula
+neutralisation* is the library's one rule against spreadsheet formula injection
+(:func:`sroi.io.cells.starts_formula`, the test every writer uses: ``= + - @``, a tab, a
+carriage return, full-width ``＝ ＋ － ＠``); Markdown has no quote convention, so such
+text gets a backslash in front instead of the spreadsheet's ``'``.
 """
 
 from __future__ import annotations
@@ -15,26 +23,47 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sroi.formatting import share as _share
+from sroi.io.cells import starts_formula
 from sroi.report import _common as common
 from sroi.report.accounts import Account, Figure, SocialAccounts, social_accounts
 
 if TYPE_CHECKING:  # pragma: no cover
     from sroi.result import Result
 
-__all__ = ["md", "render_markdown", "write_markdown"]
+__all__ = ["markdown_escape", "md", "render_markdown", "write_markdown"]
 
 _BACKSLASHED = re.compile(r"([\\`*_\[\]|~])")
-_FORMULA_START = ("=", "+", "-", "@", "#", "＝", "＋", "－", "＠")
+
+
+def markdown_escape(text: str) -> str:
+    """Markdown escaping only: text that Markdown shows as typed, never as syntax.
+
+    Line breaks and tabs become spaces; ``&``, ``<`` and ``>`` become entities (no raw
+    HTML); ``\\ ` * _ [ ] | ~`` are backslash-escaped (no emphasis, links or broken table
+    cells); a leading ``#`` is backslash-escaped (no heading). This is not the formula
+    rule: :func:`md` applies both.
+
+    Examples
+    --------
+    >>> markdown_escape("# a | *b*"), markdown_escape("=1+1")
+    ('\\\\# a \\\\| \\\\*b\\\\*', '=1+1')
+    """
+    text = re.sub(r"\s+", " ", text).strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _BACKSLASHED.sub(r"\\\1", text)
+    return "\\" + text if text.startswith("#") else text
 
 
 def md(text: Any) -> str:
     """Make user text safe inside Markdown (a paragraph or a table cell).
 
-    Line breaks and tabs become spaces; ``&``, ``<`` and ``>`` become entities (no raw
-    HTML); ``\\ ` * _ [ ] | ~`` are backslash-escaped (no emphasis, links or broken table
-    cells); a leading ``= + - @ #`` is backslash-escaped, so the text does not start a
-    formula when pasted into a spreadsheet (nor a heading or a list). Markdown shows every
-    one of these as the character the user typed.
+    First :func:`markdown_escape` (Markdown syntax), then the formula rule of every writer
+    (:func:`sroi.io.cells.starts_formula`): text that begins with ``= + - @`` (or a
+    full-width ``＝ ＋ － ＠``; tabs and line breaks are spaces by then) gets a backslash
+    in front, so it does not start a formula when pasted into a spreadsheet (nor, for
+    ``-`` and ``+``, a list). Markdown shows each backslash-escaped ASCII character as the
+    character the user typed; before a full-width one the backslash stays visible.
 
     Examples
     --------
@@ -42,13 +71,11 @@ def md(text: Any) -> str:
     "&lt;script&gt;alert('x')&lt;/script&gt;"
     >>> md("a | b"), md("=HYPERLINK(1)"), md("-5% rent")
     ('a \\\\| b', '\\\\=HYPERLINK(1)', '\\\\-5% rent')
+    >>> md("\\t@SUM(1)"), md("＝1+1")
+    ('\\\\@SUM(1)', '\\\\＝1+1')
     """
-    text = re.sub(r"\s+", " ", "" if text is None else str(text)).strip()
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _BACKSLASHED.sub(r"\\\1", text)
-    if text.startswith(_FORMULA_START):
-        text = "\\" + text
-    return text
+    text = markdown_escape("" if text is None else str(text))
+    return "\\" + text if starts_formula(text) else text
 
 
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
@@ -62,10 +89,6 @@ def _rows(figure: Figure, anchors: dict[str, str]) -> str:
     links = [f"[inputs\\[{i}\\]](#{common.input_anchor(i)})" for i in figure.inputs]
     links += [f"[{md(oid)}](#{anchors[oid]})" for oid in figure.outcomes]
     return ", ".join(links)
-
-
-def _share(part: float, whole: float) -> str:
-    return common.percent(part / whole) if whole else ""
 
 
 def _ratio(account: Account, cur: str) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 
 from sroi.errors import ModelError, Problem
 from sroi.evaluation import as_model, evaluate
-from sroi.model import _scenarios
+from sroi.model.scenarios import check_scenarios
 from sroi.result import Result
 from sroi.sensitivity._base import Base
 
@@ -75,7 +75,7 @@ def compare_scenarios(
         named = m.scenarios
     else:
         try:
-            named = _scenarios(scenarios)
+            named = check_scenarios(scenarios)
         except ModelError as exc:
             raise ModelError(
                 [

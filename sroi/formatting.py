@@ -1,0 +1,239 @@
+"""Figures as text for people: money, ratios, percentages, quantities and discount rates.
+
+The text summary of a result, the reports (HTML, Markdown, Excel), the plots and the
+command line all write their figures with these functions, so a figure reads the same
+wherever it appears. This module imports nothing of ``sroi``.
+
+Examples
+--------
+>>> money(171_241.876, "GBP"), money(-5, "EUR", 0), money(3, "NOK")
+('£171,241.88', '-€5', 'NOK 3.00')
+>>> ratio_text(1.1416, "GBP")
+'£1.14 per £1'
+>>> percent(0.25), discount_rate_text(0.035)
+('25.0%', '3.5 %')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Union
+
+__all__ = [
+    "CURRENCY_SYMBOLS",
+    "deductions_text",
+    "describe_bearers",
+    "discount_rate_json",
+    "discount_rate_text",
+    "discounted_payback_text",
+    "money",
+    "number",
+    "payback_text",
+    "percent",
+    "quantity",
+    "ratio_text",
+    "share",
+]
+
+CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType({"GBP": "£", "EUR": "€", "USD": "$"})
+"""Symbols used to show money; other currencies are shown by their code."""
+
+DiscountRateLike = Union[float, str, Sequence[float]]
+
+
+def money(amount: float | None, currency: str, decimals: int = 2) -> str:
+    """An amount of money with its symbol (or code) and thousands separators.
+
+    Parameters
+    ----------
+    amount : float or None
+        The amount [money]; None or NaN gives ``""``.
+    currency : str
+        ISO 4217 code; GBP, EUR and USD are shown by symbol, others by code.
+    decimals : int, default 2
+        Digits after the point.
+
+    Returns
+    -------
+    str
+        ``£1,234.56``; ``-£5.00`` for a loss (no minus sign when the amount rounds to 0).
+
+    Examples
+    --------
+    >>> money(1234.564, "GBP"), money(-5, "GBP"), money(3, "NOK"), money(None, "GBP")
+    ('£1,234.56', '-£5.00', 'NOK 3.00', '')
+    >>> money(-0.001, "USD")
+    '$0.00'
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    text = f"{abs(amount):,.{decimals}f}"
+    text = f"{symbol}{text}" if symbol else f"{currency} {text}"
+    return f"-{text}" if amount < 0 and round(abs(amount), decimals) > 0 else text
+
+
+def ratio_text(ratio: float | None, currency: str) -> str:
+    """An SROI ratio as money per unit invested: ``£1.90 per £1``; ``"none"`` for None.
+
+    Parameters
+    ----------
+    ratio : float or None
+        The ratio [money per unit invested].
+    currency : str
+        ISO 4217 code.
+
+    Examples
+    --------
+    >>> ratio_text(1.90104, "GBP"), ratio_text(None, "GBP")
+    ('£1.90 per £1', 'none')
+    """
+    if ratio is None:
+        return "none"
+    return f"{money(ratio, currency)} per {money(1, currency, 0)}"
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """A fraction as a percentage: ``25.0%``; ``""`` for None or NaN.
+
+    Parameters
+    ----------
+    value : float or None
+        The fraction [fraction; 0.25 is 25 %].
+    decimals : int, default 1
+        Digits after the point.
+
+    Examples
+    --------
+    >>> percent(0.25), percent(0.005, 2), percent(0.94, 0), percent(float("nan"))
+    ('25.0%', '0.50%', '94%', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{100 * float(value):.{decimals}f}%"
+
+
+def share(part: float, whole: float, decimals: int = 1) -> str:
+    """``part`` as a percentage of ``whole``; ``""`` when ``whole`` is 0.
+
+    Examples
+    --------
+    >>> share(25, 100), share(5, 0)
+    ('25.0%', '')
+    """
+    return percent(part / whole, decimals) if whole else ""
+
+
+def quantity(value: float) -> str:
+    """A count: ``1,234`` for a whole number, else ``12.50`` [count].
+
+    Examples
+    --------
+    >>> quantity(160.0), quantity(2.5), quantity(12_000)
+    ('160', '2.50', '12,000')
+    """
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+
+
+def number(value: float, decimals: int = 2) -> str:
+    """A number with thousands separators and fixed decimals, without a currency.
+
+    Examples
+    --------
+    >>> number(9800), number(1234.5, 0)
+    ('9,800.00', '1,234')
+    """
+    return f"{float(value):,.{decimals}f}"
+
+
+def deductions_text(fractions: Iterable[float]) -> str:
+    """Deductions in per cent, joined by ``/``: ``30/0/15/0`` [fractions in, per cent out].
+
+    Examples
+    --------
+    >>> deductions_text([0.3, 0.0, 0.15, 0.0])
+    '30/0/15/0'
+    """
+    return "/".join(f"{100 * float(x):g}" for x in fractions)
+
+
+def discount_rate_text(rate: DiscountRateLike) -> str:
+    """A discount rate or schedule in words.
+
+    Parameters
+    ----------
+    rate : float, str or sequence of float
+        A constant rate [fraction], a schedule name or yearly rates [fraction].
+
+    Examples
+    --------
+    >>> discount_rate_text(0.035), discount_rate_text("green_book")
+    ('3.5 %', "the 'green_book' schedule")
+    >>> discount_rate_text((0.05, 0.04))
+    'yearly rates 5 %, 4 % (the last carries on)'
+    """
+    if isinstance(rate, str):
+        return f"the {rate!r} schedule"
+    if isinstance(rate, (int, float)):
+        return f"{rate * 100:g} %"
+    rates = ", ".join(f"{r * 100:g} %" for r in rate)
+    return f"yearly rates {rates} (the last carries on)"
+
+
+def discount_rate_json(rate: DiscountRateLike) -> float | str | list[float]:
+    """A discount rate or schedule as JSON-ready data: a number, a name or a list.
+
+    Examples
+    --------
+    >>> discount_rate_json((0.05, 0.04)), discount_rate_json("green_book")
+    ([0.05, 0.04], 'green_book')
+    """
+    if isinstance(rate, (str, int, float)):
+        return rate
+    return [float(r) for r in rate]
+
+
+def describe_bearers(split: Iterable[tuple[str, float]]) -> str:
+    """Who gains, for people: ``"DWP 94% / NHS 6%"``, or the agency alone, or ``""``.
+
+    Parameters
+    ----------
+    split : iterable of (str, float)
+        ``(agency, share)`` pairs [share: fraction, 0-1].
+
+    Examples
+    --------
+    >>> describe_bearers((("DWP", 0.94), ("NHS", 0.06)))
+    'DWP 94% / NHS 6%'
+    >>> describe_bearers((("NHS", 1.0),)), describe_bearers(())
+    ('NHS', '')
+    """
+    pairs = tuple(split)
+    if len(pairs) == 1:
+        return pairs[0][0]
+    return " / ".join(f"{agency} {share:.0%}" for agency, share in pairs)
+
+
+def payback_text(months: float | None) -> str:
+    """The SROI Guide's payback period as text: months to one decimal, or ``never``.
+
+    Examples
+    --------
+    >>> payback_text(26.666), payback_text(None)
+    ('26.7 months', 'never')
+    """
+    return "never" if months is None else f"{months:.1f} months"
+
+
+def discounted_payback_text(years: float | None) -> str:
+    """A discounted payback period as text: years to two decimals, or ``never``.
+
+    Examples
+    --------
+    >>> discounted_payback_text(2.5694), discounted_payback_text(None)
+    ('2.57 years', 'never')
+    """
+    return "never" if years is None else f"{years:.2f} years"

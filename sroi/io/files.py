@@ -1,0 +1,214 @@
+"""Reading and writing a model file: the format from the path, then its module.
+
+=========================  =========  ====================================================
+path                       format     module
+=========================  =========  ====================================================
+``model.yaml``, ``.yml``   ``yaml``   :mod:`sroi.io.yaml_json`
+``model.json``             ``json``   :mod:`sroi.io.yaml_json`
+``impact_map/`` (a folder  ``csv``    :mod:`sroi.io.csv_tables`
+or a path without suffix)
+``impact_map.zip``         ``csv``    :mod:`sroi.io.csv_tables`
+``model.xlsx``             ``xlsx``   :mod:`sroi.io.excel`
+=========================  =========  ====================================================
+
+Reading a ``.csv`` path that names one of the CSV tables (``outcomes.csv``) reads its
+folder; writing to a ``.csv`` path is refused, since a model is several tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any, Protocol
+
+from sroi.errors import ModelError, Problem
+from sroi.io.csv_tables import read_csv, write_csv
+from sroi.io.excel import model_workbook, read_workbook
+from sroi.io.yaml_json import json_text, read_mapping, yaml_text
+from sroi.model import Model
+
+__all__ = ["FORMATS", "read_model", "write_model"]
+
+FORMATS = ("yaml", "json", "csv", "xlsx")
+"""The file formats :func:`read_model` and :func:`write_model` know."""
+
+_ALIASES = {"yml": "yaml", "zip": "csv", "excel": "xlsx"}
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".zip": "csv", ".xlsx": "xlsx"}
+
+
+class _HasModel(Protocol):
+    """Anything that carries a model, such as a :class:`~sroi.result.Result`."""
+
+    @property
+    def model(self) -> Model: ...  # pragma: no cover
+
+
+def _format(path: Path, format: str | None, *, writing: bool) -> str:
+    if format is not None:
+        name = _ALIASES.get(format.lower(), format.lower())
+        if name not in FORMATS:
+            raise ModelError(
+                [Problem("format", "must be one of " + ", ".join(map(repr, FORMATS)), format)]
+            )
+        return name
+    suffix = path.suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    if suffix == ".csv":
+        if writing:
+            raise ModelError(
+                [
+                    Problem(
+                        path.name,
+                        "a model is several CSV tables: give a folder (a path without a "
+                        "suffix) or a .zip path",
+                    )
+                ]
+            )
+        return "csv"
+    if path.is_dir() or not suffix:
+        return "csv"
+    raise ModelError(
+        [
+            Problem(
+                path.name,
+                "cannot tell the format from the suffix; use .yaml, .yml, .json, .xlsx, .zip "
+                "or a folder of CSV files, or give format=",
+                suffix,
+            )
+        ]
+    )
+
+
+def _model_of(model: Model | _HasModel | Mapping[str, Any]) -> Model:
+    """The model to write: a Model, the ``.model`` of a result, or one built from a mapping."""
+    if not isinstance(model, (Model, Mapping)):
+        inner = getattr(model, "model", None)
+        if isinstance(inner, Model):
+            return inner
+    return Model.from_dict(model)  # type: ignore[arg-type]
+
+
+def write_model(
+    model: Model | _HasModel | Mapping[str, Any],
+    path: str | PathLike[str],
+    *,
+    format: str | None = None,
+) -> Path:
+    """Write a model to a YAML, JSON, CSV or Excel file.
+
+    Parameters
+    ----------
+    model : Model, mapping, or an object with a ``.model``
+        The model, or a mapping of its fields. Anything whose ``.model`` is a
+        :class:`~sroi.model.Model` (a :class:`~sroi.result.Result`) writes that model,
+        and only the model: for the impact map with a result's computed columns and
+        headline figures, use :func:`sroi.report.write_impact_map`.
+    path : str or os.PathLike
+        Where to write: ``.yaml``/``.yml``, ``.json``, ``.xlsx``, ``.zip`` (CSV tables in a
+        zip archive), or a folder of CSV tables (created if missing). An existing file is
+        replaced.
+    format : {"yaml", "json", "csv", "xlsx"}, optional
+        The format, when not the one the suffix says.
+
+    Returns
+    -------
+    pathlib.Path
+        The file or folder written.
+
+    Raises
+    ------
+    ModelError
+        If the format cannot be told from the path, or the model is not valid.
+    ImportError
+        For ``xlsx`` without openpyxl (``pip install 'sroi[excel]'``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> garden = {"name": "Garden", "inputs": [{"stakeholder": "HA", "amount": 10_000}],
+    ...           "outcomes": [{"stakeholder": "Residents", "outcome": "Eat fresh food",
+    ...                         "quantity": 40, "value": 250, "duration": 2,
+    ...                         "deadweight": {"distribution": "uniform", "low": 0.1,
+    ...                                        "high": 0.3}}]}
+    >>> path = write_model(garden, Path(tempfile.mkdtemp()) / "garden.yaml")
+    >>> print(path.read_text(encoding="utf-8"))
+    name: Garden
+    description: ''
+    currency: GBP
+    discount_rate: 0.035
+    stakeholders: []
+    inputs:
+    - stakeholder: HA
+      description: ''
+      amount: 10000.0
+      year: 0
+      kind: cash
+    outputs: []
+    outcomes:
+    - stakeholder: Residents
+      outcome: Eat fresh food
+      indicator: ''
+      quantity: 40.0
+      value: 250.0
+      duration: 2
+      start_year: 1
+      deadweight: {distribution: uniform, low: 0.1, high: 0.3}
+      displacement: 0.0
+      attribution: 0.0
+      drop_off: 0.0
+      source: ''
+    scenarios: {}
+    <BLANKLINE>
+    """
+    m = _model_of(model)
+    p = Path(path)
+    fmt = _format(p, format, writing=True)
+    if fmt in ("yaml", "json"):
+        text = yaml_text(m) if fmt == "yaml" else json_text(m.to_dict()) + "\n"
+        p.write_text(text, encoding="utf-8")
+    elif fmt == "csv":
+        write_csv(m, p)
+    else:
+        model_workbook(m).save(p)
+    return p
+
+
+def read_model(path: str | PathLike[str], *, format: str | None = None) -> Model:
+    """Read a model from a YAML, JSON, CSV or Excel file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.yaml``/``.yml`` or ``.json`` file, a folder of CSV tables (or one of its
+        ``.csv`` files), a ``.zip`` of CSV tables, or an ``.xlsx`` workbook.
+    format : {"yaml", "json", "csv", "xlsx"}, optional
+        The format, when not the one the suffix says.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such file or folder.
+    ModelError
+        If the file is not what it claims to be, or the model in it is not valid; every
+        problem is listed, located in the file (sheet, row and column).
+    ImportError
+        For ``xlsx`` without openpyxl (``pip install 'sroi[excel]'``).
+    """
+    p = Path(path)
+    fmt = _format(p, format, writing=False)
+    if fmt in ("yaml", "json"):
+        data = read_mapping(p, fmt)
+        try:
+            return Model.from_dict(data)
+        except ModelError as exc:
+            raise ModelError(exc.problems, title=str(p)) from None
+    if fmt == "csv":
+        return read_csv(p)
+    return read_workbook(p)

@@ -1,0 +1,581 @@
+"""The layout of a model as tables, shared by the CSV and Excel formats.
+
+CSV and Excel hold the same tables, one row per record, with the model's field names as
+column headers:
+
+===================  ====================  ===============================================
+CSV file             Excel sheet           columns
+===================  ====================  ===============================================
+``model.csv``        ``Model``             ``field``, ``value`` (one row per field:
+                                           name, description, currency, price_year,
+                                           discount_rate); the sheet adds ``about``
+``stakeholders.csv`` ``Stakeholders``      name, description
+``inputs.csv``       ``Inputs``            stakeholder, description, amount, year, kind,
+                                           area
+``outputs.csv``      ``Outputs``           description, quantity, unit, stakeholder, area
+``outcomes.csv``     ``Impact map``        id, stakeholder, outcome, indicator, source,
+                                           quantity, unit, duration, start_year, proxy,
+                                           value, deadweight, displacement, attribution,
+                                           drop_off, value_type, bearer, category,
+                                           marmot_objective, area (the SROI Guide's order)
+``scenarios.csv``    ``Scenarios``         name, changes (JSON)
+===================  ====================  ===============================================
+
+``model.csv``, ``inputs.csv`` and ``outcomes.csv`` (the sheets ``Model``, ``Inputs`` and
+``Impact map``) must be present; the others may be left out. A blank cell means "not
+given" (the field's default). A column whose header is not a field is an error (a typo
+such as ``dead_weight`` is never ignored); headers may also be written as labels
+(``Start year``, ``Drop-off``, ``Value (financial proxy)``, ``Proxy id``). The impact map
+may also carry the columns of :data:`COMPUTED` (written from a result by
+:func:`sroi.report.write_impact_map`); reading ignores them.
+
+**Numbers and distributions.** Numbers are written as numbers, exactly. A figure written
+as a distribution, and a list of yearly discount rates, is compact JSON text in its cell::
+
+    {"distribution": "triangular", "low": 0.1, "mode": 0.25, "high": 0.4}
+
+A scenario's changes are a JSON object in the ``changes`` column. Reading also accepts a
+percentage (``25%``) in the deduction and discount-rate columns. Text cells are read with
+:func:`sroi.io.cells.unprotect`, so text quoted against formula injection comes back as
+it was written.
+
+**Errors.** Every problem is reported together (:class:`Reading`), located in the file:
+``model.xlsx, sheet 'Impact map', row 5, column deadweight`` or ``outcomes.csv, row 5,
+column deadweight`` (row 1 is the header; a CSV row is a record, which may span lines).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sroi.errors import ModelError, Problem
+from sroi.io.cells import unprotect
+from sroi.io.yaml_json import json_text
+from sroi.model import Input, Model, Outcome, Output, Stakeholder
+
+__all__ = [
+    "COMPUTED",
+    "COMPUTED_NAMES",
+    "FRACTIONS",
+    "LISTS",
+    "MODEL_CSV",
+    "MODEL_SHEET",
+    "MONEY",
+    "SCALARS",
+    "SCENARIOS_CSV",
+    "SCENARIOS_SHEET",
+    "TABLES",
+    "Grid",
+    "Reading",
+    "Table",
+    "header_key",
+    "is_blank",
+    "number_text",
+    "scalar_rows",
+    "scenario_rows",
+    "table_rows",
+]
+
+# pydantic strips this whitespace (Unicode White_Space) from text fields.
+_WHITESPACE = frozenset(
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+def is_blank(value: Any) -> bool:
+    """Whether a cell is empty: ``None``, or text of nothing but whitespace.
+
+    Examples
+    --------
+    >>> is_blank(None), is_blank(" \\t"), is_blank(0), is_blank("x")
+    (True, True, False, False)
+    """
+    return value is None or (isinstance(value, str) and all(c in _WHITESPACE for c in value))
+
+
+# --------------------------------------------------------------------------------------
+# The tables.
+
+
+def _order(record: type, preferred: Sequence[str]) -> tuple[str, ...]:
+    """The preferred columns, then any field of ``record`` they leave out."""
+    names = list(record.model_fields)  # type: ignore[attr-defined]
+    return (*(n for n in preferred if n in names), *(n for n in names if n not in preferred))
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a model: a list field, its CSV file, sheet and columns."""
+
+    key: str
+    record: type
+    csv_name: str
+    sheet: str
+    columns: tuple[str, ...]
+    required: bool
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        fields = self.record.model_fields  # type: ignore[attr-defined]
+        return tuple(n for n in self.columns if fields[n].is_required())
+
+
+TABLES = (
+    Table(
+        "stakeholders", Stakeholder, "stakeholders.csv", "Stakeholders",
+        _order(Stakeholder, ("name", "description")), required=False,
+    ),
+    Table(
+        "inputs", Input, "inputs.csv", "Inputs",
+        _order(Input, ("stakeholder", "description", "amount", "year", "kind", "area")),
+        required=True,
+    ),
+    Table(
+        "outputs", Output, "outputs.csv", "Outputs",
+        _order(Output, ("description", "quantity", "unit", "stakeholder", "area")),
+        required=False,
+    ),
+    Table(
+        "outcomes", Outcome, "outcomes.csv", "Impact map",
+        _order(
+            Outcome,
+            (
+                "id", "stakeholder", "outcome", "indicator", "source", "quantity", "unit",
+                "duration", "start_year", "proxy", "value", "deadweight", "displacement",
+                "attribution", "drop_off", "value_type", "bearer", "category",
+                "marmot_objective", "area",
+            ),
+        ),
+        required=True,
+        aliases={"proxy_id": "proxy", "financial_proxy": "value", "outcome_id": "id"},
+    ),
+)  # fmt: skip
+LISTS = {t.key for t in TABLES}
+SCALARS = tuple(n for n in Model.model_fields if n not in LISTS and n != "scenarios")
+MODEL_CSV, MODEL_SHEET = "model.csv", "Model"
+SCENARIOS_CSV, SCENARIOS_SHEET = "scenarios.csv", "Scenarios"
+
+_NUMBERS = frozenset(
+    {"quantity", "value", "deadweight", "displacement", "attribution", "drop_off", "amount",
+     "year", "duration", "start_year"}
+)  # fmt: skip
+FRACTIONS = frozenset({"deadweight", "displacement", "attribution", "drop_off", "discount_rate"})
+MONEY = frozenset({"value", "amount"})
+
+COMPUTED = (
+    ("value_used", "The value used per unit per year, in the model's prices (from the proxy)."),
+    ("gross", "quantity x value_used, a year."),
+    ("after_deadweight", "gross x (1 - deadweight)."),
+    ("after_displacement", "after_deadweight x (1 - displacement)."),
+    ("after_attribution", "after_displacement x (1 - attribution): the first-year impact."),
+    ("total_impact", "Undiscounted impact over the outcome's life, after drop-off."),
+    ("present_value", "The discounted impact over the outcome's life."),
+    ("share_of_present_value", "This outcome's share of the total present value."),
+    ("proxy_source", "Where the financial proxy comes from."),
+)
+"""Columns computed from a Result: written to the impact map sheet, ignored when read."""
+COMPUTED_NAMES = frozenset(name for name, _ in COMPUTED)
+
+
+def header_key(header: str) -> str:
+    """A header as a field name: ``"Start year"`` -> ``start_year``, ``"Drop-off"`` -> ``drop_off``.
+
+    Examples
+    --------
+    >>> header_key("Value (financial proxy)"), header_key("Drop-off")
+    ('value', 'drop_off')
+    """
+    text = re.sub(r"\(.*?\)", "", header).strip().lower()
+    return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
+
+
+# --------------------------------------------------------------------------------------
+# Model -> rows of cells (shared by CSV and Excel).
+
+
+def _cell_out(value: Any) -> Any:
+    """A field's value as written in a cell: JSON text for a distribution or a list."""
+    if isinstance(value, (dict, list)):
+        return json_text(value, indent=None)
+    return value
+
+
+def table_rows(model: Model) -> dict[str, list[dict[str, Any]]]:
+    """The model's tables (``inputs``, ``outcomes`` ...) as rows of cell values, by field."""
+    data = model.to_dict()
+    return {t.key: [{k: _cell_out(v) for k, v in r.items()} for r in data[t.key]] for t in TABLES}
+
+
+def scalar_rows(model: Model) -> list[tuple[str, Any]]:
+    """The model's own fields (``name``, ``currency`` ...) as ``(field, cell value)`` rows."""
+    data = model.to_dict()
+    return [(name, _cell_out(data.get(name))) for name in SCALARS]
+
+
+def scenario_rows(model: Model) -> list[tuple[str, str]]:
+    """The model's scenarios as ``(name, changes as JSON)`` rows."""
+    return [(name, json_text(changes, indent=None)) for name, changes in model.scenarios.items()]
+
+
+# --------------------------------------------------------------------------------------
+# Reading cells (shared by CSV and Excel).
+
+
+class _CellError(Exception):
+    """A cell that cannot be read: the message says why."""
+
+
+_INTEGER = re.compile(r"[+-]?\d+")
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_BLANK = object()
+
+
+def number_text(value: int | float) -> str:
+    """A number as text that reads back exactly: ``100``, ``0.1``, ``1e+20``.
+
+    Examples
+    --------
+    >>> number_text(100.0), number_text(0.1), number_text(1e20)
+    ('100', '0.1', '1e+20')
+    """
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def _json_cell(text: str) -> Any:
+    """A cell's JSON text parsed; :class:`_CellError` if it is not valid JSON."""
+
+    def reject(name: str) -> float:
+        raise _CellError(f"{name} is not a number JSON allows")
+
+    try:
+        return json.loads(text, parse_constant=reject)
+    except json.JSONDecodeError as exc:
+        raise _CellError(f"is not valid JSON: {exc.msg} (character {exc.pos + 1})") from None
+
+
+def _read_number(text: str, name: str) -> Any:
+    """Text in a numeric column as a number or JSON; other text is left to the model."""
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        return _json_cell(stripped)
+    if _INTEGER.fullmatch(stripped):
+        return int(stripped)
+    if _DECIMAL.fullmatch(stripped):
+        return float(stripped)
+    if name in FRACTIONS and stripped.endswith("%") and _DECIMAL.fullmatch(stripped[:-1].strip()):
+        return float(stripped[:-1]) / 100
+    return text  # the model says what is wrong with it
+
+
+def _read_cell(name: str, value: Any, *, numeric: bool) -> Any:
+    """A cell's value for the field ``name``: text, a number, or parsed JSON.
+
+    Returns ``_BLANK`` for an empty cell; raises :class:`_CellError` for bad JSON.
+    """
+    if is_blank(value):
+        return _BLANK
+    if isinstance(value, str):
+        value = unprotect(value)
+        if not numeric:
+            return value
+        return _read_number(value, name)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and not numeric:
+        return number_text(value)  # a spreadsheet turned typed text into a number
+    return value
+
+
+def _read_scalar(name: str, value: Any) -> Any:
+    """A cell of the ``value`` column of the model's own fields, for the field ``name``."""
+    if name == "discount_rate":
+        if isinstance(value, str) and not is_blank(value):
+            text = unprotect(value).strip()
+            number = _read_number(text, name)
+            return number if not isinstance(number, str) else text
+        return _read_cell(name, value, numeric=True)
+    if name == "price_year":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and not is_blank(value):
+            text = unprotect(value).strip()
+            return int(text) if text.isdigit() else text
+        return _BLANK if is_blank(value) else value
+    return _read_cell(name, value, numeric=False)
+
+
+# --------------------------------------------------------------------------------------
+# Reading tables into a model, with every problem located in the file.
+
+
+@dataclass
+class Grid:
+    """A table as read from a CSV file or a sheet: the header cells and rows of cells.
+
+    ``rows`` holds ``(row number, cells)``, row 1 being the header; ``base`` names the file
+    or sheet in messages; ``problems`` are cells that could not be read at all.
+    """
+
+    base: str
+    header: list[Any]
+    rows: list[tuple[int, list[Any]]]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Reading:
+    """What was read so far: the model's data, where each part came from, the problems.
+
+    Problems the model itself finds (``outcomes[3].deadweight``) are moved to the place in
+    the file they came from; those already reported for the file (a missing column or
+    table, a cell that is not valid JSON) are not reported twice.
+    """
+
+    title: str
+    data: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    list_rows: dict[str, tuple[str, list[int]]] = field(default_factory=dict)
+    scalar_base: str = ""
+    scalar_rows: dict[str, int] = field(default_factory=dict)
+    scenario_base: str = ""
+    scenario_rows: dict[str, int] = field(default_factory=dict)
+    covered: set[tuple[str, int | None, str]] = field(default_factory=set)
+    silenced: set[str] = field(default_factory=set)
+
+    def problem(self, location: str, message: str, *value: Any) -> None:
+        self.problems.append(Problem(location, message, *value))
+
+    def model(self) -> Model:
+        try:
+            model = Model.from_dict(self.data)
+        except ModelError as exc:
+            found = [p for p in map(self._translate, exc.problems) if p is not None]
+            raise ModelError([*self.problems, *found], title=self.title) from None
+        if self.problems:
+            raise ModelError(self.problems, title=self.title)
+        return model
+
+    def _translate(self, problem: Problem) -> Problem | None:
+        """A model location (``outcomes[3].deadweight``) as a place in the file, or None."""
+        loc, message = problem.location, problem.message
+        value = (problem.value,) if problem.has_value else ()
+        top = re.match(r"[^.\[]*", loc).group(0)  # type: ignore[union-attr]
+        if top in self.silenced:
+            return None
+        match = re.fullmatch(r"(\w+)(?:\[(\d+)\])?(?:\.([^.\[]+))?(.*)", loc)
+        if match and top in self.list_rows:
+            _, index, column, rest = match.groups()
+            base, rows = self.list_rows[top]
+            i = int(index) if index is not None else None
+            if {(top, None, column or ""), (top, i, column or "")} & self.covered:
+                return None
+            if i is None or i >= len(rows):
+                where = base if column is None else f"{base}, column {column}"
+            else:
+                where = f"{base}, row {rows[i]}" + (f", column {column}{rest}" if column else "")
+            return Problem(where, message, *value)
+        if top == "scenarios" and self.scenario_base and loc.startswith("scenarios."):
+            rest = loc[len("scenarios.") :]
+            for name in sorted(self.scenario_rows, key=len, reverse=True):
+                if rest == name or rest.startswith(name + "."):
+                    where = f"{self.scenario_base}, row {self.scenario_rows[name]}"
+                    inner = rest[len(name) + 1 :]
+                    if inner:
+                        return Problem(f"{where}, column changes", f"{inner}: {message}", *value)
+                    return Problem(where, message, *value)
+        if top in SCALARS and self.scalar_base:
+            if top in self.scalar_rows:
+                where = f"{self.scalar_base}, row {self.scalar_rows[top]} ({loc})"
+            else:
+                where = f"{self.scalar_base}, {loc}"
+            return Problem(where, message, *value)
+        return Problem(loc, message, *value)
+
+    # -------------------------------------------------------------- the tables
+
+    def header(
+        self, grid: Grid, known: Sequence[str], aliases: Mapping[str, str], ignore=frozenset()
+    ) -> dict[int, str]:
+        """Map column positions to field names; report unknown, duplicate or unnamed columns."""
+        columns: dict[int, str] = {}
+        seen: dict[str, int] = {}
+        for j, raw in enumerate(grid.header):
+            if is_blank(raw):
+                if any(j < len(cells) and not is_blank(cells[j]) for _, cells in grid.rows):
+                    self.problem(
+                        f"{grid.base}, row 1, column {j + 1}",
+                        "has values but no header; name the column or clear it",
+                    )
+                continue
+            text = unprotect(raw) if isinstance(raw, str) else str(raw)
+            key = header_key(text)
+            key = aliases.get(key, key)
+            if key in ignore:
+                continue
+            if key not in known:
+                guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = f"did you mean {guess[0]!r}?" if guess else "columns: " + ", ".join(known)
+                self.problem(f"{grid.base}, row 1", f"unknown column {text!r}; {hint}")
+                continue
+            if key in seen:
+                self.problem(
+                    f"{grid.base}, row 1",
+                    f"the column {key!r} appears twice (columns {seen[key] + 1} and {j + 1})",
+                )
+                continue
+            seen[key] = j
+            columns[j] = key
+        return columns
+
+    def table(self, table: Table, grid: Grid | None, missing: tuple[str, str] | None) -> None:
+        """Read one list table (``outcomes``) into ``data``.
+
+        ``grid`` is None when the table is absent (``missing`` then says what to report
+        for a required table) or could not be read (already reported).
+        """
+        if grid is None:
+            if table.required:
+                if missing:
+                    self.problem(*missing)
+                self.silenced.add(table.key)
+            return
+        self.problems.extend(Problem(where, message) for where, message in grid.problems)
+        columns = self.header(grid, table.columns, table.aliases, ignore=COMPUTED_NAMES)
+        present = set(columns.values())
+        for name in table.required_columns:
+            if name not in present:
+                self.problem(grid.base, f"needs a column {name!r}")
+                self.covered.add((table.key, None, name))
+        if table.record is Outcome and not present & {"value", "proxy"}:
+            self.problem(grid.base, "needs a 'value' or a 'proxy' column (the financial proxy)")
+            self.covered.add((table.key, None, ""))
+        records: list[dict[str, Any]] = []
+        rows: list[int] = []
+        for number, cells in grid.rows:
+            if all(is_blank(cell) for cell in cells):
+                continue
+            record = {}
+            if any(not is_blank(cell) for cell in cells[len(grid.header) :]):
+                self.problem(
+                    f"{grid.base}, row {number}",
+                    f"has values beyond the last of the {len(grid.header)} named columns",
+                )
+            for j, name in columns.items():
+                raw = cells[j] if j < len(cells) else None
+                try:
+                    value = _read_cell(name, raw, numeric=name in _NUMBERS)
+                except _CellError as exc:
+                    self.problem(f"{grid.base}, row {number}, column {name}", str(exc), raw)
+                    self.covered.add((table.key, len(records), name))
+                    value = raw
+                if value is not _BLANK:
+                    record[name] = value
+            records.append(record)
+            rows.append(number)
+        self.data[table.key] = records
+        self.list_rows[table.key] = (grid.base, rows)
+
+    def scalars(self, grid: Grid | None, missing: tuple[str, str] | None) -> None:
+        """Read the key/value table of the model's own fields (``name``, ``currency`` ...)."""
+        if grid is None:
+            if missing:
+                self.problem(*missing)
+            self.silenced.update(SCALARS)
+            return
+        self.problems.extend(Problem(where, message) for where, message in grid.problems)
+        self.scalar_base = grid.base
+        columns = self.header(grid, ("field", "value"), {"key": "field"}, ignore={"about"})
+        by_name = {name: j for j, name in columns.items()}
+        for name in ("field", "value"):
+            if name not in by_name:
+                self.problem(grid.base, f"needs a column {name!r}")
+        if len(by_name) < 2:
+            self.silenced.update(SCALARS)
+            return
+        for number, cells in grid.rows:
+            raw_key = cells[by_name["field"]] if by_name["field"] < len(cells) else None
+            raw = cells[by_name["value"]] if by_name["value"] < len(cells) else None
+            if is_blank(raw_key):
+                if not is_blank(raw):
+                    self.problem(f"{grid.base}, row {number}", "has a value but no field name")
+                continue
+            text = unprotect(raw_key) if isinstance(raw_key, str) else str(raw_key)
+            key = header_key(text)
+            if key not in SCALARS:
+                guess = difflib.get_close_matches(key, SCALARS, n=1, cutoff=0.6)
+                if key in LISTS or key == "scenarios":
+                    hint = "it has a table of its own"
+                elif guess:
+                    hint = f"did you mean {guess[0]!r}?"
+                else:
+                    hint = "fields: " + ", ".join(SCALARS)
+                self.problem(f"{grid.base}, row {number}", f"unknown field {text!r}; {hint}")
+                continue
+            if key in self.scalar_rows:
+                self.problem(
+                    f"{grid.base}, row {number}",
+                    f"the field {key!r} is given twice (rows {self.scalar_rows[key]} and {number})",
+                )
+                continue
+            self.scalar_rows[key] = number
+            try:
+                value = _read_scalar(key, raw)
+            except _CellError as exc:
+                self.problem(f"{grid.base}, row {number} ({key})", str(exc), raw)
+                continue
+            if value is not _BLANK:
+                self.data[key] = value
+
+    def scenarios(self, grid: Grid | None) -> None:
+        """Read the scenarios table: a name and its changes (a JSON object) a row."""
+        if grid is None:
+            return
+        self.problems.extend(Problem(where, message) for where, message in grid.problems)
+        self.scenario_base = grid.base
+        columns = self.header(grid, ("name", "changes"), {"scenario": "name"})
+        by_name = {name: j for j, name in columns.items()}
+        for name in ("name", "changes"):
+            if name not in by_name:
+                self.problem(grid.base, f"needs a column {name!r}")
+        if len(by_name) < 2:
+            return
+        scenarios: dict[str, Any] = {}
+        for number, cells in grid.rows:
+            raw_name = cells[by_name["name"]] if by_name["name"] < len(cells) else None
+            raw = cells[by_name["changes"]] if by_name["changes"] < len(cells) else None
+            if is_blank(raw_name) and is_blank(raw):
+                continue
+            if is_blank(raw_name):
+                self.problem(f"{grid.base}, row {number}, column name", "a scenario needs a name")
+                continue
+            name = unprotect(raw_name) if isinstance(raw_name, str) else number_text(raw_name)
+            if name in scenarios:
+                self.problem(
+                    f"{grid.base}, row {number}, column name",
+                    f"the scenario {name!r} is given twice (rows {self.scenario_rows[name]} "
+                    f"and {number})",
+                )
+                continue
+            self.scenario_rows[name] = number
+            if is_blank(raw):
+                changes: Any = None
+            elif isinstance(raw, str):
+                try:
+                    changes = _json_cell(unprotect(raw))
+                except _CellError as exc:
+                    self.problem(f"{grid.base}, row {number}, column changes", str(exc), raw)
+                    continue
+            else:
+                changes = raw
+            scenarios[name] = changes
+        if scenarios:
+            self.data["scenarios"] = scenarios

@@ -1,0 +1,252 @@
+"""The field types of the model records: the parsers of :mod:`sroi.parsing`, for pydantic.
+
+Each type checks a value with the same function the proxy table, the command line and
+:func:`sroi.evaluate` use, so a value means the same everywhere; a failed check becomes a
+pydantic error whose message (what is wrong, what is allowed) the model reports as a
+:class:`~sroi.errors.Problem`. The JSON Schema of each type states the same rule.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, Literal, Optional, TypeVar, Union
+
+from pydantic import BeforeValidator, Field, PlainSerializer, PlainValidator, WrapValidator
+from pydantic_core import PydanticCustomError
+
+from sroi.distributions import DistributionError, Uncertain, parse_distribution
+from sroi.errors import ModelError
+from sroi.formatting import discount_rate_json
+from sroi.parsing import (
+    FIRST_PRICE_YEAR,
+    LAST_PRICE_YEAR,
+    MAX_YEARS,
+    format_bearer_split,
+    message_of,
+    parse_bearer_split,
+    parse_choice,
+    parse_discount_rate,
+    parse_fraction,
+    parse_non_negative,
+    parse_number,
+    parse_price_year,
+    parse_whole_years,
+)
+from sroi.vocabulary import (
+    CATEGORIES,
+    DISCOUNT_SCHEDULES,
+    INPUT_KINDS,
+    MARMOT_OBJECTIVES,
+    VALUE_TYPES,
+)
+
+__all__ = [
+    "UNCERTAIN_FIELDS",
+    "Category",
+    "DiscountRateField",
+    "Fraction",
+    "InputKind",
+    "MarmotObjective",
+    "NonNegative",
+    "OptionalNumber",
+    "PriceYearField",
+    "Text",
+    "UncertainNonNegative",
+    "ValueType",
+    "YearsFromOne",
+    "YearsFromZero",
+    "check_bearer",
+    "check_discount_rate",
+    "check_price_year",
+    "for_pydantic",
+]
+
+T = TypeVar("T")
+
+
+def for_pydantic(parse: Callable[[Any], T]) -> Callable[[Any], T]:
+    """Wrap a parser of :mod:`sroi.parsing` so that its error is a pydantic error.
+
+    The model then reports the parser's message at the field's location.
+    """
+
+    def check(value: Any) -> T:
+        try:
+            return parse(value)
+        except ModelError as exc:
+            raise PydanticCustomError(
+                "sroi_value", "{message}", {"message": message_of(exc)}
+            ) from None
+
+    check.__name__ = getattr(parse, "__name__", "check")
+    return check
+
+
+def _optional(check: Callable[[Any], T]) -> Callable[[Any], T | None]:
+    def optional(value: Any) -> T | None:
+        return None if value is None else check(value)
+
+    return optional
+
+
+check_discount_rate = for_pydantic(parse_discount_rate)
+"""The model's ``discount_rate``: :func:`~sroi.parsing.parse_discount_rate` for pydantic."""
+
+
+def _price_year_plain(value: Any) -> int | str:
+    return parse_price_year(value).plain
+
+
+check_price_year = _optional(for_pydantic(_price_year_plain))
+"""The model's ``price_year``: ``2024`` or ``"2024/25"`` (None when not given)."""
+
+
+def _bearer(value: Any) -> str:
+    return format_bearer_split(parse_bearer_split(value))
+
+
+check_bearer = _optional(for_pydantic(_bearer))
+"""An outcome's ``bearer``: one agency, or shares written as ``DWP:0.94;NHS:0.06``."""
+
+
+def _whole(minimum: int) -> Callable[[Any], int]:
+    return for_pydantic(lambda value: parse_whole_years(value, minimum=minimum))
+
+
+def _may_be_uncertain(bounds: tuple[float, float]) -> WrapValidator:
+    """Accept a distribution (a mapping) in place of the number; see :mod:`sroi.distributions`."""
+
+    def validate(value: Any, handler: Callable[[Any], Any]) -> Any:
+        if isinstance(value, Uncertain):
+            value = value.distribution.to_dict()
+        if isinstance(value, Mapping):
+            try:
+                return Uncertain(parse_distribution(value, bounds=bounds))
+            except DistributionError as exc:
+                raise PydanticCustomError(
+                    "distribution", "is not a valid distribution: {problem}", {"problem": str(exc)}
+                ) from None
+        return handler(value)
+
+    return WrapValidator(validate)
+
+
+def _dump_uncertain(value: Any) -> Any:
+    return value.distribution.to_dict() if isinstance(value, Uncertain) else value
+
+
+_AS_WRITTEN = PlainSerializer(_dump_uncertain, return_type=Any)
+
+UNCERTAIN_FIELDS = {
+    "outcomes": ("quantity", "value", "deadweight", "displacement", "attribution", "drop_off"),
+    "inputs": ("amount",),
+}
+"""The fields that may be written as a distribution instead of a number."""
+
+NonNegative = Annotated[
+    float,
+    BeforeValidator(for_pydantic(parse_non_negative)),
+    Field(json_schema_extra={"minimum": 0}),
+]
+"""A number >= 0 [count or money]."""
+
+UncertainNonNegative = Annotated[
+    float,
+    BeforeValidator(for_pydantic(parse_non_negative)),
+    Field(json_schema_extra={"minimum": 0}),
+    _may_be_uncertain((0.0, math.inf)),
+    _AS_WRITTEN,
+]
+"""A number >= 0, or a distribution of one [count or money]."""
+
+Fraction = Annotated[
+    float,
+    BeforeValidator(for_pydantic(parse_fraction)),
+    Field(json_schema_extra={"minimum": 0, "maximum": 1}),
+    _may_be_uncertain((0.0, 1.0)),
+    _AS_WRITTEN,
+]
+"""A fraction [0-1], or a distribution of one."""
+
+OptionalNumber = Annotated[
+    Optional[float],
+    BeforeValidator(_optional(for_pydantic(parse_number))),
+    _may_be_uncertain((-math.inf, math.inf)),
+    _AS_WRITTEN,
+]
+"""A finite number of any sign (a value [money per unit per year]), a distribution, or None."""
+
+Text = Annotated[str, Field(min_length=1)]
+"""Text that is not empty (after stripping spaces)."""
+
+
+YearsFromZero = Annotated[
+    int,
+    BeforeValidator(_whole(0)),
+    Field(json_schema_extra={"minimum": 0, "maximum": MAX_YEARS}),
+]
+"""A whole number of years from 0 to :data:`~sroi.parsing.MAX_YEARS` [years]."""
+
+YearsFromOne = Annotated[
+    int,
+    BeforeValidator(_whole(1)),
+    Field(json_schema_extra={"minimum": 1, "maximum": MAX_YEARS}),
+]
+"""A whole number of years from 1 to :data:`~sroi.parsing.MAX_YEARS` [years]."""
+
+
+def _choice(words: Iterable[str], *, optional: bool) -> Any:
+    options = tuple(words)
+
+    def check(value: Any) -> str:
+        return parse_choice(value, options)
+
+    literal = Literal[options]  # type: ignore[valid-type]
+    return Annotated[
+        Optional[str] if optional else str,
+        PlainValidator(
+            _optional(for_pydantic(check)) if optional else for_pydantic(check),
+            json_schema_input_type=Optional[literal] if optional else literal,
+        ),
+    ]
+
+
+InputKind = _choice(INPUT_KINDS, optional=False)
+"""One of :data:`~sroi.vocabulary.INPUT_KINDS`."""
+
+Category = _choice(CATEGORIES, optional=True)
+"""One of :data:`~sroi.vocabulary.CATEGORIES`, or None."""
+
+ValueType = _choice(VALUE_TYPES, optional=True)
+"""One of :data:`~sroi.vocabulary.VALUE_TYPES`, or None."""
+
+MarmotObjective = _choice(MARMOT_OBJECTIVES, optional=True)
+"""The id of one of :data:`~sroi.vocabulary.MARMOT_OBJECTIVES`, or None."""
+
+
+DiscountRateField = Annotated[
+    Union[float, str, tuple[float, ...]],
+    PlainValidator(
+        check_discount_rate,
+        json_schema_input_type=Union[
+            Annotated[float, Field(ge=0, le=1)],
+            Literal[DISCOUNT_SCHEDULES],  # type: ignore[valid-type]
+            Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=1)],
+        ],
+    ),
+    PlainSerializer(discount_rate_json, return_type=Any),
+]
+"""A discount rate [fraction, 0-1], a schedule name, or yearly rates [fraction, 0-1]."""
+
+PriceYearField = Annotated[
+    Union[int, str, None],
+    PlainValidator(
+        check_price_year,
+        json_schema_input_type=Optional[
+            Annotated[int, Field(ge=FIRST_PRICE_YEAR, le=LAST_PRICE_YEAR)]
+            | Annotated[str, Field(pattern=r"^\d{4}[/-](\d{2}|\d{4})$")]
+        ],
+    ),
+]
+"""A price year: ``2024`` or ``"2024/25"`` (also ``"2024-25"``, ``"2024/2025"``)."""
