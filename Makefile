@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench mutation clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,5 +35,21 @@ bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_simulate.py
 
+# Mutation testing of sroi/engine.py and sroi/adjustments/ (configured in pyproject.toml,
+# [tool.mutmut]); not part of `make test`. See docs/quality.md.
+MUTMUT_VERSION := 3.8.1
+
+mutation: $(VENV)/.installed-test
+	$(PIP) "mutmut==$(MUTMUT_VERSION)"
+	rm -rf mutants
+	$(VENV)/bin/mutmut run
+	@echo "Mutants not killed:"
+	@$(VENV)/bin/mutmut results
+	@echo "Score (killed / all mutants):"
+	@$(VENV)/bin/mutmut results --all true | awk '{ split($$1, name, "."); \
+		area = (name[2] == "adjustments") ? "sroi/adjustments/" : "sroi/engine.py"; \
+		all[area]++; if ($$2 == "killed") killed[area]++ } \
+		END { for (a in all) printf "  %-18s %4d / %4d\n", a, killed[a], all[a] }'
+
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .hypothesis mutants

@@ -434,8 +434,16 @@ def test_summary_and_probability():
     sim = simulate(m, 4_000, seed=1)
     s = sim.summary()
     assert s.loc["ratio", "p5"] < s.loc["ratio", "median"] < s.loc["ratio", "p95"]
-    assert s.loc["npv", "mean"] == pytest.approx(sim.npv.mean())
-    assert sim.probability_ratio_above(1.0) == pytest.approx((sim.ratio > 1).mean())
+    # Worked independently: PV is linear in the jobs outcome's deadweight dw ~ U(0, 0.6),
+    # PV = A (1 - dw) + B, with A the jobs outcome with no deadweight and B the GP visits.
+    a = 100 * 1_000 * (1 - 0.1) * (1 / 1.035 + 0.9 / 1.035**2 + 0.81 / 1.035**3)
+    b = 200 * 60 * (1 - 0.3) * (1 - 0.2) * (1 / 1.035 + 0.5 / 1.035**2)
+    mean_npv = a * (1 - 0.3) + b - 150_000  # E[dw] = 0.3
+    sd_npv = a * 0.6 / math.sqrt(12)  # the sd of U(0, 0.6), scaled by A
+    assert abs(s.loc["npv", "mean"] - mean_npv) < 3 * sd_npv / math.sqrt(4_000)
+    # ratio > 1 exactly when dw < 1 - (150,000 - B) / A, a share p of [0, 0.6].
+    p = (1 - (150_000 - b) / a) / 0.6
+    assert abs(sim.probability_ratio_above(1.0) - p) < 3 * math.sqrt(p * (1 - p) / 4_000)
     d = sim.to_dict()
     assert d["uncertain_figures"] == ["outcomes[0].deadweight"] and d["draws"] == 4_000
     assert "P(ratio > 1)" in repr(sim)

@@ -58,46 +58,26 @@ def test_other_counts_are_not_persons(name):
     assert ureg.Quantity(1, name).dimensionality != ureg.Quantity(1, "person").dimensionality
 
 
-def test_required_units_exist():
-    for name in [
-        "person",
-        "claimant",
-        "child",
-        "pupil",
-        "patient",
-        "victim",
-        "volunteer",
-        "tenant",
-        "learner",
-        "participant",
-        "resident",
-        "household",
-        "claim",
-        "episode",
-        "tenancy",
-        "offence",
-        "incident",
-        "attendance",
-        "admission",
-        "bed_day",
-        "placement",
-        "session",
-        "visit",
-        "contact",
-        "assessment",
-        "place",
-        "journey",
-        "tonne_CO2e",
-        "tCO2e",
-        "QALY",
-        "WELLBY",
-        "year",
-        "month",
-        "week",
-        "day",
-        "hour",
-    ]:
-        parse_unit(f"GBP / {name}")
+PERSONS = ["person", "claimant", "child", "pupil", "patient", "victim", "volunteer", "tenant"]
+PERSONS += ["learner", "participant", "resident"]
+COUNTS = ["household", "claim", "episode", "tenancy", "offence", "incident", "attendance"]
+COUNTS += ["admission", "bed_day", "placement", "session", "visit", "contact", "assessment"]
+COUNTS += ["place", "journey"]
+REQUIRED_UNITS = (
+    [(name, "[person]") for name in PERSONS]
+    + [(name, f"[{name}]") for name in COUNTS]
+    + [("tonne_CO2e", "[emissions_co2e]"), ("tCO2e", "[emissions_co2e]")]
+    + [("QALY", "[qaly]"), ("WELLBY", "[wellby]")]
+    + [(name, "[time]") for name in ["year", "month", "week", "day", "hour"]]
+)
+
+
+@pytest.mark.parametrize(("name", "dimension"), REQUIRED_UNITS)
+def test_required_units_exist(name, dimension):
+    # Money per one of the thing: the persons share one dimension, every other count has
+    # its own, and times are times.
+    unit = parse_unit(f"GBP / {name}")
+    assert dict(unit.dimensionality) == {"[currency_GBP]": 1, dimension: -1}
 
 
 def test_currencies_never_convert():
