@@ -110,9 +110,10 @@ def evaluate(
     Parameters
     ----------
     model : Model, mapping, or path
-        A :class:`Model`, a mapping with the fields of ``DESIGN.md`` §3, or the path of a
-        model file: ``.yaml``/``.yml``/``.json``, an Excel impact map (``.xlsx``), or a
-        folder or ``.zip`` of CSV tables (:mod:`sroi.io`). A mapping is not changed.
+        A :class:`Model`, a mapping with the fields of a model file (its JSON Schema is
+        :func:`sroi.model_schema`), or the path of a model file: ``.yaml``/``.yml``/
+        ``.json``, an Excel impact map (``.xlsx``), or a folder or ``.zip`` of CSV tables
+        (:mod:`sroi.io`). A mapping is not changed.
     discount_rate : float, str or sequence of float, optional
         Overrides the model's discount rate: a constant rate [fraction, 0-1], a schedule
         name (``"green_book"``, ``"green_book_health"``) or yearly rates.

@@ -47,7 +47,7 @@ CONVENTIONS = {
     "discounted_payback_years": "first time cumulative discounted impact reaches "
     "total_investment, linearly interpolated within the year",
 }
-"""The computation conventions (``DESIGN.md`` §2), stamped into every ``to_dict()``."""
+"""The computation conventions (``docs/method.md``), stamped into every ``to_dict()``."""
 
 
 def _plain(value: Any) -> Any:

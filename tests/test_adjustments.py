@@ -706,3 +706,14 @@ def test_yearly_discount_factors_are_products_of_the_year_rates(rates, years):
 
 def test_every_export_is_tested_here():
     assert set(sroi.adjustments.__all__) == TESTED
+
+
+@pytest.mark.parametrize("first_year", [30.5, 1.5, math.nan])
+def test_rates_from_bands_first_years_must_be_whole(first_year):
+    # 30.5 used to be cut to 30, starting the band a year early without a word
+    bands = [(1, 0.035), (first_year, 0.03)]
+    with pytest.raises(ModelError) as info:
+        rates_from_bands(bands, 40)
+    (problem,) = info.value.problems
+    assert problem.location == "discount_rate"
+    assert "whole number of years" in problem.message

@@ -6,7 +6,7 @@
 - :func:`discount_factors`, :func:`present_value`: end-of-year discounting at a constant
   rate, a schedule of yearly rates, or the Green Book's declining schedules.
 
-Scalars or arrays in, the same (broadcast) shape out. See ``DESIGN.md`` §2 for the
+Scalars or arrays in, the same (broadcast) shape out. ``docs/method.md`` sets out the
 conventions these functions implement.
 """
 

@@ -108,7 +108,7 @@ def rates_from_bands(bands: Sequence[tuple[int, float]], horizon: int) -> np.nda
     >>> rates_from_bands([(1, 0.035), (3, 0.03)], 4)
     array([0.035, 0.035, 0.03 , 0.03 ])
     """
-    starts = np.array([b[0] for b in bands], dtype=int)
+    starts = as_whole_years("discount_rate", [b[0] for b in bands], 0).astype(np.int64)
     rates = np.array([b[1] for b in bands], dtype=float)
     if starts.size == 0 or starts[0] != 1 or np.any(np.diff(starts) <= 0):
         raise ModelError(
