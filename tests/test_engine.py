@@ -427,3 +427,77 @@ def test_every_caller_reads_the_same_figures():
     assert sim.ratio.tolist() == [r.ratio] * 3
     accounts = social_accounts(r)
     assert accounts.organisation.investment.amount == r.total_investment
+
+
+# ------------------------------------------------------------------ edges the mutation run found
+
+
+def test_batch_investment_problem_is_located_and_worded():
+    with pytest.raises(ModelError) as info:
+        headline(np.array([1.0, 2.0]), np.array([0.0, 1.0]))
+    (problem,) = info.value.problems
+    assert problem.location == "inputs"
+    assert problem.message == (
+        "1 of 2 draws give a total investment of 0 or less; an SROI ratio needs inputs "
+        "worth more than 0"
+    )
+
+
+def test_payback_with_a_first_year_impact_below_one():
+    # 50p in the first year: £3 / (0.5 / 12) = 72 months
+    assert payback_months(np.array([[0.0, 0.5]]), 3.0) == 72.0
+
+
+def test_from_columns_problems_are_worded_and_located():
+    with pytest.raises(ModelError) as info:
+        outcomes(quantity=-1, value=math.nan, duration=1)
+    assert [(p.location, p.message) for p in info.value.problems] == [
+        ("quantity", "must be finite and >= 0"),
+        ("value", "must be finite"),
+    ]
+    with pytest.raises(ModelError) as info:
+        outcomes(quantity=1, value=1, duration=0)
+    assert info.value.problems[0].location == "duration"
+    with pytest.raises(ModelError) as info:
+        outcomes(quantity=1, value=1, duration=1, start_year=0)
+    assert info.value.problems[0].location == "start_year"
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1, duration=1), [1], [0.5], 0.0)
+    assert info.value.problems[0].location == "inputs.year"
+
+
+def test_from_columns_reads_decimals_as_floats():
+    from decimal import Decimal
+
+    a = outcomes(
+        quantity=[Decimal("2")], value=[Decimal("10.5")], duration=1, deadweight=[Decimal("0.25")]
+    )
+    assert a.quantity.dtype == a.value.dtype == a.deadweight.dtype == np.float64
+    assert compute(a, [Decimal("21")], [0], 0.0).ratio == 0.75  # 2 x 10.5 x 0.75 / 21
+    c = compute(a, [Decimal("21")], [0], 0.0)
+    assert c.present_value_by_input.dtype == np.float64
+
+
+def test_from_columns_broadcasts_a_scalar_quantity_against_values():
+    a = outcomes(quantity=2, value=[1, 2, 3], duration=1)
+    assert a.quantity.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_annuity_factors_takes_float_years_and_broadcasts_one_drop_off():
+    df = np.ones(4)
+    a = annuity_factors(np.array([0.5]), np.array([1.0, 2.0, 3.0]), np.array([2.0, 2.0, 1.0]), df)
+    assert a.tolist() == [1.5, 1.5, 1.0]
+    from decimal import Decimal
+
+    assert annuity_factors([Decimal("0.5")], np.array([1]), np.array([2]), df).tolist() == [1.5]
+    assert annuity_factors(np.array([]), np.array([], int), np.array([], int), df).size == 0
+
+
+def test_compute_with_no_outcomes_or_no_inputs():
+    nothing = outcomes(quantity=[], value=[], duration=[])
+    c = compute(nothing, [100.0], [0], 0.035)
+    assert c.years.tolist() == [0]
+    assert c.present_value == 0.0
+    assert c.ratio == 0.0
+    with pytest.raises(ModelError, match="total investment is 0"):
+        compute(outcomes(quantity=1, value=1, duration=1), [], [], 0.035)
