@@ -37,6 +37,7 @@ References
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -56,10 +57,12 @@ __all__ = [
     "OutcomeArrays",
     "annuity_factors",
     "compute",
+    "cumulative_net_value",
     "discounted_payback_years",
     "first_year_impact",
     "headline",
     "payback_months",
+    "payback_year",
 ]
 
 
@@ -127,49 +130,103 @@ def headline(present_value: float | np.ndarray, total_investment: float | np.nda
     sroi.errors.ModelError: 1 problem in the model:
       inputs: the total investment is 0; an SROI ratio needs inputs worth more than 0
     """
-    invested = np.asarray(total_investment)
-    if invested.ndim == 0:
-        if not invested > 0:
-            raise ModelError(
-                [
-                    Problem(
-                        "inputs",
-                        "the total investment is 0; an SROI ratio needs inputs worth more than 0",
-                    )
-                ]
-            )
-    else:
-        short = int(np.count_nonzero(~(invested > 0)))
-        if short:
-            raise ModelError(
-                [
-                    Problem(
-                        "inputs",
-                        f"{short:,} of {invested.size:,} draws give a total investment of 0 or "
-                        "less; an SROI ratio needs inputs worth more than 0",
-                    )
-                ]
-            )
+    invested = np.asarray(total_investment, dtype=float)
+    value = np.asarray(present_value, dtype=float)
+    batch = invested.ndim > 0 or value.ndim > 0
+
+    def fail(mask: np.ndarray, location: str, one: str, some: str) -> None:
+        count = int(np.count_nonzero(mask))
+        if count:
+            total = int(np.size(mask))
+            message = some.format(count=f"{count:,} of {total:,} draws") if batch else one
+            raise ModelError([Problem(location, message)])
+
+    fail(
+        ~(invested > 0),
+        "inputs",
+        "the total investment is 0; an SROI ratio needs inputs worth more than 0",
+        "{count} give a total investment of 0 or less; an SROI ratio needs inputs worth more "
+        "than 0",
+    )
+    fail(
+        ~np.isfinite(invested),
+        "inputs",
+        "the total investment is too large to compute (it overflows a float); give amounts in "
+        "thousands or millions",
+        "{count} give a total investment too large to compute (it overflows a float)",
+    )
+    fail(
+        ~np.isfinite(value),
+        "outcomes",
+        "the present value is too large to compute (it overflows a float); give values in "
+        "thousands or millions",
+        "{count} give a present value too large to compute (it overflows a float)",
+    )
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        ratio = value / invested
+        net_ratio = (value - invested) / invested
+    fail(
+        ~(np.isfinite(ratio) & np.isfinite(net_ratio)),
+        "inputs",
+        "the total investment is too small against the present value for a ratio (it "
+        "overflows a float)",
+        "{count} give a total investment too small against the present value for a ratio",
+    )
     return Headline(present_value, total_investment)
 
 
 # ------------------------------------------------------------------ payback
 
 
-def payback_months(impact: np.ndarray, total_investment: float) -> float | None:
-    """The SROI Guide's payback period [months].
+def payback_year(impact_by_year: np.ndarray) -> int | None:
+    """The year whose impact the SROI Guide's payback formula takes as "annual impact".
 
-    ``total_investment / (annual impact / 12)``, the annual impact being the undiscounted
-    impact of the first year in which any outcome has impact. ``None`` when that impact is
-    not above zero (the investment is never paid back at that rate).
+    The first year whose total undiscounted impact (benefits less disbenefits) is above
+    zero; ``None`` when no year's is.
 
     Parameters
     ----------
-    impact : numpy.ndarray
-        ``(outcomes, years)`` undiscounted impact of each outcome in each year
-        ``0 .. horizon`` [money].
+    impact_by_year : numpy.ndarray
+        Undiscounted impact of each year ``0 .. horizon`` [money].
+
+    Returns
+    -------
+    int or None
+        [year]
+
+    Examples
+    --------
+    A disbenefit in year 1, benefits from year 2: the formula reads year 2.
+
+    >>> payback_year(np.array([0.0, -100.0, 500.0, 500.0]))
+    2
+    >>> payback_year(np.array([0.0, -100.0])) is None
+    True
+    """
+    positive = np.flatnonzero(impact_by_year > 0)
+    return int(positive[0]) if positive.size else None
+
+
+def payback_months(
+    impact_by_year: np.ndarray, total_investment: float, *, pays_back: bool = True
+) -> float | None:
+    """The SROI Guide's payback period [months].
+
+    ``total_investment / (annual impact / 12)``, the annual impact being the undiscounted
+    impact of :func:`payback_year`. The formula assumes that impact goes on at that rate
+    until the investment is recovered, so it is reported only for a model that does pay
+    back (``pays_back``: its cumulative discounted net value ends at or above zero, see
+    :func:`discounted_payback_years`); ``None`` otherwise, or when no year has a positive
+    impact.
+
+    Parameters
+    ----------
+    impact_by_year : numpy.ndarray
+        Undiscounted impact of each year ``0 .. horizon`` [money].
     total_investment : float
         Present value of the inputs [money].
+    pays_back : bool, default True
+        Whether the model recovers its investment at all.
 
     Returns
     -------
@@ -180,37 +237,58 @@ def payback_months(impact: np.ndarray, total_investment: float) -> float | None:
     --------
     £150,000 invested; the first year with impact brings £67,500: 150,000 / 5,625 a month.
 
-    >>> round(payback_months(np.array([[0.0, 67_500, 60_750]]), 150_000), 4)
+    >>> round(payback_months(np.array([0.0, 67_500, 60_750]), 150_000), 4)
     26.6667
-
-    A benefit and a disbenefit that cancel in the first year with impact: no payback.
-
-    >>> payback_months(np.array([[0.0, 100, 500], [0.0, -100, 0]]), 150_000) is None
+    >>> payback_months(np.array([0.0, 67_500]), 150_000, pays_back=False) is None
     True
     """
-    has_impact = np.flatnonzero(np.any(impact != 0, axis=0))
-    if has_impact.size == 0:
+    year = payback_year(impact_by_year)
+    if year is None or not pays_back:
         return None
-    annual = float(impact.sum(axis=0)[has_impact[0]])
-    if annual <= 0:
+    monthly = float(impact_by_year[year]) / 12.0
+    if monthly == 0:  # a subnormal impact: the months would be infinite
         return None
-    return total_investment / (annual / 12.0)
+    months = total_investment / monthly
+    return months if math.isfinite(months) else None
+
+
+def cumulative_net_value(
+    present_value_by_year: np.ndarray, investment_present_value_by_year: np.ndarray
+) -> np.ndarray:
+    """The cumulative discounted net value at the end of each year [money].
+
+    ``sum_{k<=t} (PV of impact in year k - PV of inputs in year k)``; its last element is
+    the net present value.
+
+    Examples
+    --------
+    >>> cumulative_net_value(np.array([0.0, 400, 400]), np.array([1_000.0, 0, 0])).tolist()
+    [-1000.0, -600.0, -200.0]
+    """
+    return np.cumsum(
+        np.asarray(present_value_by_year, dtype=float)
+        - np.asarray(investment_present_value_by_year, dtype=float)
+    )
 
 
 def discounted_payback_years(
-    present_value_by_year: np.ndarray, total_investment: float
+    present_value_by_year: np.ndarray, investment_present_value_by_year: np.ndarray
 ) -> float | None:
-    """First time at which cumulative discounted impact reaches the investment [years].
+    """When the cumulative discounted net value turns non-negative for good [years].
 
-    Linearly interpolated within the year in which it is reached (impact is taken to
-    accrue evenly through a year); ``None`` if it never is.
+    The cumulative discounted net value at the end of year ``t`` is the present value of
+    the impact of years ``0 .. t`` less that of the inputs of years ``0 .. t``. Payback is
+    the point after which it stays at or above zero: within the year in which it last
+    crosses zero, linearly interpolated (a year's impact taken to accrue evenly through
+    it). ``None`` when it ends below zero (the model does not pay back, its NPV is
+    negative); 0 when it is never below zero.
 
     Parameters
     ----------
     present_value_by_year : numpy.ndarray
         Discounted impact of each year ``0 .. horizon`` [money].
-    total_investment : float
-        Present value of the inputs [money, > 0].
+    investment_present_value_by_year : numpy.ndarray
+        Discounted inputs of each year ``0 .. horizon`` [money].
 
     Returns
     -------
@@ -219,24 +297,27 @@ def discounted_payback_years(
 
     Examples
     --------
-    £1,000 invested; £400, £400 and £400 of discounted impact in years 1 to 3: £800 by the
+    £1,000 invested now; £400 of discounted impact in each of years 1 to 3: £800 by the
     end of year 2, and the last £200 half way through year 3.
 
-    >>> discounted_payback_years(np.array([0.0, 400, 400, 400]), 1_000)
+    >>> discounted_payback_years(np.array([0.0, 400, 400, 400]), np.array([1_000.0, 0, 0, 0]))
     2.5
-    >>> discounted_payback_years(np.array([0.0, 400, 400]), 1_000) is None
+
+    A year-1 disbenefit, then benefits: the net value is negative until year 3.
+
+    >>> discounted_payback_years(np.array([0.0, -100, 600, 1_000]), np.array([500.0, 0, 0, 0]))
+    2.0
+    >>> discounted_payback_years(np.array([0.0, 400, 400]), np.array([1_000.0, 0, 0])) is None
     True
     """
-    cumulative = np.cumsum(present_value_by_year)
-    reached = np.flatnonzero(cumulative >= total_investment)
-    if reached.size == 0:
+    net = cumulative_net_value(present_value_by_year, investment_present_value_by_year)
+    if net[-1] < 0:
         return None
-    t = int(reached[0])
-    if t == 0:
+    below = np.flatnonzero(net < 0)
+    if below.size == 0:
         return 0.0
-    before = float(cumulative[t - 1])
-    within = float(cumulative[t]) - before
-    return (t - 1) + (total_investment - before) / within
+    t = int(below[-1]) + 1
+    return (t - 1) + float(-net[t - 1]) / float(net[t] - net[t - 1])
 
 
 # ------------------------------------------------------------------ outcome columns
@@ -512,15 +593,59 @@ class Computation:
         return np.bincount(self.input_years, weights=self.input_amounts, minlength=self.years.size)
 
     @property
-    def payback_months(self) -> float | None:
-        """The SROI Guide's payback period [months] (:func:`payback_months`)."""
-        return payback_months(self.impact, self.total_investment)
+    def investment_present_value_by_year(self) -> np.ndarray:
+        """Inputs falling in each year, discounted [money]."""
+        return self.investment_by_year * self.discount_factor
 
     @property
+    def cumulative_net_value_by_year(self) -> np.ndarray:
+        """Cumulative discounted impact less cumulative discounted inputs, at the end of
+        each year [money] (:func:`cumulative_net_value`)."""
+        return cumulative_net_value(
+            self.present_value_by_year, self.investment_present_value_by_year
+        )
+
+    @cached_property
     def discounted_payback_years(self) -> float | None:
-        """Years until cumulative discounted impact reaches the investment
-        (:func:`discounted_payback_years`)."""
-        return discounted_payback_years(self.present_value_by_year, self.total_investment)
+        """When the cumulative discounted net value turns non-negative for good [years]
+        (:func:`discounted_payback_years`); ``None`` if the model does not pay back."""
+        return discounted_payback_years(
+            self.present_value_by_year, self.investment_present_value_by_year
+        )
+
+    @property
+    def payback_year(self) -> int | None:
+        """The year whose impact the payback formula uses (:func:`payback_year`)."""
+        return payback_year(self.impact_by_year)
+
+    @property
+    def payback_months(self) -> float | None:
+        """The SROI Guide's payback period [months] (:func:`payback_months`); ``None``
+        when the model does not pay back."""
+        return payback_months(
+            self.impact_by_year,
+            self.total_investment,
+            pays_back=self.discounted_payback_years is not None,
+        )
+
+
+def _check_finite(figures: np.ndarray, table: str, what: str) -> None:
+    """A located ModelError for rows whose present value overflowed (inf or NaN)."""
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(figures)
+    if not bad.any():
+        return
+    rows = np.flatnonzero(bad.reshape(-1, bad.shape[-1]).any(axis=0))
+    raise ModelError(
+        [
+            Problem(
+                f"{table}[{i}]",
+                f"{what} is too large to compute (it overflows a float); give amounts in "
+                "thousands or millions",
+            )
+            for i in rows[:20]
+        ]
+    )
 
 
 def compute(
@@ -582,17 +707,21 @@ def compute(
     years = np.arange(horizon + 1)
     df = discount_factors(discount_rate, years)
 
-    gross, after_dw, after_dp, after_at = first_year_impact(
-        outcomes.quantity,
-        outcomes.value,
-        outcomes.deadweight,
-        outcomes.displacement,
-        outcomes.attribution,
-    )
-    pv_by_outcome = after_at * annuity_factors(outcomes.drop_off, start, outcomes.duration, df)
-    pv_by_input = amounts * df[years_in]
-    present_value = np.sum(pv_by_outcome, axis=-1)
-    investment = np.sum(pv_by_input, axis=-1)
+    # Overflow is checked, and reported with its location, once the figures are made.
+    with np.errstate(over="ignore", invalid="ignore"):
+        gross, after_dw, after_dp, after_at = first_year_impact(
+            outcomes.quantity,
+            outcomes.value,
+            outcomes.deadweight,
+            outcomes.displacement,
+            outcomes.attribution,
+        )
+        pv_by_outcome = after_at * annuity_factors(outcomes.drop_off, start, outcomes.duration, df)
+        pv_by_input = amounts * df[years_in]
+        _check_finite(pv_by_outcome, "outcomes", "quantity x value over the outcome's years")
+        _check_finite(pv_by_input, "inputs", "the amount")
+        present_value = np.sum(pv_by_outcome, axis=-1)
+        investment = np.sum(pv_by_input, axis=-1)
     if np.ndim(present_value) == 0 and np.ndim(investment) == 0:
         figures = headline(float(present_value), float(investment))
     else:

@@ -217,15 +217,23 @@ def describe_bearers(split: Iterable[tuple[str, float]]) -> str:
     return " / ".join(f"{agency} {share:.0%}" for agency, share in pairs)
 
 
-def payback_text(months: float | None) -> str:
+def payback_text(months: float | None, year: int | None = None) -> str:
     """The SROI Guide's payback period as text: months to one decimal, or ``never``.
+
+    With ``year``, the year whose impact the formula assumed goes on is named.
 
     Examples
     --------
     >>> payback_text(26.666), payback_text(None)
     ('26.7 months', 'never')
+    >>> payback_text(18.0, 2)
+    "18.0 months (at year 2's impact a year)"
     """
-    return "never" if months is None else f"{months:.1f} months"
+    if months is None:
+        return "never"
+    if year is None or year == 1:
+        return f"{months:.1f} months"
+    return f"{months:.1f} months (at year {year}'s impact a year)"
 
 
 def discounted_payback_text(years: float | None) -> str:

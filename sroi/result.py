@@ -43,9 +43,13 @@ CONVENTIONS = {
     "schedules applied year by year, cumulatively",
     "inputs": "discounted by the year they are spent (year 0 is not discounted)",
     "ratio": "present_value / total_investment",
-    "payback_months": "total_investment / (undiscounted impact of the first year with impact / 12)",
-    "discounted_payback_years": "first time cumulative discounted impact reaches "
-    "total_investment, linearly interpolated within the year",
+    "payback_months": "total_investment / (undiscounted impact of the first year whose total "
+    "impact is above zero / 12), assuming impact goes on at that rate; reported only when "
+    "the model pays back (see discounted_payback_years), else None",
+    "discounted_payback_years": "the point after which the cumulative discounted net value "
+    "(present value of impact less present value of inputs, year by year) stays at or above "
+    "zero, linearly interpolated within the year it last crosses zero; None when it ends "
+    "below zero (a negative NPV)",
 }
 """The computation conventions (``docs/method.md``), stamped into every ``to_dict()``."""
 
@@ -140,12 +144,20 @@ class Result:
 
     @property
     def payback_months(self) -> float | None:
-        """The SROI Guide's payback period [months]; ``None`` if never paid back."""
+        """The SROI Guide's payback period [months]: the investment over the monthly impact
+        of :attr:`payback_year`; ``None`` when the model does not pay back."""
         return self.computation.payback_months
 
     @property
+    def payback_year(self) -> int | None:
+        """The year whose undiscounted impact :attr:`payback_months` assumes goes on: the
+        first with a total impact above zero [year]."""
+        return self.computation.payback_year
+
+    @property
     def discounted_payback_years(self) -> float | None:
-        """Years until cumulative discounted impact reaches the investment; ``None`` if never."""
+        """When the cumulative discounted net value turns non-negative for good [years];
+        ``None`` when the model does not pay back (its NPV is negative)."""
         return self.computation.discounted_payback_years
 
     @property
@@ -180,7 +192,6 @@ class Result:
 
         c = self.computation
         pv = c.present_value_by_year
-        inv_pv = c.investment_by_year * c.discount_factor
         return pd.DataFrame(
             {
                 "year": c.years,
@@ -189,8 +200,8 @@ class Result:
                 "present_value": pv,
                 "cumulative_present_value": np.cumsum(pv),
                 "investment": c.investment_by_year,
-                "investment_present_value": inv_pv,
-                "cumulative_net_present_value": np.cumsum(pv) - np.cumsum(inv_pv),
+                "investment_present_value": c.investment_present_value_by_year,
+                "cumulative_net_present_value": c.cumulative_net_value_by_year,
             }
         )
 
@@ -365,6 +376,14 @@ class Result:
                 "model_price_index": self.price_index,
                 "deflator": self.deflator,
                 "horizon_years": self.horizon,
+                "payback_basis": None
+                if self.payback_months is None
+                else {
+                    "year": self.payback_year,
+                    "annual_impact": _plain(
+                        float(self.computation.impact_by_year[self.payback_year])
+                    ),
+                },
                 "conventions": dict(CONVENTIONS),
                 "uncertain_figures": [
                     {
@@ -429,7 +448,7 @@ class Result:
             ("Net present value", _money(self.npv, cur)),
             ("SROI ratio", f"{_money(self.ratio, cur)} per {_money(1, cur, 0)} invested"),
             ("Net SROI ratio", f"{_money(self.net_ratio, cur)} per {_money(1, cur, 0)} invested"),
-            ("Payback", payback_text(payback)),
+            ("Payback", payback_text(payback, self.payback_year)),
             ("Discounted payback", discounted_payback_text(dpayback)),
         ]
 

@@ -21,6 +21,7 @@ from sroi.engine import (
     first_year_impact,
     headline,
     payback_months,
+    payback_year,
 )
 from sroi.errors import ModelError, SROIError
 
@@ -219,9 +220,10 @@ def test_payback_first_year_benefit_and_disbenefit_cancel():
     # Year 1: +1,000 and -1,000 (a one-year disbenefit); year 2: +1,000. £500 invested, 0 %.
     c = compute(outcomes(quantity=[1, 1], value=[1_000, -1_000], duration=[2, 1]), [500], [0], 0.0)
     assert c.impact_by_year.tolist() == [0.0, 0.0, 1_000.0]
-    # The Guide's formula reads the first year with any outcome's impact: it nets to 0.
-    assert c.payback_months is None
-    # Cumulative discounted impact 0, 0, 1,000: £500 is reached half way through year 2.
+    # Year 1 nets to 0, so the Guide's formula reads year 2: 500 / (1,000 / 12) = 6 months.
+    assert c.payback_year == 2
+    assert c.payback_months == 6.0
+    # Net value -500, -500, +500: it turns non-negative half way through year 2.
     assert c.discounted_payback_years == 1.5
 
 
@@ -234,8 +236,9 @@ def test_payback_disbenefit_first_then_benefits():
         0.0,
     )
     assert c.impact_by_year.tolist() == [0.0, -100.0, 1_000.0, 1_000.0]
-    assert c.payback_months is None  # the first year with impact is a loss
-    # cumulative -100, 900, 1,900: 1,000 is reached 100 / 1,000 into year 3
+    # The first year with a positive impact is year 2: 1,000 / (1,000 / 12) = 12 months.
+    assert (c.payback_year, c.payback_months) == (2, 12.0)
+    # Net value -1,000, -1,100, -100, +900: the last crossing is 100 / 1,000 into year 3.
     assert c.discounted_payback_years == pytest.approx(2.1, rel=1e-15)
 
 
@@ -243,8 +246,10 @@ def test_payback_never():
     # £10,000 invested; £1,000 a year for three years at 0 %: cumulative 3,000 < 10,000.
     c = compute(outcomes(quantity=1, value=1_000, duration=3), [10_000], [0], 0.0)
     assert c.discounted_payback_years is None
-    # The Guide's formula ignores how long the outcome lasts: 10,000 / (1,000 / 12).
-    assert c.payback_months == 120.0
+    # The Guide's formula would say 10,000 / (1,000 / 12) = 120 months; the model never
+    # pays back, so no payback is reported.
+    assert c.payback_year == 1
+    assert c.payback_months is None
 
 
 def test_payback_with_no_impact_at_all():
@@ -255,21 +260,24 @@ def test_payback_with_no_impact_at_all():
 
 
 def test_payback_functions_directly():
-    assert payback_months(np.array([[0.0, 0.0, 600.0]]), 1_200) == 24.0
-    assert payback_months(np.array([[0.0, 0.0]]), 1_200) is None
-    assert payback_months(np.array([[0.0, -1.0, 600.0]]), 1_200) is None
-    # the first year with impact is year 1 (two outcomes in it: 200 + 400 = 600 a year)
-    assert payback_months(np.array([[0.0, 200.0, 0.0], [0.0, 400.0, 900.0]]), 1_200) == 24.0
-    # outcomes that cancel in year 1: the year still counts, and nets to 0
-    assert payback_months(np.array([[0.0, 5.0, 600.0], [0.0, -5.0, 0.0]]), 1_200) is None
-    # 300 + 300 by year 2, 600 in year 3: 600 more is reached at the end of year 3
-    assert discounted_payback_years(np.array([0.0, 300, 300, 600]), 1_200) == 3.0
-    # value at year 0 itself already covers the investment
-    assert discounted_payback_years(np.array([5.0, 1.0]), 2.0) == 0.0
-    assert discounted_payback_years(np.array([0.0, 1.0]), 2.0) is None
-
-
-# ------------------------------------------------------------------ the year table
+    assert payback_months(np.array([0.0, 0.0, 600.0]), 1_200) == 24.0
+    assert payback_months(np.array([0.0, 0.0]), 1_200) is None
+    assert payback_months(np.array([0.0, -1.0, 600.0]), 1_200) == 24.0
+    assert payback_months(np.array([0.0, 600.0]), 1_200, pays_back=False) is None
+    # a subnormal annual impact would give infinite months: no payback
+    assert payback_months(np.array([0.0, 5e-324]), 1_200) is None
+    assert payback_year(np.array([0.0, 0.0, -5.0, 3.0])) == 3
+    # 300 + 300 by year 2, 600 in year 3: the last 600 is reached at the end of year 3
+    invested = np.array([1_200.0, 0, 0, 0])
+    assert discounted_payback_years(np.array([0.0, 300, 300, 600]), invested) == 3.0
+    # never below zero (the inputs come after enough value): 0
+    assert discounted_payback_years(np.array([0.0, 10.0, 0.0]), np.array([0.0, 0.0, 5.0])) == 0.0
+    assert discounted_payback_years(np.array([0.0, 1.0]), np.array([2.0, 0.0])) is None
+    # dips below zero again when a later input comes: payback is after the last crossing
+    # net: -100, +20, -30, +70 -> crosses for good in year 3, 30 / 100 into it
+    assert discounted_payback_years(
+        np.array([0.0, 120.0, 0.0, 100.0]), np.array([100.0, 0.0, 50.0, 0.0])
+    ) == pytest.approx(2.3)
 
 
 def test_year_table_is_built_only_when_asked_for():
@@ -445,7 +453,7 @@ def test_batch_investment_problem_is_located_and_worded():
 
 def test_payback_with_a_first_year_impact_below_one():
     # 50p in the first year: £3 / (0.5 / 12) = 72 months
-    assert payback_months(np.array([[0.0, 0.5]]), 3.0) == 72.0
+    assert payback_months(np.array([0.0, 0.5]), 3.0) == 72.0
 
 
 def test_from_columns_problems_are_worded_and_located():
@@ -501,3 +509,75 @@ def test_compute_with_no_outcomes_or_no_inputs():
     assert c.ratio == 0.0
     with pytest.raises(ModelError, match="total investment is 0"):
         compute(outcomes(quantity=1, value=1, duration=1), [], [], 0.035)
+
+
+# ------------------------------------------------------------------ payback that was wrong
+
+
+def test_payback_of_a_model_with_a_negative_npv_is_never():
+    # £2,000 invested; a £1,000 benefit and a £7,000 disbenefit in year 1, at 0 %:
+    # PV -6,000 + ... = 1,000 - 7,000 = -6,000? no: quantity 1 x 1,000 and 1 x -7,000.
+    # With a later benefit of 1,000 in year 2 the PV is -5,000... keep it simple:
+    # year 1 +1,000; year 2 -7,000. PV = -6,000, NPV = -8,000, ratio -3.
+    c = compute(
+        outcomes(quantity=[1, 1], value=[1_000, -7_000], duration=[1, 1], start_year=[1, 2]),
+        [2_000],
+        [0],
+        0.0,
+    )
+    assert (c.present_value, c.npv, c.ratio) == (-6_000.0, -8_000.0, -3.0)
+    # the old formula gave 2,000 / (1,000 / 12) = 24 months and a discounted payback of 2
+    assert c.payback_months is None
+    assert c.discounted_payback_years is None
+
+
+def test_payback_with_a_small_disbenefit_first_is_reported():
+    # year 1: +10 and -20 (nets to -10); years 2-4: +1,000. £1,500 invested, 0 %.
+    c = compute(
+        outcomes(
+            quantity=[1, 1, 1], value=[10, -20, 1_000], duration=[1, 1, 3], start_year=[1, 1, 2]
+        ),
+        [1_500],
+        [0],
+        0.0,
+    )
+    assert c.impact_by_year.tolist() == [0.0, -10.0, 1_000.0, 1_000.0, 1_000.0]
+    assert c.payback_months == 18.0  # 1,500 / (1,000 / 12), from year 2
+    # net -1,500, -1,510, -510, +490: 510 / 1,000 into year 3
+    assert c.discounted_payback_years == pytest.approx(2.51)
+
+
+# ------------------------------------------------------------------ figures that overflowed
+
+
+def test_a_tiny_investment_is_an_error_not_an_infinite_ratio():
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1_000, duration=1), [5e-324], [0], 0.0)
+    (problem,) = info.value.problems
+    assert problem.location == "inputs"
+    assert "too small against the present value" in problem.message
+
+
+def test_inputs_past_float_range_are_located():
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1, duration=1), [1e308, 1e308], [0, 0], 0.0)
+    assert info.value.problems[0].location == "inputs"
+    assert "too large" in info.value.problems[0].message
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1, duration=1), [1.0, math.inf], [0, 1], 0.0)
+    assert [p.location for p in info.value.problems] == ["inputs[1]"]
+
+
+def test_quantity_times_value_overflow_is_located():
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=[1, 1e200], value=[1, 1e200], duration=1), [1], [0], 0.0)
+    assert [p.location for p in info.value.problems] == ["outcomes[1]"]
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=[1e308, 1e308], value=[1.0, 1.0], duration=1), [1], [0], 0.0)
+    assert info.value.problems[0].location == "outcomes"
+
+
+def test_a_subnormal_impact_gives_no_payback():
+    c = compute(outcomes(quantity=1, value=5e-324, duration=1), [1.0], [0], 0.0)
+    assert c.payback_months is None
+    assert c.discounted_payback_years is None
