@@ -235,7 +235,16 @@ def cli() -> None:
 
 
 def _as_csv(result: Result) -> str:
-    return result.by_outcome.to_csv(index=False, lineterminator="\n")
+    """The impact map as CSV, text cells guarded by the one formula-injection rule."""
+    import pandas as pd
+
+    from sroi.io.cells import protect
+
+    table = result.by_outcome
+    for column in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = table[column].map(lambda v: protect(v) if isinstance(v, str) else v)
+    return table.to_csv(index=False, lineterminator="\n")
 
 
 def _as_json(result: Result) -> str:

@@ -48,10 +48,12 @@ from sroi.adjustments import DiscountRate, discount_factors, drop_off_factor
 from sroi.adjustments import attribution as attribution_
 from sroi.adjustments import deadweight as deadweight_
 from sroi.adjustments import displacement as displacement_
-from sroi.adjustments._checks import as_whole_years
+from sroi.adjustments._checks import as_fraction, as_whole_years
 from sroi.errors import ModelError, Problem
+from sroi.parsing import MAX_YEARS
 
 __all__ = [
+    "MAX_HORIZON",
     "Computation",
     "Headline",
     "OutcomeArrays",
@@ -65,6 +67,10 @@ __all__ = [
     "payback_year",
 ]
 
+
+MAX_HORIZON = 2 * MAX_YEARS - 1
+"""The last year the engine evaluates [year]: an outcome may start as late as year
+:data:`~sroi.parsing.MAX_YEARS` and last as many years."""
 
 # ------------------------------------------------------------------ headline figures
 
@@ -141,10 +147,11 @@ def headline(present_value: float | np.ndarray, total_investment: float | np.nda
             message = some.format(count=f"{count:,} of {total:,} draws") if batch else one
             raise ModelError([Problem(location, message)])
 
+    given = "0" if invested.ndim or not invested else f"{float(invested):g}"
     fail(
         ~(invested > 0),
         "inputs",
-        "the total investment is 0; an SROI ratio needs inputs worth more than 0",
+        f"the total investment is {given}; an SROI ratio needs inputs worth more than 0",
         "{count} give a total investment of 0 or less; an SROI ratio needs inputs worth more "
         "than 0",
     )
@@ -475,7 +482,7 @@ def annuity_factors(
     """
     start = np.asarray(start_year, dtype=np.int64)
     dur = np.asarray(duration, dtype=np.int64)
-    remaining = 1.0 - np.asarray(drop_off, dtype=float)
+    remaining = 1.0 - as_fraction("drop_off", drop_off)
     total = np.zeros(np.broadcast_shapes(remaining.shape, start.shape))
     level = np.ones_like(total)
     for k in range(int(dur.max(initial=0))):
@@ -568,7 +575,9 @@ class Computation:
         """``(outcomes, years)`` impact after drop-off, undiscounted [money]."""
         o = self.outcomes
         if np.ndim(self.after_attribution) != 1 or np.ndim(o.drop_off) != 1:
-            raise ValueError("the year table is built for one model, not for a batch")
+            raise ModelError(
+                [Problem("", "the year table is built for one model, not for a batch of draws")]
+            )
         start = o.start_year.astype(np.int64)
         end = start + o.duration.astype(np.int64) - 1
         years = self.years
@@ -653,6 +662,8 @@ def compute(
     input_amounts: ArrayLike,
     input_years: ArrayLike,
     discount_rate: DiscountRate,
+    *,
+    check: bool = True,
 ) -> Computation:
     """Value every outcome, discount, and set against the inputs: the one entry point.
 
@@ -667,6 +678,10 @@ def compute(
         The year of each input [years, whole, >= 0].
     discount_rate : float, str or sequence of float
         A constant rate [fraction, 0-1], a schedule name or yearly rates.
+    check : bool, default True
+        Check the headline figures (:func:`headline`). A caller that computes a batch in
+        chunks passes ``False`` and checks all of its draws with :func:`headline` at the
+        end, so that an error counts every draw.
 
     Returns
     -------
@@ -704,6 +719,15 @@ def compute(
     start = outcomes.start_year.astype(np.int64)
     end = start + outcomes.duration.astype(np.int64) - 1
     horizon = int(max(end.max(initial=0), years_in.max(initial=0)))
+    if horizon > MAX_HORIZON:
+        raise ModelError(
+            [
+                Problem(
+                    "outcomes" if end.max(initial=0) > MAX_HORIZON else "inputs.year",
+                    f"reaches year {horizon:,}; sroi evaluates up to year {MAX_HORIZON:,}",
+                )
+            ]
+        )
     years = np.arange(horizon + 1)
     df = discount_factors(discount_rate, years)
 
@@ -722,13 +746,12 @@ def compute(
         _check_finite(pv_by_input, "inputs", "the amount")
         present_value = np.sum(pv_by_outcome, axis=-1)
         investment = np.sum(pv_by_input, axis=-1)
+    make = headline if check else Headline
     if np.ndim(present_value) == 0 and np.ndim(investment) == 0:
-        figures = headline(float(present_value), float(investment))
+        figures = make(float(present_value), float(investment))
     else:
         batch = np.broadcast_shapes(np.shape(present_value), np.shape(investment))
-        figures = headline(
-            np.broadcast_to(present_value, batch), np.broadcast_to(investment, batch)
-        )
+        figures = make(np.broadcast_to(present_value, batch), np.broadcast_to(investment, batch))
     return Computation(
         outcomes=outcomes,
         input_amounts=amounts,

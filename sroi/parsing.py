@@ -66,6 +66,7 @@ __all__ = [
     "LAST_PRICE_YEAR",
     "MAX_YEARS",
     "PRICE_YEAR_ALLOWED",
+    "PRICE_YEAR_PATTERN",
     "PriceYear",
     "format_bearer_split",
     "kind_of",
@@ -360,8 +361,8 @@ class PriceYear:
     def __post_init__(self) -> None:
         if isinstance(self.start, bool) or not isinstance(self.start, int):
             raise TypeError(f"PriceYear.start must be an int, got {self.start!r}")
-        if not 1000 <= self.start <= 9998:
-            raise ValueError(f"PriceYear.start must be a four-digit year, got {self.start}")
+        if not FIRST_PRICE_YEAR <= self.start <= LAST_PRICE_YEAR:
+            raise _refuse(f"must be {PRICE_YEAR_ALLOWED}", self.start, "price_year")
 
     @classmethod
     def parse(cls, value: str | int | PriceYear) -> PriceYear:
@@ -400,6 +401,11 @@ PRICE_YEAR_ALLOWED = (
     "or a financial year such as 2024/25"
 )
 """What :func:`parse_price_year` accepts, in words."""
+
+PRICE_YEAR_PATTERN = r"^\s*[0-9]{4}([/-]([0-9]{2}|[0-9]{4}))?\s*$"
+"""The forms of a price year written as text, as a JSON Schema ``pattern`` (the schema
+cannot say that a financial year's second year must follow its first, or the range of
+years; :func:`parse_price_year` checks both)."""
 
 
 def parse_price_year(value: Any, location: str = "price_year") -> PriceYear:

@@ -172,6 +172,25 @@ def test_impact_map_workbook_neutralises_every_payload(tmp_path):
     assert read_model(path) == m
 
 
+def test_command_line_csv_neutralises_every_payload(tmp_path):
+    """`sroi evaluate --format csv` is for a spreadsheet too: the same rule."""
+    import csv
+    import io
+
+    from click.testing import CliRunner
+
+    from sroi.cli import cli
+
+    path = write_model(payload_model(), tmp_path / "m.yaml")
+    out = CliRunner().invoke(cli, ["evaluate", str(path), "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [r["stakeholder"] for r in rows] == ["'" + stored(p) for p in PAYLOADS]
+    for row in rows:
+        for text in row.values():
+            assert not starts_formula(text), text
+
+
 def test_excel_report_neutralises_every_payload(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     result = sroi.evaluate(payload_model())
@@ -249,9 +268,9 @@ def test_write_model_takes_a_result_but_writes_only_its_model(tmp_path):
     assert read_model(write_model(result, tmp_path / "m.yaml")) == result.model
 
 
-def test_write_impact_map_belongs_to_the_reports():
+def test_write_impact_map_lives_with_the_reports_and_stays_reachable_from_sroi_io():
     import sroi.io
 
-    assert not hasattr(sroi.io, "write_impact_map")
+    assert sroi.io.write_impact_map is write_impact_map
     with pytest.raises(sroi.ModelError, match=r"needs a sroi\.Result"):
         write_impact_map(payload_model(), "never.xlsx")

@@ -180,14 +180,14 @@ def test_headline_figures():
     assert (h.npv, h.ratio, h.net_ratio) == (100.0, 1.5, 0.5)
 
 
-@pytest.mark.parametrize("investment", [0.0, -1.0, math.nan])
-def test_headline_needs_an_investment_above_zero(investment):
+@pytest.mark.parametrize(("investment", "shown"), [(0.0, "0"), (-1.0, "-1"), (math.nan, "nan")])
+def test_headline_needs_an_investment_above_zero(investment, shown):
     with pytest.raises(ModelError) as info:
         headline(100.0, investment)
     (problem,) = info.value.problems
     assert problem.location == "inputs"
     assert problem.message == (
-        "the total investment is 0; an SROI ratio needs inputs worth more than 0"
+        f"the total investment is {shown}; an SROI ratio needs inputs worth more than 0"
     )
 
 
@@ -310,7 +310,7 @@ def test_a_batch_cannot_build_a_year_table():
     arrays = outcomes(**HAND)
     draws = OutcomeArrays(**{**arrays.__dict__, "deadweight": np.array([[0.25], [0.5]])})
     c = compute(draws, [150_000], [0], 0.035)
-    with pytest.raises(ValueError, match="for one model"):
+    with pytest.raises(ModelError, match="for one model"):
         _ = c.impact
 
 
@@ -434,7 +434,11 @@ def test_every_caller_reads_the_same_figures():
     sim = simulate(model, 3, seed=1)
     assert sim.ratio.tolist() == [r.ratio] * 3
     accounts = social_accounts(r)
-    assert accounts.organisation.investment.amount == r.total_investment
+    org = accounts.organisation
+    assert org.investment.amount == r.total_investment
+    assert org.present_value.amount == r.present_value
+    assert org.npv == r.npv
+    assert org.ratio == r.ratio
 
 
 # ------------------------------------------------------------------ edges the mutation run found
@@ -581,3 +585,54 @@ def test_a_subnormal_impact_gives_no_payback():
     c = compute(outcomes(quantity=1, value=5e-324, duration=1), [1.0], [0], 0.0)
     assert c.payback_months is None
     assert c.discounted_payback_years is None
+
+
+# ------------------------------------------------------------------ review findings
+
+
+@pytest.mark.parametrize("drop_off", [1.5, -0.5, math.nan])
+def test_compute_checks_drop_off(drop_off):
+    arrays = OutcomeArrays(**{**outcomes(**HAND).__dict__, "drop_off": np.array([drop_off])})
+    with pytest.raises(ModelError) as info:
+        compute(arrays, [150_000], [0], 0.035)
+    assert info.value.problems[0].location == "drop_off"
+
+
+def test_compute_refuses_a_horizon_past_the_longest_model():
+    # a model may start an outcome in year 1,000 and keep it 1,000 years: year 1,999
+    c = compute(outcomes(quantity=1, value=1, duration=1_000, start_year=1_000), [1], [0], 0.0)
+    assert c.years[-1] == 1_999
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1, duration=10**7), [1], [0], 0.0)
+    assert info.value.problems[0].location == "outcomes"
+    assert "up to year 1,999" in info.value.problems[0].message
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1, duration=1), [1], [5_000], 0.0)
+    assert info.value.problems[0].location == "inputs.year"
+
+
+def test_compute_can_leave_the_checks_to_a_caller_with_many_chunks():
+    c = compute(outcomes(quantity=1, value=1, duration=1), [0.0], [0], 0.0, check=False)
+    assert c.total_investment == 0.0
+
+
+@pytest.mark.parametrize(
+    ("path", "kwargs"),
+    [
+        ("examples/council_contract.yaml", {"price_year": 2020}),
+        ("examples/housing_community_investment.yaml", {"discount_rate": "green_book"}),
+    ],
+)
+def test_the_organisations_account_is_the_evaluation(path, kwargs):
+    """The areas' sums can differ from the engine's in the last bit; the organisation may not."""
+    from pathlib import Path
+
+    from sroi.report import social_accounts
+
+    r = sroi.evaluate(Path(__file__).parent.parent / path, **kwargs)
+    org = social_accounts(r).organisation
+    assert (org.present_value.amount, org.investment.amount) == (
+        r.present_value,
+        r.total_investment,
+    )
+    assert (org.npv, org.ratio) == (r.npv, r.ratio)

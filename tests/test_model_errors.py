@@ -238,7 +238,12 @@ def test_proxy_without_table_is_reported():
         sroi.evaluate(m)
     err = info.value
     assert type(err) is UnknownProxyError and isinstance(err, KeyError)
-    closest = tuple(sroi.proxies.load().suggest("no_such_proxy"))
+    # the bundled table's three ids closest to the one given, written out
+    closest = (
+        "ucd_jsa_claimant_into_work_fiscal_total",
+        "ucd_jsa_claimant_into_work_benefit_savings",
+        "ucd_jsa_claimant_into_work_nhs_savings",
+    )
     assert (err.proxy_id, err.location, err.suggestions, err.also) == (
         "no_such_proxy",
         "outcomes[0].proxy",

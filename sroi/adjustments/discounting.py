@@ -40,7 +40,7 @@ from typing import Union
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sroi.adjustments._checks import as_whole_years
+from sroi.adjustments._checks import as_numbers, as_whole_years
 from sroi.errors import ModelError, Problem
 from sroi.parsing import parse_discount_rate
 from sroi.vocabulary import DEFAULT_DISCOUNT_RATE, DISCOUNT_SCHEDULES
@@ -146,7 +146,7 @@ def yearly_rates(discount_rate: DiscountRate, horizon: int) -> np.ndarray:
     """
     if isinstance(discount_rate, str):
         return rates_from_bands(SCHEDULES[parse_discount_rate(discount_rate)], horizon)
-    arr = np.asarray(discount_rate, dtype=float)
+    arr = as_numbers("discount_rate", discount_rate)
     if arr.ndim == 0:
         _check_rates("discount_rate", arr)
         return np.full(horizon, float(arr))

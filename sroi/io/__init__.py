@@ -75,7 +75,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["FORMATS", "read_model", "write_model"]
+__all__ = ["FORMATS", "read_model", "write_impact_map", "write_model"]
 
 # Loaded on first use, so that importing a part of this package (the model imports the
 # YAML/JSON readers of sroi.io.yaml_json) does not import the whole of it.
@@ -83,6 +83,9 @@ _LAZY = {
     "FORMATS": "sroi.io.files",
     "read_model": "sroi.io.files",
     "write_model": "sroi.io.files",
+    # Kept importable here for existing callers; it lives with the reports (it needs a
+    # Result), and is loaded from there only when it is asked for.
+    "write_impact_map": "sroi.report.impact_map",
 }
 
 

@@ -307,8 +307,7 @@ def _read_scalar(name: str, value: Any) -> Any:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str) and not is_blank(value):
-            text = unprotect(value).strip()
-            return int(text) if text.isdigit() else text
+            return unprotect(value).strip()  # the model's one price-year parser reads it
         return _BLANK if is_blank(value) else value
     return _read_cell(name, value, numeric=False)
 

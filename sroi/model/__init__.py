@@ -13,7 +13,7 @@ error, so a typo such as ``dead_weight`` is never silently ignored. Every proble
 reported at once, each with its location::
 
     3 problems in the model:
-      outcomes[0].deadweight: must be a fraction between 0 and 1 (got 1.5)
+      outcomes[0].deadweight: must be a fraction between 0 and 1, e.g. 0.25 for 25 % (got 1.5)
       outcomes[1].dead_weight: unknown field; did you mean 'deadweight'? (got 0.2)
       outcomes[2]: needs a financial proxy: give `value` or `proxy`
 

@@ -22,6 +22,7 @@ from sroi.parsing import (
     FIRST_PRICE_YEAR,
     LAST_PRICE_YEAR,
     MAX_YEARS,
+    PRICE_YEAR_PATTERN,
     format_bearer_split,
     message_of,
     parse_bearer_split,
@@ -245,7 +246,7 @@ PriceYearField = Annotated[
         check_price_year,
         json_schema_input_type=Optional[
             Annotated[int, Field(ge=FIRST_PRICE_YEAR, le=LAST_PRICE_YEAR)]
-            | Annotated[str, Field(pattern=r"^\d{4}[/-](\d{2}|\d{4})$")]
+            | Annotated[str, Field(pattern=PRICE_YEAR_PATTERN)]
         ],
     ),
 ]

@@ -21,7 +21,7 @@ from pydantic import BeforeValidator, Field, PlainValidator, ValidationError, mo
 
 from sroi.distributions import Uncertain
 from sroi.errors import ModelError, Problem, SROIWarning
-from sroi.io.yaml_json import read_json, read_yaml
+from sroi.io.yaml_json import read_json, read_mapping, read_yaml
 from sroi.model.fields import (
     UNCERTAIN_FIELDS,
     Category,
@@ -533,15 +533,12 @@ def load_model(path: str | PathLike[str]) -> Model:
         is listed with its location.
     """
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in {".yaml", ".yml"}:
-        data = read_yaml(p)
-    elif suffix == ".json":
-        data = read_json(p)
-    else:
+    formats = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+    if p.suffix.lower() not in formats:
         raise ModelError(
-            [Problem(p.name, "a model file must end in .yaml, .yml or .json", suffix or p.name)]
+            [Problem(p.name, "a model file must end in .yaml, .yml or .json", p.suffix or p.name)]
         )
+    data = read_mapping(p, formats[p.suffix.lower()])
     try:
         return Model.from_dict(data)
     except ModelError as exc:

@@ -23,8 +23,10 @@ Conventions
   :meth:`Result.breakdown("bearer") <sroi.result.Result.breakdown>` does for the whole model.
 - An area's ratio is its value produced over the present value of its own inputs; ``None``,
   with the reason in ``ratio_reason``, when it has no inputs (or inputs worth nothing).
-- The organisation's figures are the sums of the areas' figures (exactly: each is the
-  :func:`math.fsum` of the areas' figures), and agree with the result's headline figures.
+- The organisation's figures are the sums of the areas' figures (each the
+  :func:`math.fsum` of the areas' figures), except its headline figures (value produced,
+  investment, NPV and ratio), which are the evaluation's own, to the bit; the areas' value
+  and investment add up to them within rounding (a few parts in 10^16).
 - Every :class:`Figure` names the impact-map rows it came from: outcome ids and input
   positions (``inputs[0]`` is the model's first input).
 """
@@ -33,11 +35,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from sroi import vocabulary
-from sroi.engine import headline
+from sroi.engine import Headline, headline
+from sroi.errors import ModelError
 from sroi.formatting import describe_bearers
 from sroi.valuation import Valuation
 
@@ -253,8 +256,8 @@ class Account:
 
     @property
     def npv(self) -> float:
-        """Value produced less inputs at present value [money]."""
-        return self.present_value.amount - self.investment.amount
+        """Value produced less inputs at present value [money] (the engine's NPV)."""
+        return Headline(self.present_value.amount, self.investment.amount).npv
 
     def value_of_type(self, value_type: str) -> Figure:
         """The value produced of one value type (a zero figure if there is none)."""
@@ -372,7 +375,10 @@ def _ratio(present_value: float, investment: float, inputs: int) -> tuple[float 
         )
     if not investment > 0:
         return None, "its inputs are worth nothing, so a ratio has no denominator"
-    return headline(present_value, investment).ratio, ""
+    try:
+        return headline(present_value, investment).ratio, ""
+    except ModelError as exc:  # a ratio too large for a float
+        return None, exc.problems[0].message
 
 
 def _account(
@@ -439,8 +445,9 @@ def _largest_first(figures: Iterable[Figure]) -> tuple[Figure, ...]:
     return tuple(sorted(figures, key=lambda f: -f.amount))
 
 
-def _organisation(areas: Sequence[Account], order: Sequence[str]) -> Account:
-    """The organisation's account: every figure the sum of the areas' figures."""
+def _organisation(areas: Sequence[Account], order: Sequence[str], result: Result) -> Account:
+    """The organisation's account: the sum of the areas' figures, its headline figures
+    (value produced, investment, NPV, ratio) the engine's own."""
 
     def by_label(pick) -> tuple[Figure, ...]:
         labels = dict.fromkeys(f.label for a in areas for f in pick(a))
@@ -455,8 +462,7 @@ def _organisation(areas: Sequence[Account], order: Sequence[str]) -> Account:
     present_value = total(lambda a: a.present_value)
     investment = total(lambda a: a.investment)
     inputs = tuple(sorted((x for a in areas for x in a.inputs), key=lambda x: x.index))
-    ratio, reason = _ratio(present_value.amount, investment.amount, len(inputs))
-    return Account(
+    account = Account(
         name="Organisation",
         kind="organisation",
         note="The sum of the areas.",
@@ -471,8 +477,21 @@ def _organisation(areas: Sequence[Account], order: Sequence[str]) -> Account:
         present_value=present_value,
         costs_saved=total(lambda a: a.costs_saved),
         costs_saved_by_bearer=_largest_first(by_label(lambda a: a.costs_saved_by_bearer)),
-        ratio=ratio,
-        ratio_reason=reason,
+        ratio=None,
+        ratio_reason="",
+    )
+    return _the_evaluations_figures(account, result)
+
+
+def _the_evaluations_figures(account: Account, result: Result) -> Account:
+    """The organisation's account with the evaluation's own headline figures (the sums of
+    its rows can differ from the engine's in the last bit)."""
+    return replace(
+        account,
+        present_value=replace(account.present_value, amount=result.present_value),
+        investment=replace(account.investment, amount=result.total_investment),
+        ratio=result.ratio,
+        ratio_reason="",
     )
 
 
@@ -585,6 +604,7 @@ def social_accounts(result: Result) -> SocialAccounts:
             outcomes,
             value_types,
         )
+        organisation = _the_evaluations_figures(organisation, result)
         notes.append(organisation.note)
         return SocialAccounts(
             m.name, result.currency, result.price_year, (), organisation, value_types, tuple(notes)
@@ -612,7 +632,7 @@ def social_accounts(result: Result) -> SocialAccounts:
         note = f"Inputs, outputs and outcomes that name no area are gathered under {other!r}."
         accounts.append(_account(other, "other", note, *loose, value_types))
         notes.append(note)
-    organisation = _organisation(accounts, m.outcome_ids)
+    organisation = _organisation(accounts, m.outcome_ids, result)
     notes.append(
         "The organisation's figures are the sums of the areas' figures; rounded figures may "
         "differ from the sum of the rounded area figures by a penny."

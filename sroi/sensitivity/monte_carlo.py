@@ -246,7 +246,11 @@ def simulate(
                 columns[name] = np.broadcast_to(getattr(arrays, name), (b, n_outcomes)).copy()
             columns[name][:, index] = sample * value_scale[index] if name == "value" else sample
         drawn = compute(
-            replace(arrays, **columns), chunk_amounts, base.input_years, base.discount_rate
+            replace(arrays, **columns),
+            chunk_amounts,
+            base.input_years,
+            base.discount_rate,
+            check=False,
         )
         pv_out[lo : lo + b] = np.broadcast_to(drawn.present_value, (b,))
         inv_out[lo : lo + b] = np.broadcast_to(drawn.total_investment, (b,))
