@@ -38,17 +38,21 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sroi.adjustments import DiscountRate, discount_factors, drop_off_factor
+from sroi.adjustments import DiscountRate, discount_factors, drop_off_factor, yearly_rates
+from sroi.adjustments import additive as additive_
 from sroi.adjustments import attribution as attribution_
 from sroi.adjustments import deadweight as deadweight_
 from sroi.adjustments import displacement as displacement_
-from sroi.adjustments._checks import as_fraction, as_whole_years
+from sroi.adjustments import leakage as leakage_
+from sroi.adjustments._checks import as_fraction, as_numbers, as_whole_years
+from sroi.conventions import DEFAULT, Conventions
 from sroi.errors import ModelError, Problem
 from sroi.parsing import MAX_YEARS
 
@@ -60,11 +64,14 @@ __all__ = [
     "annuity_factors",
     "compute",
     "cumulative_net_value",
+    "deduct",
+    "discount_factors_timed",
     "discounted_payback_years",
     "first_year_impact",
     "headline",
     "payback_months",
     "payback_year",
+    "year_weights",
 ]
 
 
@@ -327,6 +334,62 @@ def discounted_payback_years(
     return (t - 1) + float(-net[t - 1]) / float(net[t] - net[t - 1])
 
 
+# ------------------------------------------------------------------ discounting
+
+
+def discount_factors_timed(
+    discount_rate: DiscountRate, years: ArrayLike, timing: str = "end_of_year"
+) -> np.ndarray:
+    """Discount factors for money falling at the end, middle or start of each year.
+
+    ``end_of_year``: ``DF(t)``; ``start_of_year``: ``DF(t - 1)``; ``mid_year``:
+    ``DF(t - 1) / (1 + r_t) ** 0.5`` (half a year at that year's rate, so a schedule is
+    still applied year by year). Year 0 is never discounted.
+
+    Parameters
+    ----------
+    discount_rate : float, str or sequence of float
+        A constant rate [fraction, 0-1], a schedule name, or yearly rates.
+    years : array_like of int
+        [years, whole, >= 0]
+    timing : {"end_of_year", "mid_year", "start_of_year"}
+
+    Returns
+    -------
+    numpy.ndarray
+        [fraction]
+
+    Examples
+    --------
+    >>> discount_factors_timed(0.035, [0, 1, 2], "mid_year").round(6)
+    array([1.      , 0.982946, 0.949706])
+    >>> discount_factors_timed(0.035, [0, 1, 2], "start_of_year").round(6)
+    array([1.      , 1.      , 0.966184])
+    """
+    t = as_whole_years("years", years, 0).astype(np.int64)
+    if timing == "end_of_year":
+        return discount_factors(discount_rate, t)
+    horizon = int(t.max(initial=0))
+    end = discount_factors(discount_rate, np.arange(horizon + 1))
+    if timing == "start_of_year":
+        table = np.concatenate([[1.0], end[:-1]])
+    elif timing == "mid_year":
+        table = np.concatenate(
+            [[1.0], end[:-1] / np.sqrt(1.0 + yearly_rates(discount_rate, horizon))]
+        )
+    else:
+        raise ModelError(
+            [
+                Problem(
+                    "conventions.discount_timing",
+                    "must be end_of_year, mid_year or start_of_year",
+                    timing,
+                )
+            ]
+        )
+    return table[t]
+
+
 # ------------------------------------------------------------------ outcome columns
 
 
@@ -346,9 +409,19 @@ class OutcomeArrays:
     deadweight, displacement, attribution, drop_off : numpy.ndarray
         [fraction, 0-1]
     duration : numpy.ndarray
-        [years, whole, >= 1]
+        [years, > 0; whole unless the conventions allow part years]
     start_year : numpy.ndarray
         [years, whole, >= 1]
+    leakage : numpy.ndarray, optional
+        [fraction, 0-1]; ``None`` is no leakage.
+    drop_off_from_first_year : numpy.ndarray of bool, optional
+        Per outcome, whether its first year already carries a year's drop-off; ``None``
+        follows the conventions' ``drop_off_from``.
+    profiles : mapping of str to numpy.ndarray, optional
+        Year-by-year values of ``quantity``, ``deadweight``, ``displacement``,
+        ``attribution`` or ``leakage``: an ``(outcomes, years)`` array whose column ``k`` is
+        the outcome's ``k``-th year (columns past an outcome's last year are ignored). An
+        outcome's row holds its own column value in every year when it has no profile.
     """
 
     quantity: np.ndarray
@@ -359,6 +432,9 @@ class OutcomeArrays:
     drop_off: np.ndarray
     duration: np.ndarray
     start_year: np.ndarray
+    leakage: np.ndarray | None = None
+    drop_off_from_first_year: np.ndarray | None = None
+    profiles: Mapping[str, np.ndarray] | None = None
 
     @classmethod
     def from_columns(
@@ -372,6 +448,9 @@ class OutcomeArrays:
         attribution: ArrayLike = 0.0,
         drop_off: ArrayLike = 0.0,
         start_year: ArrayLike = 1,
+        leakage: ArrayLike | None = None,
+        drop_off_from_first_year: ArrayLike | None = None,
+        profiles: Mapping[str, ArrayLike] | None = None,
     ) -> OutcomeArrays:
         """Build (and check) the columns; scalars broadcast to the number of outcomes.
 
@@ -400,6 +479,9 @@ class OutcomeArrays:
         def column(x: ArrayLike) -> np.ndarray:
             return np.broadcast_to(np.asarray(x, dtype=float), n).copy()
 
+        durations = as_numbers("duration", duration)
+        if not np.all(np.isfinite(durations) & (durations > 0)):
+            raise ModelError([Problem("duration", "must be a number of years above 0")])
         return cls(
             quantity=column(q),
             value=column(v),
@@ -407,13 +489,96 @@ class OutcomeArrays:
             displacement=column(displacement),
             attribution=column(attribution),
             drop_off=column(drop_off),
-            duration=column(as_whole_years("duration", duration, 1)),
+            duration=column(durations),
             start_year=column(as_whole_years("start_year", start_year, 1)),
+            leakage=None if leakage is None else column(leakage),
+            drop_off_from_first_year=None
+            if drop_off_from_first_year is None
+            else np.broadcast_to(np.asarray(drop_off_from_first_year, dtype=bool), n).copy(),
+            profiles=None
+            if not profiles
+            else {name: _profile(name, table, n[-1]) for name, table in profiles.items()},
         )
 
     def __len__(self) -> int:
         """The number of outcomes [count]."""
         return int(self.duration.shape[-1])
+
+
+PROFILED = ("quantity", "deadweight", "displacement", "attribution", "leakage")
+"""The outcome figures that may be given year by year (:attr:`OutcomeArrays.profiles`)."""
+
+
+def _profile(name: str, table: ArrayLike, outcomes: int) -> np.ndarray:
+    if name not in PROFILED:
+        raise ModelError(
+            [Problem(f"profiles.{name}", "may be given for " + ", ".join(PROFILED), name)]
+        )
+    values = np.atleast_2d(as_numbers(f"profiles.{name}", table))
+    if values.ndim != 2 or values.shape[0] != outcomes:
+        raise ModelError(
+            [Problem(f"profiles.{name}", f"must have one row per outcome ({outcomes})")]
+        )
+    if name == "quantity":
+        if not np.all(np.isfinite(values) & (values >= 0)):
+            raise ModelError([Problem("profiles.quantity", "must be finite and >= 0")])
+    else:
+        as_fraction(name, values)
+    return values
+
+
+def deduct(
+    gross: np.ndarray,
+    deadweight: np.ndarray,
+    displacement: np.ndarray,
+    attribution: np.ndarray,
+    leakage: np.ndarray | None = None,
+    *,
+    additive: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What remains of a gross value after each deduction in turn.
+
+    Multiplicative (the default): each deduction is taken from what the one before left.
+    Additive: after each step, the gross value times ``max(0, 1 - the shares so far)``.
+
+    Returns
+    -------
+    after_deadweight, after_displacement, after_attribution, after_leakage : numpy.ndarray
+        [money / year]
+
+    Examples
+    --------
+    >>> [float(x) for x in deduct(100_000.0, 0.25, 0.0, 0.1, 0.2)]
+    [75000.0, 75000.0, 67500.0, 54000.0]
+    >>> [float(x) for x in deduct(100_000.0, 0.25, 0.0, 0.1, 0.2, additive=True)]
+    [75000.0, 75000.0, 65000.0, 45000.0]
+    """
+    if not additive:
+        after_dw = deadweight_(gross, deadweight)
+        after_dp = displacement_(after_dw, displacement)
+        after_at = attribution_(after_dp, attribution)
+        after_lk = after_at if leakage is None else leakage_(after_at, leakage)
+        return after_dw, after_dp, after_at, after_lk
+    shares = [("deadweight", deadweight), ("displacement", displacement)]
+    shares += [("attribution", attribution), ("leakage", 0.0 if leakage is None else leakage)]
+    return tuple(additive_(gross, *shares[: k + 1]) for k in range(4))  # type: ignore[return-value]
+
+
+def year_weights(duration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The number of years an outcome touches, and the share of its last year counted.
+
+    A whole duration counts every year in full; a duration of 2.5 touches 3 years and
+    counts half of the third.
+
+    Examples
+    --------
+    >>> years, last = year_weights(np.array([3.0, 2.5]))
+    >>> years.tolist(), last.tolist()
+    ([3, 3], [1.0, 0.5])
+    """
+    duration = np.asarray(duration, dtype=float)
+    years = np.ceil(duration).astype(np.int64)
+    return years, duration - (years - 1)
 
 
 def first_year_impact(
@@ -448,7 +613,13 @@ def first_year_impact(
 
 
 def annuity_factors(
-    drop_off: np.ndarray, start_year: np.ndarray, duration: np.ndarray, df: np.ndarray
+    drop_off: np.ndarray,
+    start_year: np.ndarray,
+    duration: np.ndarray,
+    df: np.ndarray,
+    *,
+    drop_off_from_first_year: np.ndarray | None = None,
+    last_year_share: np.ndarray | None = None,
 ) -> np.ndarray:
     """Discounted years of impact per unit of first-year impact, for each outcome.
 
@@ -466,6 +637,12 @@ def annuity_factors(
     df : numpy.ndarray
         Discount factors for years 0 .. horizon [fraction]; ``horizon`` must reach the last
         year of the longest outcome.
+    drop_off_from_first_year : numpy.ndarray of bool, optional
+        Outcomes whose first year already carries one year's drop-off
+        (``(1 - d) ** (k + 1)``).
+    last_year_share : numpy.ndarray, optional
+        The share of its last year each outcome counts (``duration`` is then the number
+        of years it touches) [fraction, 0-1].
 
     Returns
     -------
@@ -485,9 +662,14 @@ def annuity_factors(
     remaining = 1.0 - as_fraction("drop_off", drop_off)
     total = np.zeros(np.broadcast_shapes(remaining.shape, start.shape))
     level = np.ones_like(total)
+    if drop_off_from_first_year is not None:
+        level = np.where(drop_off_from_first_year, level * remaining, level)
     for k in range(int(dur.max(initial=0))):
         live = k < dur
-        total += np.where(live, level * df[np.where(live, start + k, 0)], 0.0)
+        term = level * df[np.where(live, start + k, 0)]
+        if last_year_share is not None:
+            term = np.where(k == dur - 1, term * last_year_share, term)
+        total += np.where(live, term, 0.0)
         level = level * remaining
     return total
 
@@ -526,6 +708,13 @@ class Computation:
         Each input discounted to year 0 [money].
     figures : Headline
         Present value, total investment, NPV and ratios (:func:`headline`).
+    after_leakage : numpy.ndarray
+        The first-year impact after every deduction, leakage included [money / year].
+    conventions : Conventions
+        The conventions the figures follow.
+    yearly_impact : numpy.ndarray or None
+        With year-by-year profiles, ``(outcomes, years of the longest outcome)`` impact
+        before drop-off [money / year]; ``None`` otherwise.
     """
 
     outcomes: OutcomeArrays
@@ -540,6 +729,9 @@ class Computation:
     present_value_by_outcome: np.ndarray
     present_value_by_input: np.ndarray
     figures: Headline
+    after_leakage: np.ndarray | None = None
+    conventions: Conventions = DEFAULT
+    yearly_impact: np.ndarray | None = None
 
     # headline figures, read from ``figures``
 
@@ -579,12 +771,24 @@ class Computation:
                 [Problem("", "the year table is built for one model, not for a batch of draws")]
             )
         start = o.start_year.astype(np.int64)
-        end = start + o.duration.astype(np.int64) - 1
+        touched, share = year_weights(o.duration)
+        end = start + touched - 1
         years = self.years
         elapsed = years[None, :] - start[:, None]
         active = (elapsed >= 0) & (years[None, :] <= end[:, None])
-        remaining = drop_off_factor(o.drop_off[:, None], np.where(active, elapsed, 0))
-        return np.where(active, self.after_attribution[:, None] * remaining, 0.0)
+        since = np.where(active, elapsed, 0)
+        first = _first_year_drop_off(o, self.conventions)
+        remaining = drop_off_factor(
+            o.drop_off[:, None], since if first is None else since + first[:, None]
+        )
+        if self.yearly_impact is not None:
+            level = np.take_along_axis(self.yearly_impact, since, axis=1) * remaining
+        else:
+            after = self.after_attribution if self.after_leakage is None else self.after_leakage
+            level = after[:, None] * remaining
+        if np.any(share != 1):
+            level = np.where(elapsed == (touched - 1)[:, None], level * share[:, None], level)
+        return np.where(active, level, 0.0)
 
     @property
     def impact_by_year(self) -> np.ndarray:
@@ -638,6 +842,58 @@ class Computation:
         )
 
 
+def _first_year_drop_off(outcomes: OutcomeArrays, conventions: Conventions) -> np.ndarray | None:
+    """Per outcome, whether its first year carries a year's drop-off; None when none does."""
+    if outcomes.drop_off_from_first_year is not None:
+        flags = np.asarray(outcomes.drop_off_from_first_year, dtype=bool)
+    else:
+        flags = np.full(len(outcomes), conventions.drop_off_from == "first_year")
+    return flags.astype(np.int64) if flags.any() else None
+
+
+def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple[np.ndarray, ...]:
+    """Year-by-year impact before drop-off when some figures have profiles.
+
+    Returns the gross value and what remains after each deduction, each
+    ``(outcomes, years of the longest outcome)``.
+    """
+    o = outcomes
+    if np.ndim(o.quantity) != 1 or np.ndim(o.value) != 1:
+        raise ModelError(
+            [Problem("profiles", "year-by-year figures cannot be combined with a batch of draws")]
+        )
+    width = int(touched.max(initial=1))
+
+    def table(name: str) -> np.ndarray | None:
+        column = getattr(o, name)
+        profile = (o.profiles or {}).get(name)
+        if profile is not None:
+            if profile.shape[1] < width:
+                raise ModelError(
+                    [
+                        Problem(
+                            f"profiles.{name}",
+                            f"gives {profile.shape[1]} years; the longest outcome lasts {width}",
+                        )
+                    ]
+                )
+            return profile[:, :width]
+        if column is None:
+            return None
+        return np.broadcast_to(np.asarray(column, dtype=float)[:, None], (len(o), width))
+
+    gross = table("quantity") * np.asarray(o.value, dtype=float)[:, None]
+    steps = deduct(
+        gross,
+        table("deadweight"),
+        table("displacement"),
+        table("attribution"),
+        table("leakage"),
+        additive=additive,
+    )
+    return (gross, *steps)
+
+
 def _check_finite(figures: np.ndarray, table: str, what: str) -> None:
     """A located ModelError for rows whose present value overflowed (inf or NaN)."""
     with np.errstate(invalid="ignore"):
@@ -663,6 +919,7 @@ def compute(
     input_years: ArrayLike,
     discount_rate: DiscountRate,
     *,
+    conventions: Conventions | Mapping[str, object] | None = None,
     check: bool = True,
 ) -> Computation:
     """Value every outcome, discount, and set against the inputs: the one entry point.
@@ -678,6 +935,8 @@ def compute(
         The year of each input [years, whole, >= 0].
     discount_rate : float, str or sequence of float
         A constant rate [fraction, 0-1], a schedule name or yearly rates.
+    conventions : Conventions or mapping, optional
+        The computation conventions (:mod:`sroi.conventions`); default the method's own.
     check : bool, default True
         Check the headline figures (:func:`headline`). A caller that computes a batch in
         chunks passes ``False`` and checks all of its draws with :func:`headline` at the
@@ -712,13 +971,28 @@ def compute(
     >>> compute(draws, [150_000], [0], 0.035).present_value.round(2)
     array([171241.88, 114161.25])
     """
+    conv = Conventions.parse(conventions)
     amounts = np.asarray(input_amounts, dtype=float)
     if amounts.ndim == 0:
         amounts = amounts[None]
     years_in = np.atleast_1d(as_whole_years("inputs.year", input_years, 0)).astype(np.int64)
     start = outcomes.start_year.astype(np.int64)
-    end = start + outcomes.duration.astype(np.int64) - 1
-    horizon = int(max(end.max(initial=0), years_in.max(initial=0)))
+    touched, share = year_weights(outcomes.duration)
+    partial = bool(np.any(share != 1))
+    if partial and conv.partial_years == "error":
+        raise ModelError(
+            [
+                Problem(
+                    f"outcomes[{i}].duration",
+                    "must be a whole number of years; for a part year at the end, set the "
+                    "convention partial_years: pro_rata",
+                    float(np.ravel(outcomes.duration)[i]),
+                )
+                for i in np.flatnonzero(np.ravel(share != 1))[:20]
+            ]
+        )
+    end = start + touched - 1
+    horizon = int(max(end.max(initial=0), years_in.max(initial=0), conv.valuation_year))
     if horizon > MAX_HORIZON:
         raise ModelError(
             [
@@ -729,18 +1003,38 @@ def compute(
             ]
         )
     years = np.arange(horizon + 1)
-    df = discount_factors(discount_rate, years)
+    df = discount_factors_timed(discount_rate, years, conv.discount_timing)
+    if conv.valuation_year:
+        df = df / discount_factors(discount_rate, conv.valuation_year)
+    first = _first_year_drop_off(outcomes, conv)
+    additive = conv.deductions == "additive"
 
     # Overflow is checked, and reported with its location, once the figures are made.
     with np.errstate(over="ignore", invalid="ignore"):
-        gross, after_dw, after_dp, after_at = first_year_impact(
-            outcomes.quantity,
-            outcomes.value,
-            outcomes.deadweight,
-            outcomes.displacement,
-            outcomes.attribution,
-        )
-        pv_by_outcome = after_at * annuity_factors(outcomes.drop_off, start, outcomes.duration, df)
+        yearly = None
+        if outcomes.profiles:
+            grid = _grid(outcomes, touched, additive)
+            gross, after_dw, after_dp, after_at, after_lk = (g[:, 0] for g in grid)
+            yearly = grid[-1]
+            pv_by_outcome = _grid_present_values(yearly, outcomes, touched, share, first, df)
+        else:
+            gross = outcomes.quantity * outcomes.value
+            after_dw, after_dp, after_at, after_lk = deduct(
+                gross,
+                outcomes.deadweight,
+                outcomes.displacement,
+                outcomes.attribution,
+                outcomes.leakage,
+                additive=additive,
+            )
+            pv_by_outcome = after_lk * annuity_factors(
+                outcomes.drop_off,
+                start,
+                touched,
+                df,
+                drop_off_from_first_year=first,
+                last_year_share=share if partial else None,
+            )
         pv_by_input = amounts * df[years_in]
         _check_finite(pv_by_outcome, "outcomes", "quantity x value over the outcome's years")
         _check_finite(pv_by_input, "inputs", "the amount")
@@ -765,4 +1059,26 @@ def compute(
         present_value_by_outcome=pv_by_outcome,
         present_value_by_input=pv_by_input,
         figures=figures,
+        after_leakage=after_lk,
+        conventions=conv,
+        yearly_impact=yearly,
     )
+
+
+def _grid_present_values(
+    yearly: np.ndarray,
+    outcomes: OutcomeArrays,
+    touched: np.ndarray,
+    share: np.ndarray,
+    first: np.ndarray | None,
+    df: np.ndarray,
+) -> np.ndarray:
+    """``sum_k yearly[i, k] * (1 - d_i) ** (k [+ 1]) * share * DF(s_i + k)`` [money]."""
+    width = yearly.shape[1]
+    k = np.arange(width)[None, :]
+    live = k < touched[:, None]
+    since = k + (0 if first is None else first[:, None])
+    level = drop_off_factor(outcomes.drop_off[:, None], since)
+    weight = np.where(k == (touched - 1)[:, None], share[:, None], 1.0)
+    when = np.where(live, outcomes.start_year.astype(np.int64)[:, None] + k, 0)
+    return np.sum(np.where(live, yearly * level * weight * df[when], 0.0), axis=1)

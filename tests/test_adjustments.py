@@ -27,12 +27,14 @@ from sroi.adjustments import (
     GREEN_BOOK_HEALTH,
     SCHEDULES,
     DiscountRate,
+    additive,
     attribution,
     deadweight,
     discount_factors,
     displacement,
     drop_off,
     drop_off_factor,
+    leakage,
     present_value,
     rates_from_bands,
     yearly_rates,
@@ -51,7 +53,12 @@ UNKNOWN = (
     "or one of 'green_book', 'green_book_health'"
 )
 WHOLE_YEARS = "must be a whole number of years >= 0"
-DEDUCTIONS = {"deadweight": deadweight, "displacement": displacement, "attribution": attribution}
+DEDUCTIONS = {
+    "deadweight": deadweight,
+    "displacement": displacement,
+    "attribution": attribution,
+    "leakage": leakage,
+}
 
 # The functions of sroi.adjustments whose tests are in this file; the last test checks the
 # list against the package's exports, so a new export without tests fails here.
@@ -61,12 +68,14 @@ TESTED = {
     "GREEN_BOOK_HEALTH",
     "SCHEDULES",
     "DiscountRate",
+    "additive",
     "attribution",
     "deadweight",
     "discount_factors",
     "displacement",
     "drop_off",
     "drop_off_factor",
+    "leakage",
     "present_value",
     "rates_from_bands",
     "yearly_rates",
@@ -710,3 +719,24 @@ def test_rates_from_bands_first_years_must_be_whole(first_year):
     (problem,) = info.value.problems
     assert problem.location == "discount_rate"
     assert "whole number of years" in problem.message
+
+
+# ------------------------------------------------------------------ leakage and additive
+
+
+def test_leakage_by_hand():
+    # 67,500 after attribution; 20 % leaks outside the area: 67,500 x 0.8
+    assert float(leakage(67_500.0, 0.2)) == 54_000.0
+    assert leakage([100.0, 100.0], [0.0, 1.0]).tolist() == [100.0, 0.0]
+
+
+def test_additive_deductions_by_hand():
+    # 25 % + 0 % + 10 % = 35 % off 100,000 (chained it would be 32.5 %)
+    got = additive(100_000.0, ("deadweight", 0.25), ("displacement", 0.0), ("attribution", 0.1))
+    assert float(got) == 65_000.0
+    # shares summing past 100 % leave nothing, never a negative value
+    assert float(additive(1_000.0, ("deadweight", 0.6), ("leakage", 0.7))) == 0.0
+    assert float(additive(1_000.0)) == 1_000.0  # no deductions
+    with pytest.raises(ModelError) as info:
+        additive(1_000.0, ("attribution", 1.5))
+    assert the_problem(info).location == "attribution"

@@ -10,7 +10,7 @@ Scalars or arrays in, the same (broadcast) shape out. ``docs/method.md`` sets ou
 conventions these functions implement.
 """
 
-from sroi.adjustments.deductions import attribution, deadweight, displacement
+from sroi.adjustments.deductions import additive, attribution, deadweight, displacement, leakage
 from sroi.adjustments.discounting import (
     DEFAULT_DISCOUNT_RATE,
     GREEN_BOOK,
@@ -30,12 +30,14 @@ __all__ = [
     "GREEN_BOOK_HEALTH",
     "SCHEDULES",
     "DiscountRate",
+    "additive",
     "attribution",
     "deadweight",
     "discount_factors",
     "displacement",
     "drop_off",
     "drop_off_factor",
+    "leakage",
     "present_value",
     "rates_from_bands",
     "yearly_rates",

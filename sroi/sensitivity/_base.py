@@ -117,6 +117,7 @@ class Base:
             self.input_amounts if input_amounts is None else input_amounts,
             self.input_years,
             self.discount_rate if discount_rate is None else discount_rate,
+            conventions=self.result.computation.conventions,
         ).figures
 
     def moved(self, parameter: Parameter, index: int | None, setting: Any) -> Headline:

@@ -250,6 +250,7 @@ def simulate(
             chunk_amounts,
             base.input_years,
             base.discount_rate,
+            conventions=result.computation.conventions,
             check=False,
         )
         pv_out[lo : lo + b] = np.broadcast_to(drawn.present_value, (b,))
