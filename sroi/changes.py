@@ -28,7 +28,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["PARAMETERS", "Change", "Parameter", "parse_change"]
+from sroi.errors import ModelError, Problem
+
+__all__ = ["CHANGE_ALLOWED", "PARAMETERS", "Change", "Parameter", "parse_change"]
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,17 @@ PARAMETERS: dict[str, Parameter] = {
 }
 """The parameters sensitivity analysis and scenarios can move, by name."""
 
-_TEXT = re.compile(r"^\s*([+\-*])\s*(\d+(?:\.\d*)?|\.\d+)\s*(%?)\s*$")
+_TEXT = re.compile(r"^\s*([+\-*])\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(%?)\s*$")
+
+CHANGE_ALLOWED = "a number (a setting) or a change such as '+0.1', '-0.1', '*0.8', '+20%' or '-20%'"
+"""What :func:`parse_change` accepts, in words."""
+
+
+_TOO_LARGE = "the change is too large: its amount must be a finite number"
+
+
+def _refuse(message: str, written: Any, allowed: str = CHANGE_ALLOWED) -> ModelError:
+    return ModelError([Problem("", message, written, allowed=allowed)])
 
 
 @dataclass(frozen=True)
@@ -133,36 +145,56 @@ def parse_change(written: Any, parameter: Parameter | None = None) -> Change:
 
     Raises
     ------
-    ValueError
-        With a message saying what is allowed.
+    ModelError
+        (a :class:`ValueError`) With one problem saying what is wrong and what is allowed.
+
+    Examples
+    --------
+    >>> parse_change("*1e400")
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: must be a number (a setting) or a change such as '+0.1', '-0.1',
+    '*0.8', '+20%' or '-20%'
+    >>> parse_change("*" + "9" * 400)
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: the change is too large: its amount must be a finite number
     """
     if isinstance(written, numbers.Real) and not isinstance(written, bool):
-        value = float(written)
+        try:
+            value = float(written)
+        except (OverflowError, ValueError, TypeError, ArithmeticError):
+            value = math.inf
         if not math.isfinite(value):
-            raise ValueError("must be a finite number")
+            raise _refuse("must be a finite number", written)
         if parameter is not None:
+            allowed = f"a number from {parameter.low:g} to {parameter.high:g}, or {CHANGE_ALLOWED}"
             if not parameter.low <= value <= parameter.high:
-                raise ValueError(
-                    f"{parameter.name} must be between {parameter.low:g} and {parameter.high:g}"
+                raise _refuse(
+                    f"{parameter.name} must be between {parameter.low:g} and {parameter.high:g}",
+                    written,
+                    allowed,
                 )
             if parameter.positive and value <= parameter.low:
-                raise ValueError(f"{parameter.name} must be above {parameter.low:g}")
+                raise _refuse(f"{parameter.name} must be above {parameter.low:g}", written, allowed)
             if parameter.whole and not value.is_integer():
-                raise ValueError(f"{parameter.name} must be a whole number")
+                raise _refuse(f"{parameter.name} must be a whole number", written, allowed)
         return Change("set", value, f"{value:g}")
     if isinstance(written, str):
         match = _TEXT.match(written)
         if match:
             sign, number, percent = match.groups()
             x = float(number)
+            if not math.isfinite(x):
+                raise _refuse(_TOO_LARGE, written)
             if sign == "*":
                 if percent:
-                    raise ValueError("must be a multiplier without %, e.g. '*0.8'")
+                    raise _refuse("must be a multiplier without %, e.g. '*0.8'", written)
                 return Change("multiply", x, written.strip())
             if percent:
                 factor = 1 + x / 100 if sign == "+" else 1 - x / 100
+                if not math.isfinite(factor):
+                    raise _refuse(_TOO_LARGE, written)
                 return Change("multiply", factor, written.strip())
             return Change("add", x if sign == "+" else -x, written.strip())
-    raise ValueError(
-        "must be a number (a setting) or a change such as '+0.1', '-0.1', '*0.8', '+20%' or '-20%'"
-    )
+    raise _refuse("must be " + CHANGE_ALLOWED, written)

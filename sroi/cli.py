@@ -19,6 +19,13 @@ unit does not fit or a file is missing (any :class:`sroi.SROIError`); 2 for a us
 (an unknown option, a malformed ``--discount-rate``). Errors are written to stderr as
 plain text, one problem a line, never as a traceback.
 
+Everything printed, on stdout and stderr, passes through
+:func:`sroi.formatting.terminal_safe`: a control character in a model name, a description,
+a proxy's note or a file name (an escape sequence that would recolour the terminal,
+retitle its window or move the cursor) is shown written out (``\\x1b``), never obeyed. JSON
+output is unaffected (``json.dumps`` already writes every control character as ``\\u001b``,
+so the JSON keeps the exact text); in the table and CSV output the text shows the escape.
+
 Examples
 --------
 >>> from click.testing import CliRunner
@@ -45,8 +52,7 @@ import click
 from sroi._version import __version__
 from sroi.errors import ModelError, SROIError, SROIWarning
 from sroi.evaluation import evaluate
-from sroi.formatting import describe_bearers, number, percent
-from sroi.io import read_model
+from sroi.formatting import describe_bearers, number, percent, terminal_safe
 from sroi.model import model_schema
 from sroi.parsing import (
     DISCOUNT_RATE_TEXT_ALLOWED,
@@ -69,10 +75,29 @@ _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 # Errors: SROIError and missing files -> exit 1, readable text on stderr
 
 
+def _echo(text: str, *, err: bool = False) -> None:
+    """Print a line, its control characters written out (:func:`terminal_safe`)."""
+    click.echo(terminal_safe(text), err=err)
+
+
 class _Failure(click.ClickException):
     """An error in the user's input (not in the command line): exit status 1."""
 
     exit_code = 1
+
+    def format_message(self) -> str:
+        return terminal_safe(self.message)
+
+
+@contextmanager
+def _safe_messages() -> Iterator[None]:
+    """Write out control characters in click's own messages (a usage error quotes what
+    was typed, an unexpected argument among it)."""
+    try:
+        yield
+    except click.ClickException as exc:
+        exc.message = terminal_safe(exc.message)
+        raise
 
 
 @contextmanager
@@ -93,6 +118,12 @@ def _reported(what: str | None = None) -> Iterator[None]:
             raise _Failure(f"{what or exc.filename}: is a directory, not a file") from None
         except OSError as exc:
             raise _Failure(f"{what or exc.filename}: cannot be read ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            # A reader that let a decoding error through: still the file's fault, not ours.
+            raise _Failure(
+                f"{what or 'a file'}: cannot be read: it is not {exc.encoding} text "
+                f"(byte {exc.start:,} is {exc.object[exc.start : exc.start + 1]!r})"
+            ) from None
         except SROIError as exc:
             # A ModelError names its own file; others (an unknown proxy) get the file here.
             text = str(exc)
@@ -101,7 +132,7 @@ def _reported(what: str | None = None) -> Iterator[None]:
             raise _Failure(prefix + text) from None
         finally:
             for w in caught:
-                click.echo(f"Warning: {w.message}", err=True)
+                _echo(f"Warning: {w.message}", err=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -170,7 +201,16 @@ def _proxy_table(proxy_csv: str | None) -> ProxyTable | None:
 
 
 class _Group(click.Group):
-    """A group where ``sroi MODEL ...`` means ``sroi evaluate MODEL ...``."""
+    """A group where ``sroi MODEL ...`` means ``sroi evaluate MODEL ...``, and whose usage
+    errors show what was typed with its control characters written out."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _safe_messages():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _safe_messages():
+            return super().invoke(ctx)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -235,24 +275,46 @@ def cli() -> None:
 
 
 def _as_csv(result: Result) -> str:
-    """The impact map as CSV, text cells guarded by the one formula-injection rule."""
+    """The impact map as CSV, text cells guarded by the one formula-injection rule.
+
+    A share of the present value that is not a finite number (benefits and disbenefits
+    that cancel out to nearly nothing) is left blank, as the reports leave it.
+    """
     import pandas as pd
 
     from sroi.io.cells import protect
+    from sroi.report._common import require_finite, share
 
+    require_finite(result, "the CSV output")
     table = result.by_outcome
     for column in table.columns:
         if not pd.api.types.is_numeric_dtype(table[column]):
             table[column] = table[column].map(lambda v: protect(v) if isinstance(v, str) else v)
+    table["share_of_present_value"] = [
+        share(x, 1.0) for x in table["share_of_present_value"].astype(float)
+    ]
     return table.to_csv(index=False, lineterminator="\n")
 
 
 def _as_json(result: Result) -> str:
-    return json.dumps(result.to_dict(), indent=2)
+    """Everything (:meth:`Result.to_dict`) as JSON; every string escaped as JSON does
+    (``ensure_ascii``), so the text holds no control character and the JSON stays valid."""
+    from sroi.report._common import require_finite
+
+    require_finite(result, "the JSON output", shares=True)
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=True, allow_nan=False)
+
+
+def _as_table(result: Result) -> str:
+    """The readable summary (:meth:`Result.summary`), which shows every share as it is."""
+    from sroi.report._common import require_finite
+
+    require_finite(result, "the summary", shares=True)
+    return result.summary()
 
 
 _FORMATS: dict[str, Callable[[Result], str]] = {
-    "table": Result.summary,
+    "table": _as_table,
     "json": _as_json,
     "csv": _as_csv,
 }
@@ -299,7 +361,8 @@ def evaluate_command(
             deflator=deflator,  # type: ignore[arg-type]
             proxies=table,
         )
-    click.echo(_FORMATS["json" if as_json else fmt](result).rstrip("\n"))
+        text = _FORMATS["json" if as_json else fmt](result)
+    _echo(text.rstrip("\n"))
 
 
 # --------------------------------------------------------------------------------------
@@ -318,12 +381,10 @@ def validate(model: str, proxy_csv: str | None) -> None:
     """
     table = _proxy_table(proxy_csv)
     with _reported(model):
-        m = read_model(model)
-        evaluate(m, proxies=table)  # proxies, units and a zero investment are found here
+        # one round: fields, proxy ids, units and a zero investment are reported together
+        m = evaluate(model, proxies=table).model
     n, k = len(m.outcomes), len(m.inputs)
-    click.echo(
-        f"{model}: valid ({n} outcome{'s' if n != 1 else ''}, {k} input{'s' if k != 1 else ''})"
-    )
+    _echo(f"{model}: valid ({n} outcome{'s' if n != 1 else ''}, {k} input{'s' if k != 1 else ''})")
 
 
 # --------------------------------------------------------------------------------------
@@ -333,7 +394,7 @@ def validate(model: str, proxy_csv: str | None) -> None:
 @cli.command(short_help="Print the JSON Schema of the model format.")
 def schema() -> None:
     """Print the JSON Schema of the model file format (for editors and other tools)."""
-    click.echo(json.dumps(model_schema(), indent=2))
+    _echo(json.dumps(model_schema(), indent=2))
 
 
 # --------------------------------------------------------------------------------------
@@ -369,13 +430,16 @@ def format_proxy_table(table: ProxyTable) -> str:
     """
     head = ("id", "value", "unit", "price year", "value type", "bearer")
     rows = [
-        (
-            p.id,
-            number(p.value),
-            p.unit,
-            "" if p.price_year is None else str(p.price_year),
-            p.value_type,
-            (describe_bearers(p.bearer_split) if len(p.bearer_split) > 1 else p.bearer),
+        tuple(
+            terminal_safe(cell)
+            for cell in (
+                p.id,
+                number(p.value),
+                p.unit,
+                "" if p.price_year is None else str(p.price_year),
+                p.value_type,
+                (describe_bearers(p.bearer_split) if len(p.bearer_split) > 1 else p.bearer),
+            )
         )
         for p in table
     ]
@@ -434,10 +498,10 @@ def search(
         table = table.filter(category=category or None, value_type=value_type or None)
     found = table.search(text, limit=limit)
     if not len(found):
-        click.echo(f"No proxy matches {text!r}.", err=True)
+        _echo(f"No proxy matches {text!r}.", err=True)
         return
-    click.echo(format_proxy_table(found))
-    click.echo("\n`sroi proxies show ID` gives a proxy's source, licence and notes.", err=True)
+    _echo(format_proxy_table(found))
+    _echo("\n`sroi proxies show ID` gives a proxy's source, licence and notes.", err=True)
 
 
 def _wrapped(label: str, text: str, width: int) -> str:
@@ -494,7 +558,7 @@ def format_proxy(p: Proxy, width: int = 88) -> str:
         ("note", p.note),
     ]
     size = max(len(k) for k, _ in fields)
-    return "\n".join(_wrapped(f"{k:<{size}}", v, width) for k, v in fields)
+    return "\n".join(_wrapped(f"{k:<{size}}", terminal_safe(v), width) for k, v in fields)
 
 
 @proxies.command(short_help="Show every field of one proxy.")
@@ -509,7 +573,7 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
     with _reported():
         proxy = table.get(proxy_id)
     width = min(max(shutil.get_terminal_size((100, 24)).columns, 60), 100)
-    click.echo(format_proxy(proxy, width=width))
+    _echo(format_proxy(proxy, width=width))
 
 
 # --------------------------------------------------------------------------------------
@@ -587,7 +651,9 @@ def report(
                 writers[kind](result, path)
             except OSError as exc:
                 raise _Failure(f"{path}: cannot be written ({exc.strerror or exc})") from None
-            click.echo(f"Wrote {path}", err=True)
+            except SROIError as exc:
+                raise _Failure(f"{path}: {exc}") from None
+            _echo(f"Wrote {path}", err=True)
     except ImportError as exc:
         raise _Failure(str(exc)) from None
 

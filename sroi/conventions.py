@@ -124,7 +124,7 @@ class Conventions:
                 Problem(
                     f"{where}.valuation_year",
                     "must be a whole number of years from 0 to 1000",
-                    year if isinstance(year, (int, float, str)) else repr(year),
+                    year,
                 )
             )
         return problems
@@ -147,7 +147,7 @@ class Conventions:
                         where,
                         "must map convention names to choices, e.g. "
                         "{'discount_timing': 'mid_year'}",
-                        repr(value),
+                        value,
                     )
                 ]
             )
@@ -198,8 +198,7 @@ class Conventions:
             "leakage"
             if self.deductions == "multiplicative"
             else "additive: max(0, 1 - (deadweight + displacement + attribution + leakage))",
-            "drop_off": "from the outcome's first year (its first year carries one year's "
-            "drop-off)"
+            "drop_off": "from the outcome's first year (its first year carries one year's drop-off)"
             if first
             else "from the outcome's second year; its first year carries the full impact",
             "partial_years": "a part year at the end of a duration counts that share of its "
@@ -211,6 +210,15 @@ class Conventions:
             if self.valuation_year == 0
             else f"every present value expressed at year {self.valuation_year}: DF(t) / "
             f"DF({self.valuation_year}) (the ratio is unchanged)",
+            "inputs": "discounted by the year they are spent (year 0 is not discounted)",
+            "ratio": "present_value / total_investment",
+            "payback_months": "total_investment / (undiscounted impact of the first year whose "
+            "total impact is above zero / 12), assuming impact goes on at that rate; reported "
+            "only when the model pays back (see discounted_payback_years), else None",
+            "discounted_payback_years": "the point after which the cumulative discounted net "
+            "value (present value of impact less present value of inputs, year by year) stays "
+            "at or above zero, linearly interpolated within the year it last crosses zero; None "
+            "when it ends below zero (a negative NPV)",
         }
 
 

@@ -38,12 +38,16 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import MISSING, asdict, dataclass, fields
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import numpy as np
 
+from sroi.errors import show_value
+
 __all__ = [
     "DISTRIBUTIONS",
+    "DISTRIBUTION_ALLOWED",
     "PERT",
     "Beta",
     "Distribution",
@@ -63,7 +67,9 @@ class DistributionError(ValueError):
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{p}: {m}" if p else m for p, m in problems))
+        text = "; ".join(f"{p}: {m}" if p else m for p, m in problems)
+        # a parameter's name is the user's text: keep the message writable as UTF-8
+        super().__init__(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -143,9 +149,18 @@ class Triangular(Distribution):
         return self.low, self.high
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        if self.high == self.low:
+        width = self.high - self.low
+        if width == 0:
             return _full(self.low, size)
-        return rng.triangular(self.low, self.mode, self.high, size)
+        if width <= _WIDE:
+            return rng.triangular(self.low, self.mode, self.high, size)
+        # numpy multiplies the two widths, which overflows past 1e154: invert the
+        # distribution function with the widths kept apart instead
+        u = rng.random(size)
+        c = (self.mode - self.low) / width
+        rising = self.low + width * np.sqrt(u * c)
+        falling = self.high - width * np.sqrt((1 - u) * (1 - c))
+        return np.clip(np.where(u < c, rising, falling), self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -181,7 +196,10 @@ class PERT(Distribution):
             return _full(self.low, size)
         a = 1 + self.shape * (self.mode - self.low) / width
         b = 1 + self.shape * (self.high - self.mode) / width
-        return self.low + width * rng.beta(a, b, size)
+        if not (math.isfinite(a) and math.isfinite(b)):  # shape * width beyond float range
+            a = 1 + self.shape * ((self.mode - self.low) / width)
+            b = 1 + self.shape * ((self.high - self.mode) / width)
+        return np.clip(self.low + width * rng.beta(a, b, size), self.low, self.high)
 
 
 @dataclass(frozen=True)
@@ -221,7 +239,9 @@ class TruncatedNormal(Distribution):
 
         a, b = self._bounds()
         u = rng.uniform(ndtr(a), ndtr(b), size)
-        return np.clip(self.mean_ + self.sd * ndtri(u), self.low, self.high)
+        # a draw of exactly 0 or 1 would be an infinite z: no double is that far out
+        z = np.clip(ndtri(u), -_MAX_Z, _MAX_Z)
+        return np.clip(self.mean_ + self.sd * z, self.low, self.high)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"distribution": self.name, "mean": self.mean_, "sd": self.sd}
@@ -244,20 +264,38 @@ class Beta(Distribution):
 
     @property
     def mean(self) -> float:
-        return self.low + (self.high - self.low) * self.alpha / (self.alpha + self.beta)
+        total = self.alpha + self.beta
+        share = self.alpha / total if math.isfinite(total) else 1 / (1 + self.beta / self.alpha)
+        return self.low + (self.high - self.low) * share
 
     @property
     def support(self) -> tuple[float, float]:
         return self.low, self.high
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        return self.low + (self.high - self.low) * rng.beta(self.alpha, self.beta, size)
+        draws = self.low + (self.high - self.low) * rng.beta(self.alpha, self.beta, size)
+        return np.clip(draws, self.low, self.high)
 
 
 DISTRIBUTIONS: dict[str, type[Distribution]] = {
     d.name: d for d in (Uniform, Triangular, PERT, TruncatedNormal, Beta)
 }
 """The distributions a model file may name, by name."""
+
+DISTRIBUTION_ALLOWED = (
+    "a number, or a distribution: {distribution: NAME, ...} with NAME one of "
+    + ", ".join(DISTRIBUTIONS)
+)
+"""What a figure that may be uncertain accepts, in words."""
+
+_WIDE = 1e150
+"""Triangular widths above this are sampled without squaring the width."""
+
+_MAX_Z = 40.0
+"""No draw of a standard normal is further out than this (the largest from a double is 38.5)."""
+
+_LARGEST = 1e300
+"""The largest magnitude a distribution's values may reach, so that its draws stay finite."""
 
 
 def _full(value: float, size: int) -> np.ndarray:
@@ -272,8 +310,15 @@ def _phi_cdf(x: float) -> float:
     return 0.5 * math.erfc(-x / math.sqrt(2))
 
 
-def _is_number(x: Any) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+def _finite(x: Any) -> float | None:
+    """``x`` as a finite float, or None if it is not a finite number (no bool, no text)."""
+    if isinstance(x, bool) or not isinstance(x, (numbers.Real, Decimal)):
+        return None
+    try:
+        out = float(x)
+    except (OverflowError, ValueError, TypeError, ArithmeticError):
+        return None
+    return out if math.isfinite(out) else None
 
 
 def parse_distribution(
@@ -310,7 +355,7 @@ def parse_distribution(
     sroi.distributions.DistributionError: high: must be at least low (0.5)
     """
     name = spec.get("distribution")
-    if name not in DISTRIBUTIONS:
+    if not isinstance(name, str) or name not in DISTRIBUTIONS:
         raise DistributionError(
             [("distribution", "must be one of " + ", ".join(map(repr, DISTRIBUTIONS)))]
         )
@@ -321,7 +366,7 @@ def parse_distribution(
         if key not in allowed:
             problems.append(
                 (
-                    str(key),
+                    key if isinstance(key, str) else show_value(key),
                     f"is not a parameter of {name}; allowed: "
                     + ", ".join(sorted(allowed - {"distribution"})),
                 )
@@ -336,11 +381,14 @@ def parse_distribution(
             if f.name in required:
                 problems.append((key, "is required"))
             continue
-        x = spec[key]
-        if not _is_number(x) or not math.isfinite(float(x)):
+        x = _finite(spec[key])
+        if x is None:
             problems.append((key, "must be a finite number"))
             continue
-        values[f.name] = float(x)
+        if abs(x) > _LARGEST:
+            problems.append((key, f"must be between -{_LARGEST:g} and {_LARGEST:g}"))
+            continue
+        values[f.name] = x
     if problems:
         raise DistributionError(problems)
 
@@ -365,6 +413,10 @@ def parse_distribution(
         problems.append(("mode", f"must lie between low ({low:g}) and high ({high:g})"))
     if low < lo_bound or high > hi_bound:
         problems.append(("", f"must stay within the field's range [{lo_bound:g}, {hi_bound:g}]"))
+    if cls is TruncatedNormal and abs(values["mean_"]) + _MAX_Z * values["sd"] > _LARGEST:
+        problems.append(
+            ("sd", f"is too large: mean ± {_MAX_Z:g} sd must stay within ±{_LARGEST:g}")
+        )
     if cls is TruncatedNormal and not problems and values["sd"] > 0:
         a = (low - values["mean_"]) / values["sd"]
         b = (high - values["mean_"]) / values["sd"]
@@ -379,7 +431,10 @@ def parse_distribution(
         problems.append(("mean", "must lie within the bounds when sd is 0"))
     if problems:
         raise DistributionError(problems)
-    return cls(**values)
+    distribution = cls(**values)
+    if not (math.isfinite(distribution.central) and math.isfinite(distribution.mean)):
+        raise DistributionError([("", "its values are too large: its mean is not a finite number")])
+    return distribution
 
 
 class Uncertain(float):
@@ -402,8 +457,14 @@ class Uncertain(float):
 
     def __new__(cls, distribution: Distribution) -> Uncertain:
         out = super().__new__(cls, distribution.central)
-        out.distribution = distribution
+        object.__setattr__(out, "distribution", distribution)
         return out
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("an Uncertain figure cannot be changed; build a new one")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("an Uncertain figure cannot be changed")
 
     def __reduce__(self):
         return (Uncertain, (self.distribution,))

@@ -52,7 +52,7 @@ from sroi.adjustments import deadweight as deadweight_
 from sroi.adjustments import displacement as displacement_
 from sroi.adjustments import leakage as leakage_
 from sroi.adjustments._checks import as_fraction, as_numbers, as_whole_years
-from sroi.conventions import DEFAULT, Conventions
+from sroi.conventions import DEFAULT, DISCOUNT_TIMING, Conventions
 from sroi.errors import ModelError, Problem
 from sroi.parsing import MAX_YEARS
 
@@ -146,8 +146,10 @@ def headline(present_value: float | np.ndarray, total_investment: float | np.nda
     invested = np.asarray(total_investment, dtype=float)
     value = np.asarray(present_value, dtype=float)
     batch = invested.ndim > 0 or value.ndim > 0
+    draws = np.broadcast_shapes(invested.shape, value.shape)
 
     def fail(mask: np.ndarray, location: str, one: str, some: str) -> None:
+        mask = np.broadcast_to(mask, draws)
         count = int(np.count_nonzero(mask))
         if count:
             total = int(np.size(mask))
@@ -176,7 +178,7 @@ def headline(present_value: float | np.ndarray, total_investment: float | np.nda
         "thousands or millions",
         "{count} give a present value too large to compute (it overflows a float)",
     )
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+    with np.errstate(over="ignore"):  # investment is > 0 and figures finite by now
         ratio = value / invested
         net_ratio = (value - invested) / invested
     fail(
@@ -280,8 +282,7 @@ def cumulative_net_value(
     [-1000.0, -600.0, -200.0]
     """
     return np.cumsum(
-        np.asarray(present_value_by_year, dtype=float)
-        - np.asarray(investment_present_value_by_year, dtype=float)
+        np.subtract(present_value_by_year, investment_present_value_by_year, dtype=float)
     )
 
 
@@ -366,6 +367,16 @@ def discount_factors_timed(
     >>> discount_factors_timed(0.035, [0, 1, 2], "start_of_year").round(6)
     array([1.      , 1.      , 0.966184])
     """
+    if timing not in DISCOUNT_TIMING:
+        raise ModelError(
+            [
+                Problem(
+                    "conventions.discount_timing",
+                    "must be one of " + ", ".join(map(repr, DISCOUNT_TIMING)),
+                    timing,
+                )
+            ]
+        )
     t = as_whole_years("years", years, 0).astype(np.int64)
     if timing == "end_of_year":
         return discount_factors(discount_rate, t)
@@ -373,19 +384,9 @@ def discount_factors_timed(
     end = discount_factors(discount_rate, np.arange(horizon + 1))
     if timing == "start_of_year":
         table = np.concatenate([[1.0], end[:-1]])
-    elif timing == "mid_year":
+    else:
         table = np.concatenate(
             [[1.0], end[:-1] / np.sqrt(1.0 + yearly_rates(discount_rate, horizon))]
-        )
-    else:
-        raise ModelError(
-            [
-                Problem(
-                    "conventions.discount_timing",
-                    "must be end_of_year, mid_year or start_of_year",
-                    timing,
-                )
-            ]
         )
     return table[t]
 
@@ -467,7 +468,8 @@ class OutcomeArrays:
         """
         q = np.atleast_1d(np.asarray(quantity, dtype=float))
         v = np.atleast_1d(np.asarray(value, dtype=float))
-        n = np.broadcast_shapes(q.shape, v.shape)
+        given = (duration, deadweight, displacement, attribution, drop_off, start_year, leakage)
+        n = np.broadcast_shapes(q.shape, v.shape, *(np.shape(x) for x in given if np.ndim(x)))
         problems = []
         if not np.all(np.isfinite(q) & (q >= 0)):
             problems.append(Problem("quantity", "must be finite and >= 0"))
@@ -848,7 +850,7 @@ def _first_year_drop_off(outcomes: OutcomeArrays, conventions: Conventions) -> n
         flags = np.asarray(outcomes.drop_off_from_first_year, dtype=bool)
     else:
         flags = np.full(len(outcomes), conventions.drop_off_from == "first_year")
-    return flags.astype(np.int64) if flags.any() else None
+    return flags if flags.any() else None
 
 
 def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple[np.ndarray, ...]:
@@ -880,9 +882,9 @@ def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple
             return profile[:, :width]
         if column is None:
             return None
-        return np.broadcast_to(np.asarray(column, dtype=float)[:, None], (len(o), width))
+        return np.broadcast_to(column[:, None], (len(o), width))
 
-    gross = table("quantity") * np.asarray(o.value, dtype=float)[:, None]
+    gross = table("quantity") * o.value[:, None]
     steps = deduct(
         gross,
         table("deadweight"),
@@ -896,11 +898,10 @@ def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple
 
 def _check_finite(figures: np.ndarray, table: str, what: str) -> None:
     """A located ModelError for rows whose present value overflowed (inf or NaN)."""
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(figures)
+    bad = ~np.isfinite(figures)
     if not bad.any():
         return
-    rows = np.flatnonzero(bad.reshape(-1, bad.shape[-1]).any(axis=0))
+    rows = np.flatnonzero(np.any(bad, axis=tuple(range(bad.ndim - 1))))
     raise ModelError(
         [
             Problem(
@@ -992,7 +993,7 @@ def compute(
             ]
         )
     end = start + touched - 1
-    horizon = int(max(end.max(initial=0), years_in.max(initial=0), conv.valuation_year))
+    horizon = int(max(end.max(initial=0), years_in.max(initial=0)))
     if horizon > MAX_HORIZON:
         raise ModelError(
             [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from os import PathLike
 from typing import Any
@@ -9,15 +10,18 @@ from typing import Any
 import numpy as np
 
 from sroi.adjustments import DiscountRate
+from sroi.conventions import DEFAULT, Conventions
 from sroi.engine import OutcomeArrays, compute
-from sroi.errors import ModelError, Problem
+from sroi.errors import ModelError, Problem, SROIError, error_for
 from sroi.io import read_model
+from sroi.io.files import is_model_text
 from sroi.model import Model
+from sroi.model.records import checked_with, model_warnings
 from sroi.parsing import parse_discount_rate, parse_price_year
 from sroi.proxies.catalogue import ProxyTable, load
 from sroi.proxies.deflators import SERIES, Series, index_factor
 from sroi.result import Result
-from sroi.valuation import Valuation, value_outcomes
+from sroi.valuation import Valuation, check_proxies, valuation_warnings, value_outcomes
 
 __all__ = ["as_model", "evaluate"]
 
@@ -26,13 +30,38 @@ def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
     """Return ``model`` as a validated :class:`Model` (from a Model, a mapping or a file path).
 
     A path may be a YAML or JSON model, an Excel impact map (``.xlsx``) or a folder or
-    ``.zip`` of CSV tables (see :mod:`sroi.io`).
+    ``.zip`` of CSV tables (see :mod:`sroi.io`). A str is always a path, never model text:
+    text that is plainly JSON or YAML (a line break, or a leading ``{`` or ``[``) and names
+    no file is a :class:`~sroi.errors.ModelError` saying to parse it first, so that a
+    mistake cannot read the wrong thing.
+
+    Examples
+    --------
+    >>> as_model('{"name": "Garden", "inputs": [], "outcomes": []}')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: 1 problem in the model:
+      model: is JSON or YAML text, not a path: ...
     """
     if isinstance(model, Model):
         return model
     if isinstance(model, Mapping):
         return Model.from_dict(model)
     if isinstance(model, (str, PathLike)):
+        if isinstance(model, str) and is_model_text(model):
+            shown = model if len(model) <= 60 else model[:57] + "..."
+            raise ModelError(
+                [
+                    Problem(
+                        "model",
+                        "is JSON or YAML text, not a path: a model is a sroi.Model, a mapping "
+                        "of its fields, or the path of a model file; parse the text first "
+                        "(json.loads(text) or yaml.safe_load(text)) and pass the mapping",
+                        shown,
+                        allowed="a sroi.Model, a mapping, or the path of a model file",
+                    )
+                ]
+            )
         return read_model(model)
     raise ModelError(
         [
@@ -45,24 +74,46 @@ def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
     )
 
 
-def _outcome_arrays(model: Model, valuations: tuple[Valuation, ...]) -> OutcomeArrays:
+def _outcome_arrays(
+    model: Model, valuations: tuple[Valuation, ...], conventions: Conventions = DEFAULT
+) -> OutcomeArrays:
+    """The model's outcomes as the engine's columns (first-year values of yearly lists)."""
+    outcomes = model.outcomes
     columns = np.array(
         [
             (
-                o.quantity,
+                o.first_year("quantity"),
                 v.value,
-                o.deadweight,
-                o.displacement,
-                o.attribution,
+                o.first_year("deadweight"),
+                o.first_year("displacement"),
+                o.first_year("attribution"),
                 o.drop_off,
                 o.duration,
                 o.start_year,
+                o.first_year("leakage"),
             )
-            for o, v in zip(model.outcomes, valuations, strict=True)
+            for o, v in zip(outcomes, valuations, strict=True)
         ],
         dtype=float,
-    ).reshape(-1, 8)
-    q, value, dw, dp, at, d, duration, start = columns.T
+    ).reshape(-1, 9)
+    q, value, dw, dp, at, d, duration, start, leakage = columns.T
+    first = [o.drop_off_from for o in outcomes]
+    profiles = None
+    yearly = {name for o in outcomes for name in o.yearly}
+    if yearly:
+        width = max(math.ceil(o.duration) for o in outcomes)
+        profiles = {
+            name: np.array(
+                [
+                    _padded(getattr(o, name), width)
+                    if isinstance(getattr(o, name), tuple)
+                    else [o.first_year(name)] * width
+                    for o in outcomes
+                ],
+                dtype=float,
+            )
+            for name in sorted(yearly)
+        }
     return OutcomeArrays(
         quantity=q,
         value=value,
@@ -72,29 +123,83 @@ def _outcome_arrays(model: Model, valuations: tuple[Valuation, ...]) -> OutcomeA
         drop_off=d,
         duration=duration,
         start_year=start,
+        leakage=leakage if leakage.any() else None,
+        drop_off_from_first_year=None
+        if all(f is None for f in first)
+        else np.array(
+            [
+                conventions.drop_off_from == "first_year" if f is None else f == "first_year"
+                for f in first
+            ],
+            dtype=bool,
+        ),
+        profiles=profiles,
+    )
+
+
+def _padded(values: tuple[float, ...], width: int) -> list[float]:
+    return [*values, *([values[-1]] * (width - len(values)))]
+
+
+def _no_model_price_year(price_year: Any) -> Problem:
+    return Problem(
+        "price_year",
+        "the model has no price_year, so its amounts cannot be moved to another",
+        price_year,
+        allowed="a price_year in the model, to move its amounts from",
+        kind="missing",
     )
 
 
 def _restatement(
-    model: Model, price_year: int | str | None, deflator: Series
+    model: Model, target: int | str | None, deflator: Series
 ) -> tuple[int | str | None, float]:
     """The result's price year and the factor moving the model's own amounts to it."""
-    if price_year is None:
+    if target is None:
         return model.price_year, 1.0
-    target = parse_price_year(price_year, "price_year").plain
     if target == model.price_year:
         return target, 1.0
     if model.price_year is None:
-        raise ModelError(
-            [
-                Problem(
-                    "price_year",
-                    "the model has no price_year, so its amounts cannot be moved to another",
-                    price_year,
-                )
-            ]
-        )
+        raise ModelError([_no_model_price_year(target)])
     return target, index_factor(model.price_year, target, series=deflator)
+
+
+def _argument_problems(
+    discount_rate: Any, proxies: Any, deflator: Any, price_year: Any
+) -> tuple[list[Problem], Any, int | str | None]:
+    """Check evaluate's own arguments: (problems, the discount rate, the result's price year)."""
+    problems: list[Problem] = []
+    rate = None
+    if discount_rate is not None:
+        try:
+            rate = parse_discount_rate(discount_rate, "discount_rate")
+        except ModelError as exc:
+            problems += exc.problems
+    if not (isinstance(deflator, str) and deflator in SERIES):
+        problems.append(
+            Problem(
+                "deflator",
+                "must be one of " + ", ".join(map(repr, SERIES)),
+                deflator,
+                allowed="one of " + ", ".join(SERIES),
+            )
+        )
+    if proxies is not None and not isinstance(proxies, ProxyTable):
+        problems.append(
+            Problem(
+                "proxies",
+                "must be a sroi.proxies.ProxyTable (see sroi.proxies.read_table)",
+                type(proxies).__name__,
+                allowed="a sroi.proxies.ProxyTable",
+            )
+        )
+    target = None
+    if price_year is not None:
+        try:
+            target = parse_price_year(price_year, "price_year").plain
+        except ModelError as exc:
+            problems += exc.problems
+    return problems, rate, target
 
 
 def evaluate(
@@ -104,6 +209,7 @@ def evaluate(
     proxies: ProxyTable | None = None,
     deflator: Series = "hmt",
     price_year: int | str | None = None,
+    conventions: Conventions | Mapping[str, Any] | None = None,
 ) -> Result:
     """Evaluate an SROI model: present value, NPV, the SROI ratio, payback and the tables.
 
@@ -129,6 +235,10 @@ def evaluate(
         own amounts (inputs and outcomes' ``value``) are moved from the model's price year
         with the same deflator, and proxies straight from their own. The model is not
         changed.
+    conventions : Conventions or mapping, optional
+        Overrides the model's ``conventions:`` block (:mod:`sroi.conventions`), e.g.
+        ``{"discount_timing": "mid_year", "drop_off_from": "first_year"}``: options not
+        given keep their defaults. The result records the conventions it used.
 
     Returns
     -------
@@ -136,12 +246,19 @@ def evaluate(
 
     Raises
     ------
-    ModelError
-        If the model is not valid (every problem listed with its location).
-    UnknownProxyError
-        If a proxy id is not in the table (the closest ids are suggested).
-    UnitError
-        If a proxy's unit does not fit what the outcome's quantity counts.
+    SROIError
+        Listing every problem of the model and the arguments together, each with its
+        location, the value given and what is allowed: its fields, its proxy ids (with the
+        closest ids) and its units. It is an :class:`~sroi.errors.UnknownProxyError` when
+        every problem is an unknown proxy id, a :class:`~sroi.errors.UnitError` when every
+        problem is a unit that does not fit what the outcome's quantity counts, and a
+        :class:`~sroi.errors.ModelError` otherwise (see :func:`sroi.errors.error_for`).
+
+    Warnings
+    --------
+    SROIWarning
+        For input that is legal but suspicious (deductions above 90 %, a proxy with no
+        price year); each is also recorded in ``result.warnings`` and ``result.to_dict()``.
 
     Examples
     --------
@@ -161,34 +278,67 @@ def evaluate(
     >>> round(result.payback_months, 2)
     26.67
     """
-    m = as_model(model)
-    if discount_rate is None:
+    problems, rate, target = _argument_problems(discount_rate, proxies, deflator, price_year)
+    chosen = None
+    try:
+        chosen = None if conventions is None else Conventions.parse(conventions)
+    except SROIError as exc:
+        problems += exc.problems
+    loaded: list[ProxyTable] = []
+
+    def table() -> ProxyTable:
+        if proxies is not None:
+            return proxies
+        if not loaded:
+            loaded.append(load())
+        return loaded[0]
+
+    bad = {p.location for p in problems}
+
+    def check(data: Mapping[str, Any]) -> list[Problem]:
+        # run while the model's fields are checked: proxies and units in the same round
+        series = None if "deflator" in bad else deflator
+        found = check_proxies(data, table, deflator=series, price_year=target)
+        if target is not None and data.get("price_year") is None:
+            found.append(_no_model_price_year(price_year))
+        return found
+
+    try:
+        with checked_with(None if "proxies" in bad else check):
+            m = as_model(model)
+    except SROIError as exc:
+        raise error_for([*problems, *exc.problems], title=exc.title) from None
+    if problems:
+        raise error_for(problems, title="the arguments of sroi.evaluate")
+    if rate is None:
         rate, source = m.discount_rate, "model"
     else:
-        rate, source = parse_discount_rate(discount_rate, "discount_rate"), "argument"
-    if deflator not in SERIES:
-        raise ModelError(
-            [Problem("deflator", "must be one of " + ", ".join(map(repr, SERIES)), deflator)]
+        source = "argument"
+    try:
+        target, restate = _restatement(m, target, deflator)
+    except ModelError as exc:  # the model's or the asked-for price year is not in the series
+        problems += [p.at("price_year") for p in exc.problems]
+        restate = 1.0
+    needs_table = any(o.proxy is not None for o in m.outcomes)
+    try:
+        valuations = value_outcomes(
+            m,
+            table() if needs_table else proxies,
+            deflator=deflator,
+            price_year=target,
+            restate=restate,
         )
-    if proxies is not None and not isinstance(proxies, ProxyTable):
-        raise ModelError(
-            [
-                Problem(
-                    "proxies",
-                    "must be a sroi.proxies.ProxyTable (see sroi.proxies.read_table)",
-                    type(proxies).__name__,
-                )
-            ]
-        )
-    target, restate = _restatement(m, price_year, deflator)
-    if proxies is None and any(o.proxy is not None for o in m.outcomes):
-        proxies = load()
-    valuations = value_outcomes(m, proxies, deflator=deflator, price_year=target, restate=restate)
+    except SROIError as exc:
+        problems += exc.problems
+    if problems:
+        raise error_for(problems)
+    used = chosen or m.conventions or DEFAULT
     computation = compute(
-        _outcome_arrays(m, valuations),
+        _outcome_arrays(m, valuations, used),
         [i.amount * restate for i in m.inputs],
         [i.year for i in m.inputs],
         rate,
+        conventions=used,
     )
     return Result(
         model=m,
@@ -196,8 +346,9 @@ def evaluate(
         discount_rate=rate,
         discount_rate_from=source,
         valuations=valuations,
-        proxy_table=proxies,
+        proxy_table=table() if needs_table else proxies,
         deflator=deflator,
         price_year=target,
         price_index=restate,
+        warnings=(*model_warnings(m), *valuation_warnings(valuations)),
     )

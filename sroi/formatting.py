@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Union
@@ -35,6 +36,7 @@ __all__ = [
     "quantity",
     "ratio_text",
     "share",
+    "terminal_safe",
 ]
 
 CURRENCY_SYMBOLS: Mapping[str, str] = MappingProxyType({"GBP": "£", "EUR": "€", "USD": "$"})
@@ -245,3 +247,55 @@ def discounted_payback_text(years: float | None) -> str:
     ('2.57 years', 'never')
     """
     return "never" if years is None else f"{years:.2f} years"
+
+
+_TERMINAL_UNSAFE = re.compile(
+    "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069"
+    "\\ud800-\\udfff]"
+)
+"""What a terminal would obey rather than show (C0 controls but line feed and tab, DEL, C1
+controls, the Unicode bidirectional formatting characters), and lone surrogates (a file
+name that is not valid UTF-8), which cannot be written to a terminal at all."""
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    r"""Text that a terminal shows as it is: control characters written out, never obeyed.
+
+    A terminal obeys control characters: ``ESC`` starts sequences that change colours, move
+    the cursor or retitle the window (CSI ``ESC [``, OSC ``ESC ]``), ``BEL`` rings, a
+    carriage return overwrites the line, and right-to-left overrides reorder what follows.
+    Text a user typed (a model name, a stakeholder, a proxy's note) must never do that on
+    someone else's screen, so each such character is written out as a Python-style escape
+    instead: the C0 controls except line feed and tab, ``DEL``, the C1 controls
+    (``U+0080`` to ``U+009F``, among them the one-character CSI ``U+009B``) and the Unicode
+    bidirectional formatting characters. Lone surrogates (what Python makes of a file name
+    that is not valid UTF-8) are written out the same way, since they cannot be printed.
+    Everything else, line breaks and tabs included, is kept, so the text stays readable and
+    nothing typed disappears from view.
+
+    Parameters
+    ----------
+    text : str
+        Text about to be printed to a terminal.
+
+    Returns
+    -------
+    str
+        The same text with each unsafe character replaced by ``\xNN`` (or ``\uNNNN``);
+        text without any comes back unchanged, so applying it twice changes nothing more.
+
+    Examples
+    --------
+    >>> print(terminal_safe("\x1b]0;pwned\x07\x1b[31mRed"))
+    \x1b]0;pwned\x07\x1b[31mRed
+    >>> print(terminal_safe("a\x9b2J b\u202ec d\re \udcff.yaml"))
+    a\x9b2J b\u202ec d\x0de \udcff.yaml
+    >>> terminal_safe("Café £1,000 — 3 ✓\tok\n")
+    'Café £1,000 — 3 ✓\tok\n'
+    """
+    return _TERMINAL_UNSAFE.sub(_escaped, text)

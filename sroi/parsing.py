@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Union
 
-from sroi.errors import ModelError, Problem
+from sroi.errors import ModelError, Problem, show_value
 from sroi.vocabulary import DISCOUNT_SCHEDULES
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "PRICE_YEAR_ALLOWED",
     "PRICE_YEAR_PATTERN",
     "PriceYear",
+    "allowed_of",
     "format_bearer_split",
     "kind_of",
     "message_of",
@@ -93,15 +94,22 @@ MAX_YEARS = 1000
 
 _NOTHING = object()
 
+_NUMBER = "a finite number"
+_NON_NEGATIVE = "a finite number >= 0"
+_FRACTION = "a number from 0 to 1 (0.25 for 25 %)"
+
 DiscountRateValue = Union[float, str, tuple[float, ...]]
 """A parsed discount rate: a constant rate, a schedule name, or yearly rates."""
 
 
-def _refuse(message: str, value: Any = _NOTHING, location: str = "") -> ModelError:
-    """The error every parser raises: a ModelError with one Problem (what, where, the value)."""
+def _refuse(
+    message: str, value: Any = _NOTHING, location: str = "", *, allowed: str = ""
+) -> ModelError:
+    """The error every parser raises: a ModelError with one Problem (what, where, the value
+    and what is allowed)."""
     if value is _NOTHING:
-        return ModelError([Problem(location, message)])
-    return ModelError([Problem(location, message, value)])
+        return ModelError([Problem(location, message, allowed=allowed)])
+    return ModelError([Problem(location, message, value, allowed=allowed)])
 
 
 def message_of(error: ModelError) -> str:
@@ -116,6 +124,20 @@ def message_of(error: ModelError) -> str:
     must be a fraction between 0 and 1, e.g. 0.25 for 25 %
     """
     return error.problems[0].message
+
+
+def allowed_of(error: ModelError) -> str:
+    """What a parser's error says is allowed, in words (``""`` when it does not say).
+
+    Examples
+    --------
+    >>> try:
+    ...     parse_fraction(1.5, "deadweight")
+    ... except ModelError as exc:
+    ...     print(allowed_of(exc))
+    a number from 0 to 1 (0.25 for 25 %)
+    """
+    return error.problems[0].allowed
 
 
 def kind_of(value: Any) -> str:
@@ -183,16 +205,18 @@ def parse_number(value: Any, location: str = "", *, from_text: bool = False) -> 
         try:
             out = float(value.strip())
         except ValueError:
-            raise _refuse("must be a number", value, location) from None
+            raise _refuse("must be a number", value, location, allowed=_NUMBER) from None
     elif isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
-        raise _refuse(f"must be a number, not {kind_of(value)}", value, location)
+        raise _refuse(f"must be a number, not {kind_of(value)}", value, location, allowed=_NUMBER)
     else:
         try:
             out = float(value)
-        except OverflowError:
+        except OverflowError:  # an integer or fraction beyond float range
             out = math.inf
+        except (ValueError, TypeError, ArithmeticError):  # a signalling NaN, odd types
+            out = math.nan
     if not math.isfinite(out):
-        raise _refuse("must be a finite number", value, location)
+        raise _refuse("must be a finite number", value, location, allowed=_NUMBER)
     return out
 
 
@@ -226,9 +250,12 @@ def parse_non_negative(value: Any, location: str = "", *, from_text: bool = Fals
     ...
     sroi.errors.ModelError: must not be negative
     """
-    out = parse_number(value, location, from_text=from_text)
+    try:
+        out = parse_number(value, location, from_text=from_text)
+    except ModelError as exc:
+        raise _refuse(message_of(exc), value, location, allowed=_NON_NEGATIVE) from None
     if out < 0:
-        raise _refuse("must not be negative", value, location)
+        raise _refuse("must not be negative", value, location, allowed=_NON_NEGATIVE)
     return out
 
 
@@ -263,12 +290,16 @@ def parse_fraction(value: Any, location: str = "", *, from_text: bool = False) -
     ...
     sroi.errors.ModelError: must be a fraction between 0 and 1, e.g. 0.25 for 25 %
     """
-    out = parse_number(value, location, from_text=from_text)
+    try:
+        out = parse_number(value, location, from_text=from_text)
+    except ModelError as exc:
+        raise _refuse(message_of(exc), value, location, allowed=_FRACTION) from None
     if not 0.0 <= out <= 1.0:
         raise _refuse(
             "must be a fraction between 0 and 1, e.g. 0.25 for 25 %",
             value,
             location,
+            allowed=_FRACTION,
         )
     return out
 
@@ -313,16 +344,21 @@ def parse_whole_years(
     sroi.errors.ModelError: 1 problem in the model:
       duration: must be a whole number >= 1 (got 0)
     """
-    out = parse_number(value, location)
+    allowed = f"a whole number of years from {minimum} to {maximum}"
+    try:
+        out = parse_number(value, location)
+    except ModelError as exc:
+        raise _refuse(message_of(exc), value, location, allowed=allowed) from None
     if not out.is_integer():
-        raise _refuse("must be a whole number of years", value, location)
+        raise _refuse("must be a whole number of years", value, location, allowed=allowed)
     if out < minimum:
-        raise _refuse(f"must be a whole number >= {minimum}", value, location)
+        raise _refuse(f"must be a whole number >= {minimum}", value, location, allowed=allowed)
     if out > maximum:
         raise _refuse(
             f"must be at most {maximum} years (the longest horizon sroi evaluates)",
             value,
             location,
+            allowed=allowed,
         )
     return int(out)
 
@@ -362,7 +398,12 @@ class PriceYear:
         if isinstance(self.start, bool) or not isinstance(self.start, int):
             raise TypeError(f"PriceYear.start must be an int, got {self.start!r}")
         if not FIRST_PRICE_YEAR <= self.start <= LAST_PRICE_YEAR:
-            raise _refuse(f"must be {PRICE_YEAR_ALLOWED}", self.start, "price_year")
+            raise _refuse(
+                f"must be {PRICE_YEAR_ALLOWED}",
+                self.start,
+                "price_year",
+                allowed=PRICE_YEAR_ALLOWED,
+            )
 
     @classmethod
     def parse(cls, value: str | int | PriceYear) -> PriceYear:
@@ -461,13 +502,10 @@ def parse_price_year(value: Any, location: str = "price_year") -> PriceYear:
                     f"follow its first, as in {start}/{(start + 1) % 100:02d}",
                     value,
                     location,
+                    allowed=PRICE_YEAR_ALLOWED,
                 )
             return PriceYear(start, financial=True)
-    raise _refuse(
-        f"must be {PRICE_YEAR_ALLOWED}",
-        value,
-        location,
-    )
+    raise _refuse(f"must be {PRICE_YEAR_ALLOWED}", value, location, allowed=PRICE_YEAR_ALLOWED)
 
 
 # --------------------------------------------------------------------------------------
@@ -479,6 +517,11 @@ DISCOUNT_RATE_TEXT_ALLOWED = (
     + ", ".join(DISCOUNT_SCHEDULES)
 )
 """What :func:`parse_discount_rate_text` accepts, in words."""
+
+_DISCOUNT_RATE = (
+    "a rate between 0 and 1 (3.5 % is 0.035), a list of yearly rates, or one of "
+    + ", ".join(DISCOUNT_SCHEDULES)
+)
 
 
 def parse_discount_rate(value: Any, location: str = "discount_rate") -> DiscountRateValue:
@@ -523,11 +566,14 @@ def parse_discount_rate(value: Any, location: str = "discount_rate") -> Discount
                 f"rates, or one of {_SCHEDULE_NAMES}",
                 value,
                 location,
+                allowed=_DISCOUNT_RATE,
             )
         return value
     if isinstance(value, (list, tuple)):
         if not value:
-            raise _refuse("a list of yearly rates must not be empty", value, location)
+            raise _refuse(
+                "a list of yearly rates must not be empty", value, location, allowed=_DISCOUNT_RATE
+            )
         rates = []
         for i, item in enumerate(value):
             try:
@@ -537,6 +583,7 @@ def parse_discount_rate(value: Any, location: str = "discount_rate") -> Discount
                     f"year {i + 1} of the yearly rates {message_of(exc)}",
                     value,
                     location,
+                    allowed=_DISCOUNT_RATE,
                 ) from None
         return tuple(rates)
     try:
@@ -547,6 +594,7 @@ def parse_discount_rate(value: Any, location: str = "discount_rate") -> Discount
             f"of {_SCHEDULE_NAMES}",
             value,
             location,
+            allowed=_DISCOUNT_RATE,
         ) from None
 
 
@@ -599,6 +647,7 @@ def parse_discount_rate_text(text: str, location: str = "discount_rate") -> Disc
             f"must be {DISCOUNT_RATE_TEXT_ALLOWED}",
             text,
             location,
+            allowed=DISCOUNT_RATE_TEXT_ALLOWED,
         ) from None
 
 
@@ -644,7 +693,9 @@ def parse_choice(value: Any, allowed: Iterable[str], location: str = "") -> str:
     options = tuple(allowed)
     if isinstance(value, str) and value in options:
         return value
-    raise _refuse(f"must be one of {_one_of(options)}", value, location)
+    raise _refuse(
+        f"must be one of {_one_of(options)}", value, location, allowed="one of " + _one_of(options)
+    )
 
 
 _SHARE_TOLERANCE = 1e-9
@@ -686,16 +737,19 @@ def parse_bearer_split(
     ...
     sroi.errors.ModelError: shares must sum to 1, they sum to 0.9
     """
+    allowed = _SPLIT_FORM if shares_only else f"one agency (NHS), or {_SPLIT_FORM}"
     if not isinstance(text, str):
-        raise _refuse(f"must be text, not {kind_of(text)}", text, location)
+        raise _refuse(f"must be text, not {kind_of(text)}", text, location, allowed=allowed)
     stripped = text.strip()
     if not stripped:
-        raise _refuse("must name who gains, e.g. NHS or DWP:0.94;NHS:0.06", text, location)
+        raise _refuse(
+            "must name who gains, e.g. NHS or DWP:0.94;NHS:0.06", text, location, allowed=allowed
+        )
     if ":" not in stripped and not shares_only:
         return ((stripped, 1.0),)
 
     def fail(message: str) -> ModelError:
-        return _refuse(message, text, location)
+        return _refuse(message, text, location, allowed=allowed)
 
     pairs: list[tuple[str, float]] = []
     for part in stripped.split(";"):
@@ -704,15 +758,20 @@ def parse_bearer_split(
         agency, sep, share_text = part.rpartition(":")
         agency = agency.strip()
         if not sep or not agency:
-            raise fail(f"each entry must be AGENCY:share, as in DWP:0.94;NHS:0.06 ({part!r})")
+            raise fail(
+                f"each entry must be AGENCY:share, as in DWP:0.94;NHS:0.06 ({show_value(part)})"
+            )
+        who = show_value(agency)
         try:
             share = float(share_text)
         except ValueError:
-            raise fail(f"share of {agency!r} is not a number ({share_text.strip()!r})") from None
+            raise fail(
+                f"share of {who} is not a number ({show_value(share_text.strip())})"
+            ) from None
         if not (math.isfinite(share) and 0.0 < share <= 1.0):
-            raise fail(f"share of {agency!r} must be a fraction in (0, 1], got {share!r}")
+            raise fail(f"share of {who} must be a fraction in (0, 1], got {share!r}")
         if any(agency == a for a, _ in pairs):
-            raise fail(f"agency {agency!r} appears twice")
+            raise fail(f"agency {who} appears twice")
         pairs.append((agency, share))
     if not pairs:
         raise fail(f"must be {_SPLIT_FORM}")

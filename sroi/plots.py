@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sroi.errors import ModelError, Problem
 from sroi.formatting import money, percent
 from sroi.result import Result
 
@@ -376,12 +377,22 @@ def tornado(frame: pd.DataFrame, ax: Axes | None = None, *, currency: str | None
 
     Raises
     ------
-    ValueError
-        If a column is missing.
+    ModelError
+        If ``frame`` is not a table with those columns (a :class:`ValueError` too).
     """
-    missing = [c for c in _TORNADO_COLUMNS if c not in frame.columns]
+    columns = getattr(frame, "columns", None)
+    missing = [c for c in _TORNADO_COLUMNS if columns is None or c not in columns]
     if missing:
-        raise ValueError(f"tornado() needs column(s) {', '.join(missing)}")
+        raise ModelError(
+            [
+                Problem(
+                    "frame",
+                    f"needs column(s) {', '.join(missing)}: give the table sroi.sensitivity."
+                    "tornado() returns",
+                )
+            ],
+            title="the arguments of tornado()",
+        )
     rows = frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
     ax = _axes(ax, (9, 1.2 + 0.5 * max(len(rows), 3)))
     base = rows["base_ratio"].to_numpy(dtype=float)

@@ -17,7 +17,9 @@ import numpy as np
 
 from sroi._version import __version__
 from sroi.adjustments import DiscountRate
+from sroi.conventions import DEFAULT
 from sroi.engine import Computation
+from sroi.errors import ModelError, Problem, SROIWarning
 from sroi.formatting import CURRENCY_SYMBOLS as CURRENCY_SYMBOLS
 from sroi.formatting import discount_rate_json as _json_rate
 from sroi.formatting import discount_rate_text as _rate_text
@@ -34,33 +36,27 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["CONVENTIONS", "Result"]
 
-CONVENTIONS = {
-    "impact": "quantity * value * (1 - deadweight) * (1 - displacement) * (1 - attribution) "
-    "* (1 - drop_off) ** (t - start_year), for t = start_year .. start_year + duration - 1",
-    "deductions": "multiplicative, in the order deadweight, displacement, attribution",
-    "drop_off": "from the outcome's second year; its first year carries the full impact",
-    "discounting": "end of year: DF(t) = prod_{k=1..t} 1 / (1 + r_k), DF(0) = 1; "
-    "schedules applied year by year, cumulatively",
-    "inputs": "discounted by the year they are spent (year 0 is not discounted)",
-    "ratio": "present_value / total_investment",
-    "payback_months": "total_investment / (undiscounted impact of the first year whose total "
-    "impact is above zero / 12), assuming impact goes on at that rate; reported only when "
-    "the model pays back (see discounted_payback_years), else None",
-    "discounted_payback_years": "the point after which the cumulative discounted net value "
-    "(present value of impact less present value of inputs, year by year) stays at or above "
-    "zero, linearly interpolated within the year it last crosses zero; None when it ends "
-    "below zero (a negative NPV)",
-}
-"""The computation conventions (``docs/method.md``), stamped into every ``to_dict()``."""
+CONVENTIONS = DEFAULT.describe()
+"""The default computation conventions in words (``docs/method.md``); every ``to_dict()``
+records those its evaluation used."""
 
 
-def _plain(value: Any) -> Any:
-    """numpy scalars to Python; NaN/inf never reach the output."""
+def _plain(value: Any, where: str = "result") -> Any:
+    """numpy scalars to Python; NaN/inf never reach the output (a located ModelError)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"non-finite figure {value!r} in a result")  # pragma: no cover
+        raise ModelError(
+            [Problem(where, "is not a finite number, so it cannot be published", repr(value))]
+        )
     return value
+
+
+def _yearly_text(value: Any, show: Any) -> str:
+    """A figure as text; one given year by year as its first and last years' values."""
+    if isinstance(value, (tuple, list)):
+        return f"{show(float(value[0]))}..{show(float(value[-1]))}"
+    return show(float(value))
 
 
 @dataclass(frozen=True)
@@ -87,6 +83,9 @@ class Result:
         The price year of every figure (the model's own unless another was asked for).
     price_index : float
         The factor that moved the model's own amounts to ``price_year`` [ratio]; 1 if none.
+    warnings : tuple of SROIWarning
+        The warnings the evaluation gave (input that is legal but suspicious), each with
+        its ``location`` and ``message``; also in ``to_dict()["warnings"]``.
     """
 
     model: Model
@@ -98,6 +97,7 @@ class Result:
     deflator: str = "hmt"
     price_year: int | str | None = None
     price_index: float = 1.0
+    warnings: tuple[SROIWarning, ...] = field(default=(), repr=False, compare=False)
 
     BREAKDOWNS = (
         "stakeholder",
@@ -225,7 +225,10 @@ class Result:
         vals = self.valuations or tuple(Valuation(value=v) for v in c.outcomes.value)
         pv = c.present_value_by_outcome
         total = pv.sum()
-        share = pv / total if total != 0 else np.full_like(pv, np.nan)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            share = pv / total if total != 0 else np.full_like(pv, np.nan)
+        # values that nearly cancel can make a share overflow: no share then, never inf
+        share = np.where(np.isfinite(share), share, np.nan)
         return pd.DataFrame(
             {
                 "id": list(m.outcome_ids),
@@ -252,12 +255,16 @@ class Result:
                 "deadweight": [o.deadweight for o in m.outcomes],
                 "displacement": [o.displacement for o in m.outcomes],
                 "attribution": [o.attribution for o in m.outcomes],
+                "leakage": [o.leakage for o in m.outcomes],
                 "drop_off": [o.drop_off for o in m.outcomes],
                 "area": [o.area for o in m.outcomes],
                 "gross": c.gross,
                 "after_deadweight": c.after_deadweight,
                 "after_displacement": c.after_displacement,
                 "after_attribution": c.after_attribution,
+                "after_leakage": c.after_attribution
+                if c.after_leakage is None
+                else c.after_leakage,
                 "total_impact": c.impact.sum(axis=1),
                 "present_value": pv,
                 "share_of_present_value": share,
@@ -338,7 +345,9 @@ class Result:
             .sum()
         )
         total = self.present_value
-        frame["share"] = frame["present_value"] / total if total != 0 else np.nan
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            share = frame["present_value"] / total if total != 0 else np.nan
+        frame["share"] = np.where(np.isfinite(share), share, np.nan)
         if by == "marmot_objective":
             frame["wording"] = frame[by].map(lambda k: MARMOT_OBJECTIVES.get(k, ""))
         return frame.sort_values("present_value", ascending=False, kind="stable").reset_index(
@@ -384,7 +393,8 @@ class Result:
                         float(self.computation.impact_by_year[self.payback_year])
                     ),
                 },
-                "conventions": dict(CONVENTIONS),
+                "conventions": self.computation.conventions.describe(),
+                "conventions_used": self.computation.conventions.to_dict(),
                 "uncertain_figures": [
                     {
                         "location": where,
@@ -396,7 +406,8 @@ class Result:
                 ],
             },
             "proxies": self._proxies_dict(),
-            "results": {k: _plain(v) for k, v in self.headline().items()},
+            "warnings": [w.to_dict() for w in self.warnings],
+            "results": {k: _plain(v, f"results.{k}") for k, v in self.headline().items()},
             "by_year": [
                 {k: _plain(v) for k, v in row.items()} for row in by_year.to_dict("records")
             ],
@@ -468,30 +479,31 @@ class Result:
         lines = [self._title(), *(f"  {k:<{width}}  {v}" for k, v in rows), ""]
         table = self.by_outcome
         cur = self.currency
+        names = ["deadweight", "displacement", "attribution", "drop_off"]
+        deductions = "dw/dp/at/do %"
+        if any(o.leakage for o in self.model.outcomes):
+            names.insert(3, "leakage")
+            deductions = "dw/dp/at/lk/do %"
         shown = pd.DataFrame(
             {
                 "outcome": [
                     f"{s}: {o}" for s, o in zip(table["stakeholder"], table["outcome"], strict=True)
                 ],
                 "quantity": table["quantity"].map(
-                    lambda x: f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+                    lambda x: _yearly_text(
+                        x, lambda v: f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
+                    )
                 ),
                 "value": table["value"].map(lambda x: _money(x, cur)),
                 "years": [
-                    f"{s}-{s + d - 1}"
+                    f"{s}-{s + math.ceil(d) - 1}"
                     for s, d in zip(table["start_year"], table["duration"], strict=True)
                 ],
-                "dw/dp/at/do %": [
-                    "/".join(f"{100 * x:g}" for x in r)
-                    for r in zip(
-                        table["deadweight"],
-                        table["displacement"],
-                        table["attribution"],
-                        table["drop_off"],
-                        strict=True,
-                    )
+                deductions: [
+                    "/".join(_yearly_text(x, lambda v: f"{100 * v:g}") for x in r)
+                    for r in zip(*(table[name] for name in names), strict=True)
                 ],
-                "first-year impact": table["after_attribution"].map(lambda x: _money(x, cur, 0)),
+                "first-year impact": table["after_leakage"].map(lambda x: _money(x, cur, 0)),
                 "present value": table["present_value"].map(lambda x: _money(x, cur, 0)),
                 "share": table["share_of_present_value"].map(
                     lambda x: "" if pd.isna(x) else f"{x:.1%}"

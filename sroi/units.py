@@ -39,7 +39,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from sroi.errors import UnitError
+from sroi.errors import UnitError, show_value
 
 if TYPE_CHECKING:  # pint is imported lazily, on first use
     import pint
@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # pint is imported lazily, on first use
 __all__ = [
     "COUNT_UNITS",
     "CURRENCIES",
+    "MAX_UNIT_LENGTH",
     "PERSON_ALIASES",
     "WEEKS_PER_YEAR",
     "annual_value_factor",
@@ -106,6 +107,9 @@ COUNT_UNITS: tuple[str, ...] = (
     "QALY",
     "WELLBY",
 )
+
+#: The longest unit text read [characters]: longer text is refused before pint reads it.
+MAX_UNIT_LENGTH: int = 200
 
 #: Weeks in pint's (Julian) year of 365.25 days [weeks / year].
 WEEKS_PER_YEAR: float = 365.25 / 7
@@ -193,12 +197,17 @@ def parse_unit(text: str) -> pint.Unit:
     'persn' is not defined in the unit registry
     """
     if not isinstance(text, str) or not text.strip():
-        raise UnitError(f"cannot parse unit {text!r}: expected a non-empty string")
+        raise UnitError(f"cannot parse unit {show_value(text)}: expected a non-empty string")
+    if len(text) > MAX_UNIT_LENGTH:
+        raise UnitError(
+            f"cannot parse unit {show_value(text)}: a unit is at most {MAX_UNIT_LENGTH} "
+            f"characters, this one is {len(text):,}"
+        )
     ureg = registry()
     try:
         return ureg.parse_units(_PER.sub(" / ", text.strip()))
     except Exception as exc:  # pint raises several unrelated types (tokenize, Attribute...)
-        detail = str(exc) or type(exc).__name__
+        detail = (str(exc) or type(exc).__name__)[:300]
         raise UnitError(f"cannot parse unit {text!r}: {detail}") from None
 
 

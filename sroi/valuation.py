@@ -27,17 +27,27 @@ References
 from __future__ import annotations
 
 import functools
+import math
+import re
 import warnings
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
-from sroi.errors import ModelError, Problem, SROIWarning, UnitError, UnknownProxyError
+from sroi.errors import (
+    ModelError,
+    Problem,
+    SROIWarning,
+    UnitError,
+    UnknownProxyError,
+    error_for,
+)
 from sroi.model import Model, Outcome
-from sroi.parsing import parse_bearer_split
+from sroi.parsing import parse_bearer_split, parse_price_year
 from sroi.proxies.catalogue import Proxy, ProxyTable
 from sroi.proxies.deflators import Series, index_factor
 from sroi.units import annual_value_factor
 
-__all__ = ["Valuation", "value_outcomes"]
+__all__ = ["Valuation", "check_proxies", "valuation_warnings", "value_outcomes"]
 
 
 class Valuation(NamedTuple):
@@ -93,6 +103,181 @@ def _own(
     )
 
 
+class _Resolved(NamedTuple):
+    """One outcome's proxy resolved: the proxy, its factors, and what went wrong."""
+
+    proxy: Proxy | None
+    unit_factor: float
+    price_index: float
+    problems: list[Problem]
+    needs_price_year: str | None = None
+
+
+def _resolve(
+    where: str,
+    proxy_id: str,
+    unit: str | None,
+    currency: str | None,
+    target: int | str | None,
+    table: ProxyTable,
+    deflator: Series | None,
+) -> _Resolved:
+    """Look up one outcome's proxy and work out its unit and price factors.
+
+    ``currency`` None skips the unit check, ``deflator`` None the price index (what they
+    come from has a problem of its own).
+    """
+    try:
+        proxy = table.get(proxy_id)
+    except UnknownProxyError as exc:
+        return _Resolved(None, math.nan, math.nan, [p.at(f"{where}.proxy") for p in exc.problems])
+    problems: list[Problem] = []
+    unit_factor = math.nan
+    if currency is not None:
+        try:
+            unit_factor = annual_value_factor(proxy.unit, unit, currency)
+        except UnitError as exc:
+            said = "; ".join(p.message for p in exc.problems)
+            fits = f"a unit that fits the proxy's unit {proxy.unit!r}, in {currency}"
+            if unit is None:
+                problems.append(
+                    Problem(
+                        f"{where}.unit", f"proxy {proxy.id!r}: {said}", allowed=fits, kind="unit"
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        f"{where}.unit",
+                        f"proxy {proxy.id!r}: {said}",
+                        unit,
+                        allowed=fits,
+                        kind="unit",
+                    )
+                )
+    price_index = 1.0
+    needs = None
+    if proxy.price_year is not None and deflator is not None:
+        if target is None:
+            needs = f"{where} ({proxy.id}, {proxy.price_year} prices)"
+        else:
+            try:
+                price_index = index_factor(proxy.price_year, target, series=deflator)
+            except ModelError as exc:
+                problems.extend(
+                    Problem(
+                        f"{where}.proxy",
+                        f"{proxy.id!r}: {p.message}",
+                        proxy_id,
+                        allowed=p.allowed,
+                    )
+                    for p in exc.problems
+                )
+    return _Resolved(proxy, unit_factor, price_index, problems, needs)
+
+
+def _needs_price_year(used_by: list[str]) -> Problem:
+    return Problem(
+        "price_year",
+        "is needed to move proxies to the model's prices (e.g. price_year: 2024); "
+        "used by "
+        + ", ".join(used_by[:5])
+        + (f", ... ({len(used_by)} in all)" if len(used_by) > 5 else ""),
+        allowed="a price year such as 2024 or 2024/25",
+        kind="missing",
+    )
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list({(p.location, p.message): p for p in problems}.values())
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def check_proxies(
+    data: Mapping[str, Any],
+    table: ProxyTable | Callable[[], ProxyTable],
+    *,
+    deflator: Series | None = "hmt",
+    price_year: int | str | None = None,
+) -> list[Problem]:
+    """The problems of the proxies a model names, found from its data as given.
+
+    Every outcome that names a proxy is looked up, its unit checked against the outcome's
+    quantity and the model's currency, and its price year against the model's (or
+    ``price_year``), whatever else is wrong with the model: :func:`sroi.evaluate` runs this
+    while the model's fields are checked, so that every problem is reported together.
+
+    Parameters
+    ----------
+    data : mapping
+        A model's fields, as given (see :func:`sroi.model_schema`).
+    table : ProxyTable, or a callable returning one
+        The proxy table; a callable is called only when an outcome names a proxy.
+    deflator : {"hmt", "ucd"} or None, default "hmt"
+        The GDP deflator series; None checks no price years.
+    price_year : int or str, optional
+        The price year of the result, when not the model's own.
+
+    Returns
+    -------
+    list of Problem
+        Located in the model (``outcomes[2].proxy``, ``outcomes[2].unit``, ``price_year``);
+        empty when there is none.
+
+    Examples
+    --------
+    >>> from sroi.proxies import load
+    >>> model = {"price_year": 2024, "outcomes": [{"proxy": "ucd_gp_visit"}, {"value": 5}]}
+    >>> [(p.location, p.kind) for p in check_proxies(model, load)]
+    [('outcomes[0].proxy', 'unknown_proxy')]
+    """
+    outcomes = data.get("outcomes")
+    if not isinstance(outcomes, (list, tuple)):
+        return []
+    named = []
+    for i, item in enumerate(outcomes):
+        if isinstance(item, Outcome):
+            item = dict(item)
+        if isinstance(item, Mapping) and isinstance(item.get("proxy"), str):
+            proxy_id = item["proxy"].strip()
+            if proxy_id:
+                named.append((i, proxy_id, item.get("unit")))
+    if not named:
+        return []
+    if callable(table) and not isinstance(table, ProxyTable):
+        table = table()
+    currency = data.get("currency", "GBP")
+    if not (isinstance(currency, str) and _CURRENCY.fullmatch(currency.strip())):
+        currency = None
+    else:
+        currency = currency.strip()
+    target: int | str | None = price_year
+    known_target = True
+    if target is None:
+        given = data.get("price_year")
+        if given is not None:
+            try:
+                target = parse_price_year(given).plain
+            except ModelError:
+                known_target = False  # the field reports it
+    problems: list[Problem] = []
+    used_by: list[str] = []
+    for i, proxy_id, unit in named:
+        if unit is not None:
+            if not (isinstance(unit, str) and unit.strip()):
+                continue  # the field reports it
+            unit = unit.strip()
+        found = _resolve(f"outcomes[{i}]", proxy_id, unit, currency, target, table, deflator)
+        problems += found.problems
+        if found.needs_price_year and known_target:
+            used_by.append(found.needs_price_year)
+    if used_by:
+        problems.insert(0, _needs_price_year(used_by))
+    return _unique(problems)
+
+
 def value_outcomes(
     model: Model,
     table: ProxyTable | None,
@@ -124,82 +309,75 @@ def value_outcomes(
 
     Raises
     ------
-    UnknownProxyError
-        If any proxy id is not in the table (every unknown id is listed, each with the
-        closest ids and where it was used).
-    UnitError
-        If a proxy's unit does not fit the outcome's quantity or the model's currency.
-    ModelError
-        If proxies with price years are used in a model without a ``price_year``, or a
-        price year is outside the deflator series.
+    SROIError
+        With every problem found, together: unknown proxy ids (each with the closest ids),
+        units that do not fit the outcome's quantity or the model's currency, proxies with
+        price years in a model without a ``price_year``, price years outside the deflator
+        series. Its class is :class:`~sroi.errors.UnknownProxyError` when every problem is
+        an unknown id, :class:`~sroi.errors.UnitError` when every problem is a unit, else
+        :class:`~sroi.errors.ModelError` (see :func:`~sroi.errors.error_for`).
     """
     target = model.price_year if price_year is None else price_year
-    unknown: list[UnknownProxyError] = []
     problems: list[Problem] = []
-    unit_trouble = False
-    out: list[Valuation | None] = []
-    no_price_year: list[str] = []
-    needs_price_year: list[str] = []
+    out: list[Valuation] = []
+    used_by: list[str] = []
     for i, outcome in enumerate(model.outcomes):
         where = f"outcomes[{i}]"
         if outcome.proxy is None:
-            out.append(_own(outcome, float(outcome.value) * restate, None, restate))
+            valued = float(outcome.value) * restate
+            if not math.isfinite(valued):
+                problems.append(
+                    Problem(
+                        f"{where}.value",
+                        "is too large once moved to the result's price year",
+                        outcome.value,
+                        allowed="a value that stays a finite number at the result's prices",
+                    )
+                )
+            out.append(_own(outcome, valued, None, restate))
             continue
         if table is None:  # pragma: no cover - evaluate() always passes a table here
             raise ModelError([Problem(f"{where}.proxy", "no proxy table given", outcome.proxy)])
-        try:
-            proxy = table.get(outcome.proxy)
-        except UnknownProxyError as exc:
-            unknown.append(UnknownProxyError(exc.proxy_id, exc.suggestions, f"{where}.proxy"))
-            out.append(None)
-            continue
-        try:
-            unit_factor = annual_value_factor(proxy.unit, outcome.unit, model.currency)
-        except UnitError as exc:
-            problems.append(Problem(f"{where}.unit", f"proxy {proxy.id!r}: {exc}", outcome.unit))
-            unit_trouble = True
-            unit_factor = float("nan")
-        price_index = 1.0
-        if proxy.price_year is None:
-            no_price_year.append(f"{where} ({proxy.id})")
-        elif target is None:
-            needs_price_year.append(f"{where} ({proxy.id}, {proxy.price_year} prices)")
-        else:
-            try:
-                price_index = index_factor(proxy.price_year, target, series=deflator)
-            except ModelError as exc:
-                problems.extend(
-                    Problem(f"{where}.proxy", f"{proxy.id!r}: {p.message}", outcome.proxy)
-                    for p in exc.problems
-                )
-        out.append(
-            _own(outcome, proxy.value * price_index * unit_factor, proxy, price_index, unit_factor)
+        found = _resolve(
+            where, outcome.proxy, outcome.unit, model.currency, target, table, deflator
         )
-    if needs_price_year:
-        problems.insert(
-            0,
-            Problem(
-                "price_year",
-                "is needed to move proxies to the model's prices (e.g. price_year: 2024); "
-                "used by " + ", ".join(needs_price_year),
-            ),
-        )
-    if unknown:
-        first = unknown[0]
-        raise UnknownProxyError(first.proxy_id, first.suggestions, first.location, also=unknown[1:])
-    problems = list({(p.location, p.message): p for p in problems}.values())
+        problems += found.problems
+        if found.needs_price_year:
+            used_by.append(found.needs_price_year)
+        if found.proxy is not None:
+            value = found.proxy.value * found.price_index * found.unit_factor
+            out.append(_own(outcome, value, found.proxy, found.price_index, found.unit_factor))
+    if used_by:
+        problems.insert(0, _needs_price_year(used_by))
+    problems = _unique(problems)
     if problems:
-        error = ModelError(problems)
-        if unit_trouble:
-            unit_error = UnitError(str(error))
-            unit_error.problems = error.problems
-            raise unit_error
-        raise error
-    if no_price_year:
-        warnings.warn(
-            "these proxies have no price year and are used at face value, not moved to the "
-            f"model's price year: {', '.join(no_price_year)}",
-            SROIWarning,
-            stacklevel=3,
+        raise error_for(problems)
+    for warning in valuation_warnings(out):
+        warnings.warn(warning, stacklevel=3)
+    return tuple(out)
+
+
+def valuation_warnings(
+    valuations: tuple[Valuation, ...] | list[Valuation],
+) -> tuple[SROIWarning, ...]:
+    """The warnings a valuation calls for: each proxy with no price year, used at face value.
+
+    Parameters
+    ----------
+    valuations : sequence of Valuation
+        One per outcome, in order.
+
+    Returns
+    -------
+    tuple of SROIWarning
+        Each located at the outcome's ``proxy``.
+    """
+    return tuple(
+        SROIWarning(
+            f"proxy {v.proxy.id!r} has no price year and is used at face value, not moved to "
+            "the model's price year",
+            location=f"outcomes[{i}].proxy",
         )
-    return tuple(v for v in out if v is not None)
+        for i, v in enumerate(valuations)
+        if v.proxy is not None and v.proxy.price_year is None
+    )

@@ -532,3 +532,67 @@ def test_validate_and_evaluate_read_workbooks_and_csv_folders(tmp_path):
         assert json.loads(done.stdout)["results"]["ratio"] == pytest.approx(
             sroi.evaluate(model).ratio
         )
+
+
+# ------------------------------------------------------------------ issue 9: terminal escapes
+
+PWNED = "\x1b]0;pwned\x07\x1b[31mRed"
+UNSAFE = ("\x1b", "\x07", "\x9b", "\r", "\u202e", "\x00")
+
+
+def _terminal_safe(text: str) -> None:
+    for c in UNSAFE:
+        assert c not in text, (c, text[:200])
+
+
+def test_cli_prints_terminal_escape_sequences_from_model_names_written_out(tmp_path):
+    model = hand_worked()
+    model["name"] = PWNED
+    model["description"] = "CSI \x9b2J and a bell \x07 and \u202eevil\r"
+    model["outcomes"][0]["stakeholder"] = "Stake\x1b[2Jholder"
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model))
+    for fmt in ("table", "json", "csv"):
+        out = run("evaluate", path, "-f", fmt)
+        assert out.exit_code == 0, out.stderr
+        _terminal_safe(out.stdout)
+        _terminal_safe(out.stderr)
+    table = run("evaluate", path).stdout
+    assert "\\x1b]0;pwned\\x07\\x1b[31mRed" in table  # shown, not obeyed, nothing dropped
+    # JSON stays valid JSON and keeps the exact text
+    data = json.loads(run("evaluate", path, "-f", "json").stdout)
+    assert data["model"]["name"] == PWNED
+    assert data["model"]["outcomes"][0]["stakeholder"] == "Stake\x1b[2Jholder"
+    csv = pd.read_csv(io.StringIO(run("evaluate", path, "-f", "csv").stdout))
+    assert csv.loc[0, "stakeholder"] == "Stake\\x1b[2Jholder"
+    valid = run("validate", path)
+    assert valid.exit_code == 0
+    _terminal_safe(valid.stdout)
+
+
+def test_cli_errors_and_usage_errors_write_control_characters_out(tmp_path, model_file):
+    # a file name, an unexpected argument and a bad field's text, each with escapes
+    missing = run("evaluate", tmp_path / f"{PWNED}.yaml")
+    assert missing.exit_code == 1 and "\\x1b]0;pwned" in missing.stderr
+    extra = run("evaluate", model_file, PWNED)
+    assert extra.exit_code == 2 and "\\x1b[31mRed" in extra.stderr
+    bad = hand_worked()
+    bad["outcomes"][0]["duration"] = PWNED
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    invalid = run("evaluate", path)
+    assert invalid.exit_code == 1 and "outcomes[0].duration" in invalid.stderr
+    for out in (missing, extra, invalid):
+        _terminal_safe(out.stdout + out.stderr)
+
+
+def test_cli_proxy_commands_write_control_characters_out(tmp_path):
+    mine = sroi.proxies.load().to_frame()
+    mine = mine[mine["id"] == JSA].assign(name=f"Into work {PWNED}", note="a\x9b2Jb")
+    csv = tmp_path / "mine.csv"
+    mine.to_csv(csv, index=False)
+    search = run("proxies", "search", "into work", "--proxies", csv)
+    show = run("proxies", "show", JSA, "--proxies", csv)
+    assert show.exit_code == 0 and "\\x1b]0;pwned" in show.stdout and "a\\x9b2Jb" in show.stdout
+    for out in (search, show):
+        _terminal_safe(out.stdout + out.stderr)

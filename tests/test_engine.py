@@ -13,17 +13,25 @@ import pytest
 
 import sroi
 from sroi.engine import (
+    MAX_HORIZON,
     Headline,
     OutcomeArrays,
     annuity_factors,
     compute,
+    cumulative_net_value,
+    deduct,
+    discount_factors_timed,
     discounted_payback_years,
     first_year_impact,
     headline,
     payback_months,
     payback_year,
+    year_weights,
 )
 from sroi.errors import ModelError, SROIError
+
+# Overflow must be handled by the engine's own checks, never surface as a numpy warning.
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
 # The hand-worked example: 100 people x £1,000, deadweight 25 %, attribution 10 %,
 # drop-off 10 %, three years from year 1 at 3.5 %, £150,000 invested in year 0.
@@ -803,3 +811,288 @@ def test_unknown_or_wrong_conventions_are_located():
         compute(hand(), [1], [0], 0.0, conventions={"discount_timing": "midyear", "valuation": 2})
     locations = sorted(p.location for p in info.value.problems)
     assert locations == ["conventions.discount_timing", "conventions.valuation"]
+
+
+# ------------------------------------------------------------------ every message, exactly
+
+
+def only_problem(info) -> tuple[str, str]:
+    (problem,) = info.value.problems
+    return problem.location, problem.message
+
+
+OVERFLOW_INPUTS = (
+    "the total investment is too large to compute (it overflows a float); give amounts in "
+    "thousands or millions"
+)
+OVERFLOW_VALUE = (
+    "the present value is too large to compute (it overflows a float); give values in "
+    "thousands or millions"
+)
+TOO_SMALL = (
+    "the total investment is too small against the present value for a ratio (it overflows a float)"
+)
+
+
+@pytest.mark.parametrize(
+    ("present_value", "investment", "expected"),
+    [
+        (1.0, math.inf, ("inputs", OVERFLOW_INPUTS)),
+        (math.inf, 1.0, ("outcomes", OVERFLOW_VALUE)),
+        (math.nan, 1.0, ("outcomes", OVERFLOW_VALUE)),
+        (1.0, 5e-324, ("inputs", TOO_SMALL)),
+        # a ratio of -1 but a net ratio of -inf: (-1e308 - 1e308) overflows
+        (-1e308, 1e308, ("inputs", TOO_SMALL)),
+    ],
+)
+def test_headline_refuses_figures_that_overflow(present_value, investment, expected):
+    with pytest.raises(ModelError) as info:
+        headline(present_value, investment)
+    assert only_problem(info) == expected
+
+
+@pytest.mark.parametrize(
+    ("present_value", "investment", "expected"),
+    [
+        (np.array([1.0, 2.0]), np.array([1.0, math.inf]),
+         "1 of 2 draws give a total investment too large to compute (it overflows a float)"),
+        (np.array([math.inf, math.inf, 1.0]), np.array([1.0, 1.0, 1.0]),
+         "2 of 3 draws give a present value too large to compute (it overflows a float)"),
+        (np.array([1.0, 1.0]), np.array([1.0, 5e-324]),
+         "1 of 2 draws give a total investment too small against the present value for a ratio"),
+        # a scalar investment against draws of present value is a batch too
+        (np.array([1.0, 2.0]), 0.0,
+         "2 of 2 draws give a total investment of 0 or less; an SROI ratio needs inputs worth "
+         "more than 0"),
+        (1.0, np.array([0.0, 1.0]),
+         "1 of 2 draws give a total investment of 0 or less; an SROI ratio needs inputs worth "
+         "more than 0"),
+    ],
+)  # fmt: skip
+def test_headline_of_a_batch_names_the_draws(present_value, investment, expected):
+    with pytest.raises(ModelError) as info:
+        headline(present_value, investment)
+    assert only_problem(info)[1] == expected
+
+
+def test_headline_takes_decimals():
+    from decimal import Decimal
+
+    h = headline(Decimal("300"), Decimal("200"))
+    assert (h.ratio, h.npv) == (Decimal("1.5"), Decimal("100"))
+
+
+def test_payback_months_that_overflow_are_none():
+    # 1e10 / (1e-300 / 12) overflows a float
+    assert payback_months(np.array([0.0, 1e-300]), 1e10) is None
+
+
+def test_cumulative_net_value_is_float_and_cumulative():
+    got = cumulative_net_value([0, 3, 4], [5, 0, 1])
+    assert got.dtype == np.float64
+    assert got.tolist() == [-5.0, -2.0, 1.0]
+
+
+def test_year_weights_by_hand():
+    years, last = year_weights([3, 1])
+    assert years.dtype == np.int64 and last.dtype == np.float64
+    assert (years.tolist(), last.tolist()) == ([3, 1], [1.0, 1.0])
+    years, last = year_weights(np.array([0.25, 4.75]))
+    assert (years.tolist(), last.tolist()) == ([1, 5], [0.25, 0.75])
+
+
+def test_discount_factors_timed_by_hand():
+    assert discount_factors_timed(0.1, [0, 1, 2]).tolist() == pytest.approx([1, 1 / 1.1, 1 / 1.21])
+    assert discount_factors_timed(0.1, [0, 2], "start_of_year").tolist() == pytest.approx(
+        [1, 1 / 1.1]
+    )
+    assert discount_factors_timed(0.1, [0], "start_of_year").tolist() == [1.0]
+    assert discount_factors_timed(0.1, [], "mid_year").size == 0
+    mid = discount_factors_timed(0.21, [1, 2], "mid_year")
+    assert mid.tolist() == pytest.approx([1 / 1.1, 1 / 1.21 / 1.1])
+    with pytest.raises(ModelError) as info:
+        discount_factors_timed(0.1, [1], "midyear")
+    assert info.value.problems[0].value == "midyear"
+    assert only_problem(info) == (
+        "conventions.discount_timing",
+        "must be one of 'end_of_year', 'mid_year', 'start_of_year'",
+    )
+    with pytest.raises(ModelError) as info:
+        discount_factors_timed(0.1, [-1], "mid_year")
+    assert info.value.problems[0].location == "years"
+
+
+def test_deduct_defaults_to_multiplicative_and_names_each_deduction():
+    # chained: 1,000 x 0.5 x 0.5 x 0.5 x 0.5; added: 1,000 x (1 - 0.2 - 0.2 - 0.2 - 0.2)
+    assert [float(x) for x in deduct(1_000.0, 0.5, 0.5, 0.5, 0.5)] == [500.0, 250.0, 125.0, 62.5]
+    added = deduct(1_000.0, 0.2, 0.2, 0.2, 0.2, additive=True)
+    assert [float(x) for x in added] == pytest.approx([800.0, 600.0, 400.0, 200.0])
+    # no leakage given: after leakage is after attribution
+    assert [float(x) for x in deduct(1_000.0, 0.1, 0.1, 0.1, None, additive=True)] == (
+        pytest.approx([900.0, 800.0, 700.0, 700.0])
+    )
+    for i, name in enumerate(("deadweight", "displacement", "attribution", "leakage")):
+        rates = [0.0, 0.0, 0.0, 0.0]
+        rates[i] = 1.5
+        with pytest.raises(ModelError) as info:
+            deduct(1_000.0, *rates, additive=True)
+        assert info.value.problems[0].location == name
+
+
+def test_from_columns_duration_must_be_above_zero():
+    with pytest.raises(ModelError) as info:
+        outcomes(quantity=1, value=1, duration=[1, -2])
+    assert only_problem(info) == ("duration", "must be a number of years above 0")
+    with pytest.raises(ModelError) as info:
+        outcomes(quantity=1, value=1, duration="3")
+    assert info.value.problems[0].location == "duration"
+    flags = outcomes(quantity=[1, 1], value=1, duration=1, drop_off_from_first_year=[1, 0])
+    assert flags.drop_off_from_first_year.dtype == np.bool_
+
+
+def test_part_years_are_all_reported_up_to_twenty():
+    arrays = outcomes(quantity=1, value=1, duration=[2.5] * 25 + [2.0])
+    with pytest.raises(ModelError) as info:
+        compute(arrays, [1], [0], 0.0)
+    problems = info.value.problems
+    assert len(problems) == 20
+    assert problems[0].location == "outcomes[0].duration"
+    assert problems[0].value == 2.5
+    assert problems[0].message == (
+        "must be a whole number of years; for a part year at the end, set the convention "
+        "partial_years: pro_rata"
+    )
+
+
+def test_overflowing_outcomes_are_reported_up_to_twenty_with_the_message():
+    arrays = outcomes(quantity=1e300, value=[1e300] * 25 + [1.0], duration=1)
+    with pytest.raises(ModelError) as info:
+        compute(arrays, [1], [0], 0.0)
+    problems = info.value.problems
+    assert len(problems) == 20
+    assert problems[0].location == "outcomes[0]"
+    assert problems[0].message == (
+        "quantity x value over the outcome's years is too large to compute (it overflows a "
+        "float); give amounts in thousands or millions"
+    )
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1, duration=1), [math.inf], [0], 0.0)
+    assert info.value.problems[0].message.startswith("the amount is too large")
+
+
+def test_only_the_part_years_are_reported():
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1, value=1, duration=[2.0, 2.5]), [1], [0], 0.0)
+    assert [p.location for p in info.value.problems] == ["outcomes[1].duration"]
+
+
+def test_infinity_times_nothing_is_an_overflow_not_a_nan():
+    # 1e300 x 1e300 overflows; a deadweight of 1 would then give inf x 0 = NaN
+    with pytest.raises(ModelError) as info:
+        compute(outcomes(quantity=1e300, value=1e300, duration=1, deadweight=1.0), [1], [0], 0.0)
+    assert info.value.problems[0].location == "outcomes[0]"
+
+
+def test_overflow_in_a_batch_is_located_by_outcome():
+    base = outcomes(quantity=[1.0, 1.0], value=[1e300, 1.0], duration=1)
+    draws = OutcomeArrays(**{**base.__dict__, "quantity": np.array([[1.0, 1.0], [1e300, 1.0]])})
+    with pytest.raises(ModelError) as info:
+        compute(draws, [1], [0], 0.0)
+    assert [p.location for p in info.value.problems] == ["outcomes[0]"]
+
+
+def test_the_horizon_error_names_the_inputs_when_only_they_reach_too_far():
+    # an outcome ending exactly in the last year allowed, an input far beyond it
+    last = outcomes(quantity=1, value=1, duration=1, start_year=MAX_HORIZON)
+    with pytest.raises(ModelError) as info:
+        compute(last, [1], [5_000], 0.0)
+    assert info.value.problems[0].location == "inputs.year"
+    nothing = outcomes(quantity=[], value=[], duration=[])
+    with pytest.raises(ModelError) as info:
+        compute(nothing, [1], [5_000], 0.0)
+    assert info.value.problems[0].location == "inputs.year"
+
+
+# ------------------------------------------------------------------ profiles, at the edges
+
+
+def test_profile_problems_are_located_and_worded():
+    cases = [
+        ({"duration": [[1.0]]}, "profiles.duration",
+         "may be given for quantity, deadweight, displacement, attribution, leakage"),
+        ({"deadweight": [[0.1], [0.2]]}, "profiles.deadweight",
+         "must have one row per outcome (1)"),
+        ({"quantity": [[-1.0, 1.0, 1.0]]}, "profiles.quantity", "must be finite and >= 0"),
+        ({"quantity": [[math.inf, 1.0, 1.0]]}, "profiles.quantity", "must be finite and >= 0"),
+        ({"attribution": [[0.1, 1.5, 0.1]]}, "attribution", "must be a fraction between 0 and 1"),
+        ({"leakage": "x"}, "profiles.leakage", "must be a number or an array of numbers, not text"),
+    ]  # fmt: skip
+    for profiles, location, message in cases:
+        with pytest.raises(ModelError) as info:
+            hand(profiles=profiles)
+        problem = info.value.problems[0]
+        assert (problem.location, problem.message) == (location, message), profiles
+    with pytest.raises(ModelError) as info:
+        hand(profiles={"duration": [[1.0]]})
+    assert info.value.problems[0].value == "duration"
+    # no one in a year, or half a person, is a quantity like any other
+    c = compute(hand(profiles={"quantity": [[0.0, 0.5, 1.0]]}), [1], [0], 0.0)
+    assert c.impact_by_year[1:].tolist() == [0.0, 0.5 * 675 * 0.9, 675 * 0.81]
+
+
+def test_profiles_of_no_outcomes():
+    nothing = outcomes(
+        quantity=[], value=[], duration=[], profiles={"deadweight": np.zeros((0, 3))}
+    )
+    assert compute(nothing, [1], [0], 0.0).present_value == 0.0
+
+
+def test_profile_as_long_as_the_outcome_is_enough():
+    c = compute(hand(duration=1, profiles={"deadweight": [[0.5]]}), [1], [0], 0.0)
+    assert c.present_value == 100_000 * 0.5 * 0.9  # deadweight 50 %, attribution 10 %
+    with pytest.raises(ModelError) as info:
+        compute(hand(profiles={"deadweight": [[0.1, 0.2]]}), [1], [0], 0.0)
+    assert only_problem(info) == (
+        "profiles.deadweight",
+        "gives 2 years; the longest outcome lasts 3",
+    )
+
+
+def test_profiles_with_outcomes_of_different_lengths_and_every_convention():
+    # outcome 0: 3 years, deadweight 10 / 20 / 30 %; outcome 1: 1 year, no deadweight
+    arrays = outcomes(
+        quantity=[10, 10], value=[100, 100], duration=[3, 1], drop_off=[0.5, 0.0],
+        leakage=[0.5, 0.0], displacement=[0.5, 0.0],
+        profiles={"deadweight": [[0.1, 0.2, 0.3], [0.0, 0.0, 0.0]]},
+    )  # fmt: skip
+    c = compute(arrays, [100], [0], 0.0)
+    # outcome 0, chained: 1,000 x (1 - dw_k) x 0.5 x 0.5, dropping off 50 % a year
+    o0 = [1_000 * 0.9 * 0.25, 1_000 * 0.8 * 0.25 * 0.5, 1_000 * 0.7 * 0.25 * 0.25]
+    assert c.present_value_by_outcome.tolist() == pytest.approx([sum(o0), 1_000.0])
+    assert c.impact[0, 1:].tolist() == pytest.approx(o0)
+    assert c.impact[1, 1:].tolist() == [1_000.0, 0.0, 0.0]
+    # the first-year steps are the first year's
+    assert (c.after_deadweight[0], c.after_displacement[0]) == (900.0, 450.0)
+    assert (c.after_attribution[0], c.after_leakage[0]) == (450.0, 225.0)
+    # additive: 1,000 x (1 - dw_k - 0.5 - 0.5) leaves nothing in any year
+    add = compute(arrays, [100], [0], 0.0, conventions={"deductions": "additive"})
+    assert add.present_value_by_outcome.tolist() == [0.0, 1_000.0]
+    # drop-off from the first year and a part year: outcome 0 over 2.5 years
+    part = OutcomeArrays(**{**arrays.__dict__, "duration": np.array([2.5, 1.0])})
+    c = compute(part, [100], [0], 0.0, conventions={"drop_off_from": "first_year",
+                                                  "partial_years": "pro_rata"})  # fmt: skip
+    o0 = [225 * 0.5, 200 * 0.25, 175 * 0.125 * 0.5]  # the third year counts half
+    assert c.present_value_by_outcome.tolist() == pytest.approx([sum(o0), 1_000.0])
+    assert c.impact[0, 1:].tolist() == pytest.approx(o0)
+
+
+def test_profiles_cannot_be_drawn_in_a_batch():
+    arrays = hand(profiles={"deadweight": [[0.1, 0.2, 0.3]]})
+    for name in ("quantity", "value"):
+        draws = OutcomeArrays(**{**arrays.__dict__, name: np.array([[1.0], [2.0]])})
+        with pytest.raises(ModelError) as info:
+            compute(draws, [1], [0], 0.0)
+        assert only_problem(info) == (
+            "profiles",
+            "year-by-year figures cannot be combined with a batch of draws",
+        )

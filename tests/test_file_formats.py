@@ -647,3 +647,318 @@ def test_libreoffice_opens_the_workbook(tmp_path, libreoffice):
     )
     text = (tmp_path / "m.csv").read_text(encoding="utf-8", errors="replace")
     assert "'=HYPERLINK" in text  # the first sheet (Model): the name as text, not a link
+
+
+# --------------------------------------------------------------------------------------
+# Sheet names: the exact name wins; else one loose match; two loose matches are an error.
+
+
+def _with_sheets(tmp_path, names: dict[str, str | None]) -> Path:
+    """The hand-worked workbook with its ``Impact map`` sheet renamed or copied.
+
+    ``names`` maps a new sheet name to what it holds: ``"copy"`` (the impact map, its
+    deadweight changed to 0.9, so that it can be told apart) or None to rename the
+    original to that name.
+    """
+    from tests.conftest import hand_worked
+
+    path = write_model(hand_worked(), tmp_path / "model.xlsx")
+    wb = openpyxl.load_workbook(path)
+    original = wb["Impact map"]
+    column = [c.value for c in original[1]].index("deadweight") + 1
+    for name, what in names.items():
+        if what == "copy":
+            sheet = wb.copy_worksheet(original)
+            sheet.title = name
+            sheet.cell(row=2, column=column).value = 0.9
+        else:
+            original.title = name
+    wb.save(path)
+    assert set(names) <= set(openpyxl.load_workbook(path).sheetnames)
+    return path
+
+
+def test_the_exact_sheet_name_wins_over_a_stray_loose_match(tmp_path):
+    path = _with_sheets(tmp_path, {"impact map ": "copy"})  # a stray sheet, after the real one
+    assert read_model(path).outcomes[0].deadweight == 0.25  # not the stray sheet's 0.9
+
+
+def test_a_single_loose_sheet_name_is_accepted(tmp_path):
+    path = _with_sheets(tmp_path, {"IMPACT  map ": None})
+    assert read_model(path).outcomes[0].deadweight == 0.25
+
+
+def test_two_loose_sheet_names_without_an_exact_one_are_an_error(tmp_path):
+    path = _with_sheets(tmp_path, {"impact map ": None, "IMPACT  MAP": "copy"})
+    found = problems(path)
+    assert list(found) == ["model.xlsx"]
+    message = found["model.xlsx"]
+    assert "no sheet named exactly 'Impact map'" in message
+    assert "'impact map '" in message and "'IMPACT  MAP'" in message
+
+
+# --------------------------------------------------------------------------------------
+# What used to raise another exception type: now a located ModelError.
+
+
+def _model_bytes(fmt: str) -> bytes:
+    from tests.conftest import hand_worked
+
+    if fmt == "yaml":
+        return write_model(hand_worked(), Path(tempfile.mkdtemp()) / "m.yaml").read_bytes()
+    return json.dumps(hand_worked(), ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_invalid_utf8_in_yaml_and_json_is_a_located_model_error(tmp_path, fmt):
+    data = _model_bytes(fmt).replace(b"Participants", b"Partici\xe9pants")  # Latin-1 é
+    path = tmp_path / f"model.{fmt}"
+    path.write_bytes(data)
+    found = problems(path)
+    [(where, text)] = found.items()
+    line = data[: data.index(b"\xe9")].count(b"\n") + 1
+    assert where == f"model.{fmt} line {line}"
+    assert "is not UTF-8 text: byte 0xE9, which Windows-1252 reads as 'é'" in text
+
+
+def test_invalid_utf8_in_a_csv_table_is_a_located_model_error(tmp_path):
+    from tests.conftest import hand_worked
+
+    folder = write_model(hand_worked(), tmp_path / "m")
+    data = (folder / "outcomes.csv").read_bytes().replace(b"Participants", b"Caf\xe9")
+    (folder / "outcomes.csv").write_bytes(data)
+    found = problems(folder)
+    assert list(found) == ["outcomes.csv line 2"]
+    assert "CSV UTF-8" in found["outcomes.csv line 2"]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_a_utf8_byte_order_mark_is_accepted_in_yaml_and_json(tmp_path, fmt):
+    from tests.conftest import hand_worked
+
+    path = tmp_path / f"model.{fmt}"
+    path.write_bytes(b"\xef\xbb\xbf" + _model_bytes(fmt))
+    assert read_model(path) == Model.from_dict(hand_worked())
+    path.write_bytes(_model_bytes(fmt).decode("utf-8").encode("utf-16"))  # with its mark
+    assert read_model(path) == Model.from_dict(hand_worked())
+
+
+def test_a_utf8_byte_order_mark_is_accepted_in_csv(tmp_path):
+    from tests.conftest import hand_worked
+
+    folder = write_model(hand_worked(), tmp_path / "m")
+    for table in folder.iterdir():
+        table.write_bytes(b"\xef\xbb\xbf" + table.read_bytes())
+    assert read_model(folder) == Model.from_dict(hand_worked())
+
+
+def test_a_yaml_complex_key_is_a_located_model_error(tmp_path):
+    path = tmp_path / "model.yaml"
+    path.write_text("name: x\n? [a, b]\n: 1\n", encoding="utf-8")
+    assert problems(path) == {
+        "model.yaml line 2": "model.yaml line 2: a key must be a name (text), not a list"
+    }
+    path.write_text("name: x\n? {a: 1}\n: 1\n", encoding="utf-8")
+    assert "not a mapping" in problems(path)["model.yaml line 2"]
+
+
+def test_odd_yaml_keys_and_dates_are_read_as_the_text_written(tmp_path):
+    from sroi.io.yaml_json import read_yaml
+
+    path = tmp_path / "keys.yaml"
+    path.write_text("1: a\nyes: b\nnull: c\n2024-13-45: d\nwhen: 2024-04-01\n", encoding="utf-8")
+    assert read_yaml(path) == {
+        "1": "a",
+        "yes": "b",
+        "null": "c",
+        "2024-13-45": "d",
+        "when": "2024-04-01",
+    }
+    path.write_text("name: x\nname: y\n", encoding="utf-8")
+    assert list(problems(path)) == ["keys.yaml line 2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("name: !!set {a}\n", "the tag !!set makes a set"),
+        ("name: !!binary aGVsbG8=\n", "the tag !!binary makes bytes"),
+        ("name: !!timestamp 2024-01-01\n", "the tag !!timestamp makes a date"),
+        ("name: !!python/object:os.system x\n", "is not valid YAML"),
+        ("name: !!int ''\n", "cannot be read as a whole number"),
+        ("name: !!float abc\n", "cannot be read as a number"),
+        ("name: 1.0e+400\n", "is too large to hold"),
+        ("name: " + "9" * 5000 + "\n", "has 5,000 digits"),
+        ("name: a\x07b\n", "is not valid YAML"),  # a control character
+        ("name: a\n---\nname: b\n", "expected a single document"),
+        ("name: *nowhere\n", "found undefined alias"),
+    ],
+)
+def test_yaml_a_model_cannot_hold_is_a_located_model_error(tmp_path, text, says):
+    path = tmp_path / "model.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = problems(path)
+    assert len(found) == 1
+    [(where, message)] = found.items()
+    assert where.startswith("model.yaml line ")
+    assert says in message
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ('{"name": ' + "9" * 5000 + "}", "has 5,000 digits"),
+        ('{"name": 1e400}', "is too large to hold"),
+        ('{"name": -Infinity}', "-Infinity is not a number JSON allows"),
+        ("", "is empty"),
+        ("  \n", "is empty"),
+        ('{"name": "x"', "is not valid JSON"),
+    ],
+)
+def test_json_a_model_cannot_hold_is_a_located_model_error(tmp_path, text, says):
+    path = tmp_path / "model.json"
+    path.write_text(text, encoding="utf-8")
+    [message] = problems(path).values()
+    assert says in message
+
+
+def test_numbers_too_large_to_hold_in_csv_cells_are_located(tmp_path):
+    from tests.conftest import hand_worked
+
+    data = hand_worked()
+    data["scenarios"] = {"big": {"deadweight": "+0.1"}}
+    folder = write_model(data, tmp_path / "m")
+    text = (folder / "outcomes.csv").read_text(encoding="utf-8")
+    text = text.replace(",100,", "," + "9" * 5000 + ",").replace(",1000,", ",1e400,")
+    (folder / "outcomes.csv").write_text(text, encoding="utf-8")
+    scenarios = (folder / "scenarios.csv").read_text(encoding="utf-8")
+    (folder / "scenarios.csv").write_text(scenarios.replace('""+0.1""', "1e999"), encoding="utf-8")
+    found = problems(folder)
+    assert "too large to hold" in found["outcomes.csv, row 2, column quantity"]
+    assert "too large to hold" in found["outcomes.csv, row 2, column value"]
+    assert "too large to hold" in found["scenarios.csv, row 2, column changes"]
+
+
+def test_deeply_nested_json_in_a_cell_is_a_located_model_error(tmp_path):
+    from tests.conftest import hand_worked
+
+    folder = write_model(hand_worked(), tmp_path / "m")
+    text = (folder / "outcomes.csv").read_text(encoding="utf-8")
+    deep = '"' + "[" * 100_000 + '"'
+    (folder / "outcomes.csv").write_text(text.replace(",0.25,", f",{deep},"), encoding="utf-8")
+    found = problems(folder)
+    assert "deeper than the limit of 20" in found["outcomes.csv, row 2, column deadweight"]
+
+
+@pytest.mark.parametrize("given", [5, 2.5, "toml", ["yaml"], {"a": 1}])
+def test_read_model_with_a_format_that_is_not_one_names_the_allowed_formats(tmp_path, given):
+    path = write_model(sroi.Model.from_dict(_hand()), tmp_path / "model.yaml")
+    with pytest.raises(ModelError) as info:
+        read_model(path, format=given)
+    [problem] = info.value.problems
+    assert problem.location == "format"
+    assert "must be one of 'yaml', 'json', 'csv', 'xlsx'" in problem.message
+    json.dumps(problem.value)  # the value given, JSON-ready
+
+
+def _hand():
+    from tests.conftest import hand_worked
+
+    return hand_worked()
+
+
+def test_evaluate_of_json_text_says_a_model_must_be_a_path_a_mapping_or_a_model():
+    text = json.dumps(_hand())
+    assert len(text) > 255  # longer than a file name may be: it used to be OSError
+    for model_text in (text, "name: x\ninputs: []\n", "[1, 2]"):
+        with pytest.raises(ModelError) as info:
+            sroi.evaluate(model_text)
+        [problem] = info.value.problems
+        assert problem.location == "model"
+        assert "is JSON or YAML text, not a path" in problem.message
+        assert "a sroi.Model, a mapping" in problem.message
+
+
+def test_a_path_too_long_or_with_a_nul_or_model_text_is_a_model_error(tmp_path):
+    for path in ("x" * 5000 + ".yaml", "model\x00.yaml", json.dumps(_hand()), "name: x\n"):
+        with pytest.raises(ModelError) as info:
+            read_model(path)
+        assert info.value.locations == ["path"]
+    with pytest.raises(ModelError, match="is a folder"):
+        read_model(tmp_path, format="yaml")
+
+
+# --------------------------------------------------------------------------------------
+# Binary, truncated and empty files.
+
+
+def _truncated(fmt: str, tmp_path: Path) -> Path:
+    path = write_model(_hand(), tmp_path / f"whole.{fmt}")
+    data = path.read_bytes()
+    cut = tmp_path / f"cut.{fmt}"
+    cut.write_bytes(data[: len(data) // 2])
+    return cut
+
+
+@pytest.mark.parametrize("suffix", ["yaml", "json", "xlsx", "csv", "zip"])
+@pytest.mark.parametrize("content", ["random", "empty", "truncated"])
+def test_binary_truncated_and_empty_files_are_located_model_errors(tmp_path, suffix, content):
+    if content == "truncated":
+        if suffix == "csv":
+            folder = write_model(_hand(), tmp_path / "m")
+            data = (folder / "outcomes.csv").read_bytes()
+            (folder / "outcomes.csv").write_bytes(data[: len(data) // 2])
+            path = folder / "outcomes.csv"
+        else:
+            path = _truncated(suffix, tmp_path)
+    else:
+        name = "outcomes.csv" if suffix == "csv" else f"model.{suffix}"
+        path = tmp_path / name
+        data = bytes(range(256)) * 8 if content == "random" else b""
+        path.write_bytes(data)
+    with pytest.raises(ModelError) as info:
+        read_model(path)
+    assert info.value.problems
+    for problem in info.value.problems:
+        assert problem.location
+
+
+def test_a_damaged_member_of_an_archive_is_a_located_model_error(tmp_path):
+    path = write_model(_hand(), tmp_path / "model.zip")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("outcomes.csv")
+    start = info.header_offset + 30 + len(info.filename)  # the member's compressed bytes
+    data[start : start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+    [(where, message)] = problems(path).items()
+    assert where == "model.zip"
+    assert "damaged zip archive" in message
+
+
+def test_a_table_twice_in_an_archive_is_an_error(tmp_path):
+    path = tmp_path / "twice.zip"
+    source = write_model(_hand(), tmp_path / "m")
+    with zipfile.ZipFile(path, "w") as archive:
+        for table in source.iterdir():
+            archive.write(table, f"a/{table.name}")
+        archive.write(source / "outcomes.csv", "b/outcomes.csv")
+    found = problems(path)
+    assert (
+        "is in 2 folders of the archive (a/outcomes.csv, b/outcomes.csv)"
+        in found["twice.zip, member outcomes.csv"]
+    )
+
+
+@pytest.mark.parametrize("fmt", sorted(TARGETS))
+def test_every_field_of_the_model_round_trips_whatever_its_type(tmp_path, fmt):
+    # the CSV and Excel columns read as numbers, and the model's own fields read as JSON,
+    # come from the model's field types: a new numeric or mapping field needs no list here
+    data = _hand()
+    fields = sroi.Model.model_fields
+    if "conventions" in fields:
+        data["conventions"] = {"drop_off_from": "first_year"}
+    if "leakage" in sroi.Outcome.model_fields:
+        data["outcomes"][0]["leakage"] = 0.05
+    model = sroi.Model.from_dict(data)
+    assert read_model(write_model(model, tmp_path / TARGETS[fmt])) == model

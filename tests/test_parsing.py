@@ -569,3 +569,68 @@ def _error_of(parse, *args) -> ModelError:
     with pytest.raises(ModelError) as info:
         parse(*args)
     return info.value
+
+
+# ------------------------------------------------------------------ issue 9: what is allowed
+
+
+@pytest.mark.parametrize(
+    ("parse", "bad", "allowed"),
+    [
+        (parse_number, "x", "a finite number"),
+        (parsing.parse_non_negative, -1, "a finite number >= 0"),
+        (parsing.parse_non_negative, float("nan"), "a finite number >= 0"),
+        (parse_fraction, 2, "a number from 0 to 1 (0.25 for 25 %)"),
+        (parse_price_year, "²⁰²⁴", PRICE_YEAR_ALLOWED),
+        (parse_discount_rate, "greenbook", "a rate between 0 and 1"),
+        (lambda v: parse_choice(v, ("a", "b")), "c", "one of 'a' or 'b'"),
+        (parse_bearer_split, "DWP:0.5", "one agency (NHS), or AGENCY:share"),
+        (lambda v: parsing.parse_whole_years(v, minimum=1), 0, "a whole number of years from 1"),
+    ],
+)
+def test_every_parser_says_what_is_allowed(parse, bad, allowed):
+    with pytest.raises(ModelError) as info:
+        parse(bad)
+    (problem,) = info.value.problems
+    assert problem.allowed.startswith(allowed)
+    assert parsing.allowed_of(info.value) == problem.allowed
+    assert problem.value == bad or (bad != bad and problem.value != problem.value)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [10**400, -(10**400), 10**5000, Decimal("1e400"), Decimal("sNaN"), Decimal("NaN")],
+    ids=["1e400", "-1e400", "10**5000", "decimal-1e400", "decimal-snan", "decimal-nan"],
+)
+def test_overflowing_and_signalling_numbers_are_refused_with_a_problem(given):
+    with pytest.raises(ModelError) as info:
+        parse_number(given, "quantity")
+    assert info.value.locations == ["quantity"]
+    assert "must be a finite number" in str(info.value)
+
+
+def test_price_year_written_in_superscript_digits_is_refused_by_every_parser():
+    for year in ("²⁰²⁴", "２０２４", "٢٠٢٤", "2024/²⁵"):
+        with pytest.raises(ModelError, match="calendar year"):
+            parse_price_year(year)
+        with pytest.raises(ModelError, match="comma-separated yearly"):
+            parse_discount_rate_text(year)
+
+
+def test_a_bearer_split_message_shows_a_huge_text_briefly():
+    with pytest.raises(ModelError) as info:
+        parse_bearer_split("A" * 1_000_000 + ":x")
+    assert len(info.value.problems[0].message) < 300
+
+
+def test_scenario_changes_refuse_overflow_and_unicode_digits_as_model_errors():
+    from sroi.changes import CHANGE_ALLOWED, PARAMETERS, parse_change
+
+    for written in ("*1e400", "*" + "9" * 400, "+" + "9" * 400 + "%", "*²", "+٣", 10**400):
+        with pytest.raises(ModelError) as info:  # also a ValueError, as before
+            parse_change(written, PARAMETERS["value"])
+        (problem,) = info.value.problems
+        assert problem.value == written and CHANGE_ALLOWED in problem.allowed
+    with pytest.raises(ValueError, match="deadweight must be between 0 and 1"):
+        parse_change(1.5, PARAMETERS["deadweight"])
+    assert parse_change("*" + "9" * 300, PARAMETERS["value"]).amount == float("9" * 300)

@@ -274,6 +274,9 @@ def test_tornado():
 def test_tornado_needs_its_columns():
     with pytest.raises(ValueError, match="swing"):
         plots.tornado(tornado_frame().drop(columns="swing"))
+    with pytest.raises(sroi.ModelError) as info:  # a located SROIError, whatever is given
+        plots.tornado([1, 2])
+    assert info.value.locations == ["frame"]
 
 
 # ------------------------------------------------------------------ every plot, saved

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import math
 import re
 import warnings
@@ -427,3 +428,102 @@ def test_reprs(small):
     assert "b_job" in text
     html = small._repr_html_()
     assert "<table" in html and "3 financial proxies" in html and "c_home_visit" in html
+
+
+# -- read_table: files as Excel writes them, and files that are not proxy tables -------
+
+
+def _table_text(rows: list[dict[str, object]], delimiter: str = ",") -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), delimiter=delimiter)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def test_read_table_reads_utf16_files_excel_writes(tmp_path):
+    rows = [_row(id="pounds", name="Cost in £, with an é", note="“quoted” – dash")]
+    expected = read_table(_write(tmp_path, rows), merge_with_bundled=False)
+    # Excel's "Unicode Text": UTF-16 with a byte order mark, tab-separated
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(_table_text(rows, delimiter="\t").encode("utf-16"))
+    assert read_table(path, merge_with_bundled=False) == expected
+    # UTF-16 big-endian, comma-separated, and UTF-8 with a byte order mark ("CSV UTF-8")
+    path.write_bytes(_table_text(rows).encode("utf-16-be").join([b"\xfe\xff", b""]))
+    assert read_table(path, merge_with_bundled=False) == expected
+    path.write_bytes(_table_text(rows).encode("utf-8-sig"))
+    assert read_table(path, merge_with_bundled=False).get("pounds").name == rows[0]["name"]
+
+
+def test_read_table_refuses_cp1252_clearly_and_reads_it_when_told(tmp_path):
+    rows = [_row(id="pounds", name="Cost in £")]
+    path = tmp_path / "ansi.csv"
+    path.write_bytes(_table_text(rows).encode("cp1252"))  # Excel's "CSV (Comma delimited)"
+    with pytest.raises(ModelError) as info:
+        read_table(path, merge_with_bundled=False)
+    [problem] = info.value.problems
+    assert problem.location == "ansi.csv line 2"
+    assert "is not UTF-8 text: byte 0xA3, which Windows-1252 reads as '£'" in problem.message
+    assert 'encoding="cp1252"' in problem.message and "CSV UTF-8" in problem.message
+    table = read_table(path, merge_with_bundled=False, encoding="cp1252")
+    assert table.get("pounds").name == "Cost in £"
+    with pytest.raises(ModelError) as info:
+        read_table(path, encoding="klingon")
+    assert info.value.locations == ["encoding"]
+
+
+def test_read_table_of_an_empty_file_is_a_model_error(tmp_path):
+    path = tmp_path / "empty.csv"
+    for content in (b"", b"\n\n", b"\xef\xbb\xbf"):
+        path.write_bytes(content)
+        with pytest.raises(ModelError) as info:
+            read_table(path)
+        assert info.value.locations == ["empty.csv"]
+        assert "is empty" in str(info.value)
+    path.write_text(SCHEMA + "\n", encoding="utf-8")  # a header and no rows: an empty table
+    assert len(read_table(path, merge_with_bundled=False)) == 0
+
+
+def test_read_table_with_ragged_rows_is_a_model_error(tmp_path):
+    text = _table_text([_row(id="one"), _row(id="two")]).splitlines()
+    text[1] += ",extra,cells"  # more cells than columns (pandas' ParserError)
+    text[2] = text[2].rsplit(",", 1)[0]  # fewer: the last column (note) is blank
+    path = tmp_path / "ragged.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(ModelError) as info:
+        read_table(path, merge_with_bundled=False)
+    assert info.value.locations == ["ragged.csv row 2"]
+    assert "has values beyond the 15 columns the header names" in str(info.value)
+
+
+def test_read_table_of_a_file_that_is_not_csv_is_a_model_error(tmp_path):
+    path = tmp_path / "binary.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ModelError) as info:
+        read_table(path)
+    [problem] = info.value.problems
+    assert problem.location == "binary.csv line 2"  # the first byte that is not UTF-8
+    assert "it holds NUL bytes, so it is not a text file" in problem.message
+    path.write_text(SCHEMA + '\nid,"unterminated\n', encoding="utf-8")
+    with pytest.raises(ModelError):
+        read_table(path)
+    path.write_text(SCHEMA.replace("note", "value") + "\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="the column 'value' appears twice"):
+        read_table(path)
+    with pytest.raises(ModelError, match="is a folder"):
+        read_table(tmp_path)
+    with pytest.raises(ModelError) as info:
+        read_table(12)  # type: ignore[arg-type]
+    assert info.value.locations == ["source"]
+
+
+def test_read_table_limits_rows_and_file_size(tmp_path):
+    from sroi.io import Limits
+
+    path = _write(tmp_path, [_row(id=f"row_{i}") for i in range(5)])
+    with pytest.raises(ModelError, match=r"Limits\.rows") as info:
+        read_table(path, limits=Limits(rows=4))
+    assert info.value.problems[0].value == 5
+    with pytest.raises(ModelError, match=r"Limits\.file_bytes"):
+        read_table(path, limits=Limits(file_bytes=100))
+    assert len(read_table(path, merge_with_bundled=False, limits=Limits(rows=5))) == 5

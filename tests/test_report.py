@@ -26,6 +26,7 @@ Whole:   inputs 13,700 as spent, 13,500 at PV; value 26,500; costs saved 15,000;
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 from pathlib import Path
@@ -537,3 +538,205 @@ def test_cli_report_needs_an_output_and_a_valid_model(tmp_path):
     run = CliRunner().invoke(cli, ["report", str(bad), "--md", str(tmp_path / "x.md")])
     assert run.exit_code == 1
     assert not (tmp_path / "x.md").exists()
+
+
+# ------------------------------------------------------------------ issue 9: nothing lost,
+# no non-finite figure published, every account's name unique
+
+
+def test_areas_named_other_and_other_no_area_given_give_unique_account_names(tmp_path):
+    m = model()
+    m["inputs"][1]["area"] = "Other"
+    m["inputs"][2]["area"] = "Other (no area given)"
+    m["outcomes"][0]["area"] = "other"  # the same name, to a reader, as "Other"
+    m["outcomes"][2]["area"] = "Other (no area given)"
+    # inputs[3] and the outcome "food" still name no area
+    r = sroi.evaluate(m)
+    acc = social_accounts(r)
+    names = [a.name for a in acc.accounts]
+    assert names == [
+        "Advice",
+        "Other",
+        "Other (no area given)",
+        "Garden",
+        "other",
+        "Other (no area given) (2)",
+        "Organisation",
+    ]
+    assert len(set(names)) == len(names)
+    loose = acc.areas[-1]
+    # the library's own names differ from every area's, even in case
+    others = [n.casefold() for n in names if n not in (loose.name, acc.organisation.name)]
+    assert loose.name.casefold() not in others and "organisation" not in others
+    assert loose.kind == "other" and loose.name in loose.note
+    assert [x.index for x in loose.inputs] == [3] and [o.id for o in loose.outcomes] == ["food"]
+    book = _load(write_excel(r, tmp_path / "a.xlsx"))
+    assert len(book.sheetnames) == len({s.casefold() for s in book.sheetnames})
+    assert "Other (no area given) (2)" in render_markdown(r)
+
+
+def test_an_area_called_organisation_does_not_share_the_organisations_name():
+    m = model()
+    m["inputs"][0]["area"] = "Organisation"
+    acc = social_accounts(sroi.evaluate(m))
+    assert acc.organisation.name == "Organisation (all areas)"
+    assert acc.area("Organisation").kind == "area"
+
+
+def _load(path):
+    import openpyxl
+
+    return openpyxl.load_workbook(path)
+
+
+def _full_texts(book) -> dict[str, str]:
+    """The texts on the Full text sheet, by the cell they belong to, parts joined."""
+    from sroi.io.cells import unprotect, xml_unescape
+
+    sheet = book["Full text"]
+    assert [c.value for c in sheet[1]] == ["Cell", "Part", "Characters", "Text"]
+    parts: dict[str, list[tuple[str, int, str]]] = {}
+    for cell, part, size, text in sheet.iter_rows(min_row=2, values_only=True):
+        assert len(text) <= 32_767
+        plain = unprotect(xml_unescape(text))
+        assert len(plain) == size
+        parts.setdefault(cell, []).append((part, plain))
+    out = {}
+    for cell, rows in parts.items():
+        n = len(rows)
+        assert [p for p, _ in rows] == [f"{k} of {n}" for k in range(1, n + 1)]
+        out[cell] = "".join(t for _, t in rows)
+    return out
+
+
+def test_write_excel_cuts_text_at_32767_characters_never_silently(tmp_path):
+    long_name = "Estate " + "é" * 40_000 + " END"
+    # escapes that lengthen text, formula characters at every possible cut, line breaks
+    long_description = ("=cmd|' /C calc'!A0 _x0041_\r\n" * 3_000) + "the end"
+    m = model(name=long_name)
+    m["inputs"][0]["description"] = long_description
+    m["outcomes"][0]["outcome"] = "-" * 70_000
+    r = sroi.evaluate(m)
+    book = _load(write_excel(r, tmp_path / "long.xlsx"))
+    full = _full_texts(book)
+    assert full["'Summary'!A1"] == f"Social accounts: {long_name}"
+    assert full["'Inputs'!D2"] == long_description
+    assert full["'Impact map'!C2"] == "-" * 70_000
+    # the cell itself keeps the beginning, says where the rest is and links to it
+    title = book["Summary"]["A1"]
+    assert title.value.startswith("Social accounts: Estate ééé")
+    assert "40,028 characters in all" in title.value and "'Full text'" in title.value
+    assert title.hyperlink.location.startswith("'Full text'!A")
+    for ws in book:
+        for row in ws.iter_rows():
+            for c in row:
+                assert not isinstance(c.value, str) or len(c.value) <= 32_767
+
+
+def test_a_short_text_needs_no_full_text_sheet(result, tmp_path):
+    assert "Full text" not in _load(write_excel(result, tmp_path / "r.xlsx")).sheetnames
+
+
+def _non_finite_ratio(monkeypatch):
+    from sroi.result import Result
+
+    monkeypatch.setattr(Result, "ratio", property(lambda self: math.inf))
+
+
+def _non_finite_present_value(monkeypatch):
+    from sroi.result import Result
+
+    real = Result.by_outcome
+
+    def by_outcome(self):
+        table = real.fget(self)
+        table.loc[1, "present_value"] = math.nan
+        return table
+
+    monkeypatch.setattr(Result, "by_outcome", property(by_outcome))
+
+
+@pytest.mark.parametrize(
+    ("spoil", "location"),
+    [
+        (_non_finite_ratio, "results.ratio"),
+        (_non_finite_present_value, "outcomes[1].present_value"),
+    ],
+)
+@pytest.mark.parametrize("writer", ["html", "markdown", "excel", "json", "csv", "table"])
+def test_every_writer_raises_a_located_sroi_error_on_a_non_finite_figure(
+    writer, spoil, location, result, tmp_path, monkeypatch
+):
+    from sroi.cli import _FORMATS
+
+    spoil(monkeypatch)
+    calls = {
+        "html": lambda: render_html(result, charts=False),
+        "markdown": lambda: render_markdown(result),
+        "excel": lambda: write_excel(result, tmp_path / "x.xlsx"),
+        "json": lambda: _FORMATS["json"](result),
+        "csv": lambda: _FORMATS["csv"](result),
+        "table": lambda: _FORMATS["table"](result),
+    }
+    with pytest.raises(sroi.SROIError) as info:
+        calls[writer]()
+    assert location in info.value.locations
+    assert "not a finite number" in str(info.value)
+
+
+def test_cli_report_and_json_on_a_non_finite_figure_exit_1_without_a_traceback(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "m.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(model()), encoding="utf-8")
+    _non_finite_ratio(monkeypatch)
+    for args in (
+        ["evaluate", str(path), "--format", "json"],
+        ["report", str(path), "--md", str(tmp_path / "r.md")],
+    ):
+        run = CliRunner().invoke(cli, args)
+        assert run.exit_code == 1, run.output
+        assert run.exception is None or isinstance(run.exception, SystemExit)
+        assert "results.ratio" in run.stderr and "Traceback" not in run.output
+
+
+def test_a_share_that_overflows_is_left_blank_not_published_as_infinity(tmp_path):
+    # Benefits and a disbenefit that cancel out leave a present value of 1e-300: each
+    # outcome's share of it is beyond a float's range.
+    def outcome(i, value):
+        return {"id": f"o{i}", "stakeholder": "b", "outcome": "c", "quantity": 1,
+                "value": value, "duration": 1}  # fmt: skip
+
+    cancelling = {
+        "name": "Cancelling",
+        "discount_rate": 0,
+        "inputs": [{"stakeholder": "a", "amount": 1}],
+        "outcomes": [outcome(0, 1e300), outcome(1, -1e300), outcome(2, 1e-300)],
+    }
+    r = sroi.evaluate(cancelling)
+    path = tmp_path / "cancelling.json"
+    path.write_text(json.dumps(cancelling))
+    for fmt in ("table", "json", "csv"):
+        run = CliRunner().invoke(cli, ["evaluate", str(path), "-f", fmt])
+        assert run.exception is None or isinstance(run.exception, SystemExit)
+        if run.exit_code == 1:
+            assert "outcomes[0].share_of_present_value" in run.stderr
+        else:
+            assert run.exit_code == 0 and "inf" not in run.stdout.lower()
+    # Until the result itself gives such a share as "not a number" (its to_dict() cannot
+    # hold infinity), a writer may refuse it, located; it never publishes it or fails with
+    # another error.
+    try:
+        text = render_markdown(r)
+    except sroi.SROIError as exc:
+        assert "outcomes[0].share_of_present_value" in exc.locations
+        for writer in (lambda: render_html(r, charts=False), lambda: write_excel(r, tmp_path)):
+            with pytest.raises(sroi.SROIError):
+                writer()
+        return
+    assert "inf%" not in text and "inf%" not in render_html(r, charts=False)
+    book = _load(write_excel(r, tmp_path / "c.xlsx"))
+    shares = [row[-1] for row in book["Impact map"].iter_rows(min_row=2, values_only=True)]
+    assert shares == [None, None, 1.0]

@@ -6,6 +6,7 @@ import copy
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -542,3 +543,244 @@ def test_relative_discount_rate_changes_in_scenarios():
 def test_a_zero_investment_is_an_error_in_sensitivity_too(call):
     with pytest.raises(ModelError, match="investment"):
         call(hand_worked())
+
+
+# ----------------------------------------------------------------------------- issue 9:
+# every bad argument a located ModelError; no NaN or infinity in any output
+
+HUGE_CHANGE = "*" + "9" * 400
+
+
+def located(info, location: str, function: str) -> None:
+    """The error is about ``function``'s arguments and names ``location``."""
+    assert isinstance(info.value, sroi.SROIError)
+    assert location in info.value.locations, info.value.locations
+    assert f"{function}()" in str(info.value)
+
+
+def test_simulate_seed_minus_one_is_a_located_model_error():
+    with pytest.raises(ModelError) as info:
+        simulate(hand_worked(), 10, seed=-1)
+    located(info, "seed", "simulate")
+    assert ">= 0" in str(info.value)
+
+
+@pytest.mark.parametrize("n", [10**20, 10**400, 10_000_001, 0, -5, 2.5, "10", None])
+def test_simulate_n_10_to_the_20_is_refused_before_any_work(n):
+    from sroi.sensitivity.monte_carlo import MAX_DRAWS
+
+    with pytest.raises(ModelError) as info:
+        simulate(hand_worked(), n)
+    located(info, "n", "simulate")
+    assert f"{MAX_DRAWS:,}" in str(info.value)
+
+
+def test_simulate_limits_can_be_raised_and_chunks_stay_bounded(monkeypatch):
+    from sroi.sensitivity import monte_carlo
+
+    m = hand_worked()
+    m["outcomes"][0]["deadweight"] = {"distribution": "uniform", "low": 0.1, "high": 0.4}
+    with pytest.raises(ModelError, match="max_draws"):
+        simulate(m, 101, seed=1, max_draws=100)
+    assert simulate(m, 101, seed=1, max_draws=101).n == 101
+    # A chunk_size beyond the cell limit is reduced to fit; the draws do not change.
+    monkeypatch.setattr(monte_carlo, "MAX_CHUNK_CELLS", 7)
+    small = simulate(m, 50, seed=3, chunk_size=10**12)
+    assert np.array_equal(small.ratio, simulate(m, 50, seed=3, chunk_size=50).ratio)
+
+
+@pytest.mark.parametrize("function", [switching_value, switching_values])
+@pytest.mark.parametrize("target", [math.nan, math.inf, "1", None, 10**400, True, [1.0]])
+def test_switching_values_with_a_nan_string_none_or_huge_target_are_located_errors(
+    function, target
+):
+    m = two_outcomes()
+    with pytest.raises(ModelError) as info:
+        if function is switching_value:
+            function(m, "deadweight", "jobs", target_ratio=target)
+        else:
+            function(m, target_ratio=target)
+    located(info, "target_ratio", function.__name__)
+
+
+@pytest.mark.parametrize("field", ["quantity", "value"])
+def test_switching_value_divided_by_zero_for_1e17(field):
+    # A probe one unit from a setting of 1e17 is the setting itself (1e17 + 1 == 1e17):
+    # the line through the two evaluations divided 0 by 0. The probe now moves by half.
+    m = two_outcomes()
+    m["outcomes"][0][field] = 1e17
+    m["inputs"][0]["amount"] = 1e17 * (1_000 if field == "quantity" else 100)
+    sv = switching_value(m, field, "jobs")
+    assert sv.value is not None and math.isfinite(sv.value)
+    assert sv.ratio_at_value == pytest.approx(1.0, rel=1e-9)
+    table = switching_values(m)
+    assert table["reason"].notna().sum() + table["switching_value"].notna().sum() >= len(table)
+
+
+@pytest.mark.parametrize("target", [1e17, 1e300, 1.7e308, 5e-324, -1e300])
+def test_switching_values_for_extreme_targets_are_finite_or_none_with_a_reason(target):
+    table = switching_values(two_outcomes(), target_ratio=target)
+    for row in table.to_dict("records"):
+        for column in ("base", "switching_value", "change", "relative_change", "ratio_at_value"):
+            assert row[column] is None or math.isfinite(row[column]), (column, row)
+        if row["switching_value"] is None:
+            assert row["reason"]
+
+
+def test_one_way_with_a_bare_number_for_values_is_a_located_error():
+    with pytest.raises(ModelError) as info:
+        one_way(hand_worked(), "deadweight", 0.5)
+    located(info, "values", "one_way")
+    assert "[0.5]" not in info.value.problems[0].message  # says "a list of one"
+    with pytest.raises(ModelError) as info:
+        one_way(hand_worked(), "deadweight", relative=0.5)
+    located(info, "relative", "one_way")
+    with pytest.raises(ModelError) as info:
+        one_way(hand_worked(), "deadweight", [])
+    located(info, "values", "one_way")
+
+
+@pytest.mark.parametrize("bad", ["abc", math.nan, math.inf, -1.5, None, 10**400, [0.1]])
+def test_one_way_relative_abc_and_nan_are_located_errors(bad):
+    with pytest.raises(ModelError) as info:
+        one_way(hand_worked(), "deadweight", relative=[0.1, bad])
+    located(info, "relative[1]", "one_way")
+
+
+def test_one_way_relative_that_overflows_is_located_at_the_relative_change():
+    with pytest.raises(ModelError) as info:
+        one_way(hand_worked(), "value", relative=[0.0, 1e308])
+    located(info, "relative[1]", "one_way")
+    assert "too large" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("ranges", "location"),
+    [
+        ([("deadweight", (0, 1))], "ranges"),
+        ("deadweight", "ranges"),
+        ({}, "ranges"),
+        ({"deadweight": 0.2}, "ranges['deadweight']"),
+        ({"deadweight": (0, 0.5, 1)}, "ranges['deadweight']"),
+        ({"deadweight": (0.1,)}, "ranges['deadweight']"),
+        ({"deadweight": "ab"}, "ranges['deadweight']"),
+        ({"deadweight": {"low": 0, "high": 1}}, "ranges['deadweight']"),
+        ({"deadwait": (0, 1)}, "ranges['deadwait']"),
+        ({5: (0, 1)}, "ranges[5]"),
+        ({None: (0, 1)}, "ranges[None]"),
+        ({("deadweight",): (0, 1)}, "ranges[('deadweight',)]"),
+        ({("deadweight", "jobs", "x"): (0, 1)}, "ranges[('deadweight', 'jobs', 'x')]"),
+        ({("deadweight", "job"): (0, 1)}, "outcome"),
+        ({"deadweight": ("abc", "+0.1")}, "ranges['deadweight'][0]"),
+        ({"deadweight": (0.1, "20%")}, "ranges['deadweight'][1]"),
+        ({"deadweight": (0.1, 1.5)}, "ranges['deadweight'][1]"),
+        ({"deadweight": (None, 0.1)}, "ranges['deadweight'][0]"),
+        ({"value": (10**400, "+10%")}, "ranges['value'][0]"),
+        ({"value": ("*1e308", "+10%")}, "ranges['value'][0]"),
+        ({"investment": (0, 2_000)}, "ranges['investment'][0]"),
+    ],
+)
+def test_malformed_tornado_arguments_are_located_errors(ranges, location):
+    with pytest.raises(ModelError) as info:
+        tornado(two_outcomes(), ranges)
+    located(info, location, "tornado")
+
+
+@pytest.mark.parametrize("written", [HUGE_CHANGE, "+" + "9" * 400, "+" + "9" * 400 + "%"])
+def test_a_change_of_hundreds_of_digits_is_a_located_error_everywhere(written):
+    m = two_outcomes()
+    with pytest.raises(ModelError) as info:
+        one_way(m, "value", [written], outcome="jobs")
+    located(info, "values[0]", "one_way")
+    with pytest.raises(ModelError) as info:
+        tornado(m, {("value", "jobs"): (written, "+10%")})
+    located(info, "ranges[('value', 'jobs')][0]", "tornado")
+    for changes, where in (
+        ({"value": written}, "scenarios.s.value"),
+        ({"discount_rate": written}, "scenarios.s.discount_rate"),
+        ({"investment": written}, "scenarios.s.investment"),
+        ({"outcomes": {"jobs": {"quantity": written}}}, "scenarios.s.outcomes.jobs.quantity"),
+    ):
+        with pytest.raises(ModelError) as info:
+            compare_scenarios(m, {"s": changes})
+        assert info.value.locations == [where]
+
+
+def test_a_scenario_whose_figures_overflow_is_located_at_the_scenario():
+    m = two_outcomes()
+    with pytest.raises(ModelError) as info:
+        compare_scenarios(m, {"big": {"outcomes": {"jobs": {"value": 1e308}}}})
+    located(info, "scenarios.big", "compare_scenarios")
+    with pytest.raises(ModelError) as info:
+        compare_scenarios(m, {"big": {"outcomes": {"job": {"value": 1}}}})
+    assert info.value.locations == ["scenarios.big.outcomes.job"]
+    assert "is not an outcome id" in str(info.value)
+
+
+def test_one_way_reports_the_setting_a_change_leads_to():
+    t = one_way(hand_worked(), "deadweight", ["+0.1", "*2", 0.4])
+    assert t["setting"].tolist() == pytest.approx([0.35, 0.5, 0.4])
+    assert t["relative_change"].isna().all()
+
+
+def test_an_unknown_keyword_is_a_located_error_not_a_type_error():
+    with pytest.raises(ModelError) as info:
+        one_way(hand_worked(), "deadweight", [0.1], discount=0.03)
+    located(info, "discount", "one_way")
+
+
+def _no_nan(frame) -> None:
+    for column in frame.columns:
+        for x in frame[column].tolist():
+            assert not (isinstance(x, float) and not math.isfinite(x)), (column, x)
+
+
+def test_sensitivity_outputs_hold_no_nan_or_infinity():
+    m = two_outcomes()
+    _no_nan(one_way(m, "value", relative=[-0.2, 0.0, 0.1]))  # setting differs by outcome
+    _no_nan(one_way(m, "deadweight", [0.1, 0.2]))  # no relative change
+    _no_nan(tornado(m, {"deadweight": (0.0, 0.5)}))
+    _no_nan(compare_scenarios(m, {"low": {"deadweight": "+0.1"}}))
+    table = switching_values({**m, "discount_rate": "green_book"}, target_ratio=50)
+    _no_nan(table)
+    assert str(table["switching_value"].dtype) == "Float64"
+    rate = table.set_index("parameter").loc["discount_rate"]
+    assert rate["base"] is pd.NA and "schedule" in rate["reason"]
+    assert table.to_dict("records")[-1]["switching_value"] is None
+    actual = two_outcomes()
+    actual["outcomes"] = actual["outcomes"][:1]
+    comparison = compare_forecast(m, actual)
+    _no_nan(comparison.by_outcome)
+    row = comparison.by_outcome.set_index("id").loc["health"]
+    assert row["quantity_actual"] is pd.NA and row["status"] == "forecast only"
+
+
+def test_switching_value_with_a_schedule_has_no_nan_base():
+    sv = switching_value({**hand_worked(), "discount_rate": "green_book"}, "discount_rate")
+    assert sv.base is None and sv.value is None and sv.change is None and sv.reason
+
+
+def test_simulation_summary_of_draws_near_the_largest_float_is_finite():
+    from sroi.engine import headline
+    from sroi.sensitivity import Simulation
+
+    base = sroi.evaluate(hand_worked())
+    pv = np.array([1.7e308, 1.6e308, 1.5e308, 1.7e308])
+    sim = Simulation(base, headline(pv, np.ones(4)), seed=2**80, uncertain=())
+    summary = sim.summary()
+    assert np.isfinite(summary.to_numpy()).all()
+    assert summary.loc["present_value", "mean"] == pytest.approx(1.625e308)
+    d = sim.to_dict()
+    assert d["seed"] == str(2**80)
+    import json
+
+    assert json.loads(json.dumps(d, allow_nan=False)) == d
+
+
+@pytest.mark.parametrize("threshold", [math.nan, "1", None])
+def test_probability_ratio_above_a_nan_threshold_is_an_error(threshold):
+    m = hand_worked()
+    m["outcomes"][0]["deadweight"] = {"distribution": "uniform", "low": 0.1, "high": 0.4}
+    with pytest.raises(ModelError) as info:
+        simulate(m, 10, seed=1).probability_ratio_above(threshold)
+    located(info, "threshold", "probability_ratio_above")

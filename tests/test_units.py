@@ -193,3 +193,24 @@ def test_not_money_per_something_is_refused(unit):
 def test_unit_error_is_value_error():
     with pytest.raises(ValueError):
         annual_value_factor("GBP / hour", "person")
+
+
+def test_a_very_long_unit_text_is_refused_before_pint_reads_it():
+    import time
+
+    from sroi.units import MAX_UNIT_LENGTH
+
+    start = time.perf_counter()
+    with pytest.raises(UnitError, match=f"at most {MAX_UNIT_LENGTH} characters") as info:
+        parse_unit("GBP / " + "person / " * 100_000)
+    assert time.perf_counter() - start < 1
+    assert len(str(info.value)) < 300
+    assert info.value.problems[0].kind == "unit"
+
+
+def test_unit_error_has_problems_like_every_input_error():
+    with pytest.raises(UnitError) as info:
+        annual_value_factor("GBP / hour", "person")
+    (problem,) = info.value.problems
+    assert problem.kind == "unit" and "needs a quantity in hours" in problem.message
+    assert info.value.to_dict()["error"] == "UnitError"

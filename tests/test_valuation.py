@@ -315,3 +315,59 @@ def test_summary_shows_no_nan_when_value_nets_to_zero():
     r = sroi.evaluate(m)
     assert r.present_value == pytest.approx(0, abs=1e-9)
     assert "nan" not in r.summary().lower()
+
+
+# -- issue 9: proxies checked from the model's data, with its other problems -----------
+
+
+def test_check_proxies_reads_a_models_data_as_given():
+    from sroi.valuation import check_proxies
+
+    data = proxy_model("ucd_jsa_claimant_into_work_fiscal_totl", quantity="lots")
+    data["outcomes"].append({**data["outcomes"][0], "proxy": "ucd_la_home_care_hour"})
+    data["outcomes"][1]["unit"] = "person"
+    data["outcomes"].append({"proxy": ["not", "text"]})
+    data["outcomes"].append("not a mapping")
+    found = check_proxies(data, px.load)
+    assert [(p.location, p.kind) for p in found] == [
+        ("outcomes[0].proxy", "unknown_proxy"),
+        ("outcomes[1].unit", "unit"),
+    ]
+    assert found[0].suggestions[0] == JSA
+    # a bad currency or price year is its field's problem: the proxies are still looked up
+    odd = {**data, "currency": 5, "price_year": "soon"}
+    assert [p.location for p in check_proxies(odd, px.load)] == ["outcomes[0].proxy"]
+    assert check_proxies({"outcomes": 5}, px.load) == []
+
+
+def test_check_proxies_loads_no_table_when_no_outcome_names_a_proxy():
+    from sroi.valuation import check_proxies
+
+    def table():  # pragma: no cover - must not be called
+        raise AssertionError("loaded")
+
+    from tests.conftest import hand_worked
+
+    assert check_proxies(hand_worked(), table) == []
+
+
+def test_a_value_too_large_for_the_result_price_year_is_a_located_error():
+    from tests.conftest import hand_worked
+
+    m = {**hand_worked(), "price_year": 1990}
+    m["outcomes"][0]["value"] = 1.7e308
+    with pytest.raises(ModelError) as info:
+        sroi.evaluate(m, price_year=2024)
+    assert info.value.locations == ["outcomes[0].value"]
+    with pytest.raises(ModelError) as info:  # a year outside the deflator series
+        sroi.evaluate({**hand_worked(), "price_year": 1900}, price_year=2024)
+    assert info.value.locations == ["price_year"]
+
+
+def test_a_proxy_without_price_year_warning_is_located_and_recorded():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = sroi.evaluate(proxy_model("dcms_chronic_loneliness_cost_per_person_year"))
+    (warning,) = [w.message for w in caught if issubclass(w.category, SROIWarning)]
+    assert warning.location == "outcomes[0].proxy"
+    assert r.to_dict()["warnings"] == [warning.to_dict()]

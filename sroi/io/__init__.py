@@ -31,7 +31,13 @@ One module per format, and the parts they share:
   single quote in front, which reading removes) and the escaping of what XML cannot hold;
   every writer of a spreadsheet-like file uses it, the reports included;
 - :mod:`sroi.io.files`: the format from the path, and :func:`read_model` /
-  :func:`write_model`.
+  :func:`write_model`;
+- :mod:`sroi.io.text`: bytes to text, the same way for every text file (UTF-8, a byte
+  order mark allowed; UTF-16 with one);
+- :mod:`sroi.io.limits`: :class:`Limits`, what a file may hold (its size, rows, cells,
+  nesting, what an archive expands to), checked before the work, and the defaults a user
+  can raise (``read_model(path, limits=Limits(rows=500_000))``, or
+  :func:`set_default_limits`).
 
 Reading imports neither the result nor the reports: the impact map with a result's
 computed columns is written by :func:`sroi.report.write_impact_map`, and its extra
@@ -40,7 +46,9 @@ columns and ``Results`` sheet are ignored on reading.
 **Errors.** A file that is not what it claims (a ``.xlsx`` that is not a workbook, a CSV
 table without its required columns, a workbook without an ``Impact map`` sheet, a JSON
 file holding a list) is a :class:`~sroi.errors.ModelError`, and so is an invalid model;
-every problem is reported together, located in the file.
+every problem is reported together, located in the file. So is a file that passes one of
+the :class:`Limits`: the error names the file, the limit, what was found and how to raise
+it.
 
 Examples
 --------
@@ -75,12 +83,23 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["FORMATS", "read_model", "write_impact_map", "write_model"]
+__all__ = [
+    "FORMATS",
+    "Limits",
+    "default_limits",
+    "read_model",
+    "set_default_limits",
+    "write_impact_map",
+    "write_model",
+]
 
 # Loaded on first use, so that importing a part of this package (the model imports the
 # YAML/JSON readers of sroi.io.yaml_json) does not import the whole of it.
 _LAZY = {
     "FORMATS": "sroi.io.files",
+    "Limits": "sroi.io.limits",
+    "default_limits": "sroi.io.limits",
+    "set_default_limits": "sroi.io.limits",
     "read_model": "sroi.io.files",
     "write_model": "sroi.io.files",
     # Kept importable here for existing callers; it lives with the reports (it needs a

@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,16 @@ from sroi.io.layout import (
     scenario_rows,
     table_rows,
 )
+from sroi.io.limits import (
+    Limits,
+    archive_problems,
+    breach,
+    check_file_size,
+    read_bytes,
+    refuse,
+    resolve,
+)
+from sroi.io.text import decode
 from sroi.model import Model
 
 __all__ = ["CSV_NAMES", "csv_text", "read_csv", "write_csv"]
@@ -132,17 +143,27 @@ def write_csv(model: Model, path: Path) -> None:
         (path / name).write_text(text, encoding="utf-8", newline="")
 
 
-def _csv_source(path: Path) -> tuple[Callable[[str], bytes | None], str]:
-    """A function reading a table's bytes (None if absent), and the title for errors."""
+CSV_ADVICE = 'in Excel, "Save As" the type "CSV UTF-8 (Comma delimited)"'
+"""How to save a CSV file as UTF-8, said when one is not."""
+
+
+def _csv_source(path: Path, limits: Limits) -> tuple[Callable[[str], bytes | None], str]:
+    """A function reading a table's bytes (None if absent), and the title for errors.
+
+    The function raises :class:`~sroi.errors.ModelError` for a table larger than the
+    limit; a zip archive is checked (the limits, a table in it twice) before any member
+    is expanded.
+    """
     if path.is_dir():
 
         def from_folder(name: str) -> bytes | None:
             member = path / name
-            return member.read_bytes() if member.is_file() else None
+            return read_bytes(member, limits, where=name) if member.is_file() else None
 
         return from_folder, str(path)
     if not path.exists():
         raise FileNotFoundError(f"no such folder or file: {path}")
+    title = str(path)
     if path.suffix.lower() == ".csv":
         if path.name.lower() not in CSV_NAMES:
             raise ModelError(
@@ -154,60 +175,135 @@ def _csv_source(path: Path) -> tuple[Callable[[str], bytes | None], str]:
                         + "; this file is not one of them",
                     )
                 ],
-                title=str(path),
+                title=title,
             )
-        return _csv_source(path.parent)
+        return _csv_source(path.parent, limits)
+    check_file_size(path, limits)
     if not zipfile.is_zipfile(path):
         raise ModelError(
             [Problem(path.name, "is not a zip archive of CSV tables (nor a folder of them)")],
-            title=str(path),
+            title=title,
         )
-    with zipfile.ZipFile(path) as archive:
-        members = {
-            info.filename: archive.read(info)
-            for info in archive.infolist()
-            if not info.is_dir()
-            and not info.filename.startswith("__MACOSX/")
-            and info.filename.rsplit("/", 1)[-1] in CSV_NAMES
-            and info.filename.count("/") <= 1
-        }
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir()
+                and not info.filename.startswith("__MACOSX/")
+                and info.filename.rsplit("/", 1)[-1] in CSV_NAMES
+                and info.filename.count("/") <= 1
+            ]
+            refuse(_doubled(infos, path.name), title)
+            refuse(archive_problems(infos, path.name, limits), title)
+            members = {info.filename: archive.read(info) for info in infos}
+    except ModelError:
+        raise
+    except (MemoryError, RecursionError):  # pragma: no cover
+        raise
+    except Exception as exc:  # a damaged archive: zipfile and zlib raise several kinds
+        reason = str(exc).strip()[:200] or type(exc).__name__
+        raise ModelError(
+            [Problem(path.name, f"is a damaged zip archive: {reason}")], title=title
+        ) from None
 
     def read(name: str) -> bytes | None:
         if name in members:
             return members[name]
         nested = [k for k in members if k.endswith("/" + name)]
-        return members[nested[0]] if len(nested) == 1 else None
+        return members[nested[0]] if nested else None
 
-    return read, str(path)
+    return read, title
 
 
-def _csv_grid(reading: Reading, name: str, data: bytes | None) -> Grid | None:
-    """A CSV file's cells, or None when absent or unreadable (then reported to ``reading``)."""
+def _doubled(infos: Sequence[zipfile.ZipInfo], where: str) -> list[Problem]:
+    """Tables an archive holds twice: the same member twice, or in two of its folders."""
+    problems = []
+    for name, n in Counter(info.filename for info in infos).items():
+        if n > 1:
+            problems.append(Problem(f"{where}, member {name}", f"is in the archive {n} times"))
+    for name in CSV_NAMES:
+        if any(info.filename == name for info in infos):
+            continue
+        nested = sorted({info.filename for info in infos if info.filename.endswith("/" + name)})
+        if len(nested) > 1:
+            problems.append(
+                Problem(
+                    f"{where}, member {name}",
+                    f"is in {len(nested)} folders of the archive ({', '.join(nested)}); keep one",
+                )
+            )
+    return problems
+
+
+class _Count:
+    """Cells read from the model's tables so far, against ``Limits.cells``."""
+
+    def __init__(self) -> None:
+        self.cells = 0
+
+
+def _csv_grid(reading: Reading, name: str, data: bytes | None, count: _Count) -> Grid | None:
+    """A CSV file's cells, or None when absent or unreadable (then reported to ``reading``).
+
+    Rows are counted against ``Limits.rows`` and cells (all tables together) against
+    ``Limits.cells`` as they are parsed; passing one stops the reading.
+    """
     if data is None:
         return None
+    limits = reading.limits
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        reading.problem(name, f"is not UTF-8 text (byte {exc.start + 1}); save it as CSV UTF-8")
+        text = decode(data, name, title=reading.title, advice=CSV_ADVICE)
+    except ModelError as exc:
+        reading.problems.extend(exc.problems)
         return None
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        for number, record in enumerate(reader, start=1):
+            if header is None:
+                header = record
+                count.cells += len(record)
+                continue
+            if all(is_blank(c) for c in record):
+                continue
+            rows.append((number, record))
+            count.cells += len(record)
+            if len(rows) > limits.rows:
+                raise ModelError(
+                    [breach(name, "has more rows than", len(rows), "rows", limits, at_least=True)],
+                    title=reading.title,
+                )
+            if count.cells > limits.cells:
+                what = "brings the cells of the model's tables over"
+                raise ModelError(
+                    [breach(name, what, count.cells, "cells", limits, at_least=True)],
+                    title=reading.title,
+                )
     except csv.Error as exc:
-        reading.problem(name, f"is not valid CSV: {exc}")
+        reading.problem(f"{name} line {reader.line_num}", f"is not valid CSV: {exc}")
         return None
-    if not records or all(is_blank(c) for c in records[0]):
+    if header is None or all(is_blank(c) for c in header):
         reading.problem(name, "is empty; it needs a header row of column names")
         return None
-    return Grid(name, records[0], [(i + 2, row) for i, row in enumerate(records[1:])])
+    return Grid(name, list(header), rows)
 
 
-def read_csv(path: Path) -> Model:
+def read_csv(path: Path, *, limits: Limits | None = None) -> Model:
     """Read a model from a folder of CSV tables, one of its ``.csv`` files, or a ``.zip``.
+
+    Each table must be UTF-8 text (a byte order mark is allowed, and so is UTF-16 with
+    one; see :mod:`sroi.io.text`). The files are checked against the limits: a table's
+    size before it is read, a zip archive's members before any is expanded, rows and
+    cells while they are parsed.
 
     Parameters
     ----------
     path : pathlib.Path
         The folder, a table in it (``outcomes.csv``), or a zip archive of the tables.
+    limits : Limits, optional
+        What the files may hold; default :func:`sroi.io.limits.default_limits`.
 
     Returns
     -------
@@ -218,13 +314,15 @@ def read_csv(path: Path) -> Model:
     FileNotFoundError
         If there is no such folder or file.
     ModelError
-        If a required table is missing, a file is not UTF-8 CSV, or the model is not
-        valid; every problem is listed, located by file, row and column.
+        If a required table is missing, a file is not UTF-8 CSV, a limit is passed, or
+        the model is not valid; every problem is listed, located by file, row and column.
     """
-    read, title = _csv_source(path)
-    reading = Reading(title)
+    limits = resolve(limits)
+    read, title = _csv_source(path, limits)
+    reading = Reading(title, limits=limits)
     found = {name: read(name) for name in CSV_NAMES}
-    grids = {name: _csv_grid(reading, name, data) for name, data in found.items()}
+    count = _Count()
+    grids = {name: _csv_grid(reading, name, data, count) for name, data in found.items()}
 
     def missing(name: str) -> tuple[str, str] | None:
         return (name, "is missing; a CSV model needs it") if found[name] is None else None

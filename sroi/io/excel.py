@@ -38,6 +38,7 @@ True
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -59,6 +60,7 @@ from sroi.io.layout import (
     scenario_rows,
     table_rows,
 )
+from sroi.io.limits import Limits, archive_problems, breach, check_file_size, refuse, resolve
 from sroi.model import Model
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,10 +68,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
+    "EXCEL_ROWS",
     "MONEY_FORMAT",
     "PERCENT",
     "model_workbook",
     "openpyxl_module",
+    "pick_sheet",
     "put",
     "read_workbook",
 ]
@@ -332,50 +336,169 @@ def model_workbook(model: Model, computed_rows: Sequence[Sequence[Any]] | None =
     return wb
 
 
-def _sheet_grid(ws: Any, base: str, formulas: Callable[[str, str], Any]) -> Grid:
-    """A sheet's cells: text unescaped, formulas replaced by their saved values."""
+EXCEL_ROWS = 1_048_576
+"""The rows of an Excel sheet; a workbook whose sheet goes further is not a valid one."""
+
+
+def _loose(title: str) -> str:
+    """A sheet name compared loosely: case and every space ignored."""
+    return "".join(title.split()).casefold()
+
+
+def pick_sheet(titles: Sequence[str], name: str) -> tuple[str | None, str | None]:
+    """The sheet of a workbook that holds the table ``name``: ``(title, problem)``.
+
+    The sheet named exactly ``name`` wins; failing that, the one sheet whose name differs
+    from it only in case and spaces (``impact map `` for ``Impact map``). Two or more such
+    sheets, and none named exactly, is a problem: which one is meant cannot be told.
+
+    Parameters
+    ----------
+    titles : sequence of str
+        The workbook's sheet names.
+    name : str
+        The sheet wanted (``"Impact map"``).
+
+    Returns
+    -------
+    tuple
+        The sheet's name (None when there is none, or no one), and the problem to report
+        (None when there is none).
+
+    Examples
+    --------
+    >>> pick_sheet(["Impact map", "impact map "], "Impact map")
+    ('Impact map', None)
+    >>> pick_sheet(["impact  MAP"], "Impact map")
+    ('impact  MAP', None)
+    >>> pick_sheet(["impact map", "IMPACT MAP "], "Impact map")[1]
+    "has no sheet named exactly 'Impact map' but 2 whose names differ from it only in case \
+or spaces ('impact map', 'IMPACT MAP '), so which one holds the table cannot be told; \
+rename the others"
+    """
+    if name in titles:
+        return name, None
+    loose = [t for t in titles if _loose(t) == _loose(name)]
+    if len(loose) == 1:
+        return loose[0], None
+    if len(loose) > 1:
+        return None, (
+            f"has no sheet named exactly {name!r} but {len(loose)} whose names differ from it "
+            f"only in case or spaces ({', '.join(map(repr, loose))}), so which one holds the "
+            "table cannot be told; rename the others"
+        )
+    return None, None
+
+
+_FORMULA = object()  # a formula's place, until its saved value is read
+
+
+class _Cells:
+    """The cells read from a workbook so far, against the limits (all sheets together)."""
+
+    def __init__(self, limits: Limits, where: str, title: str) -> None:
+        self.limits, self.where, self.title = limits, where, title
+        self.count = 0
+
+    def add(self, base: str, n: int) -> None:
+        self.count += n
+        if self.count > self.limits.cells:
+            what = "holds (all sheets read together) more cells than"
+            raise ModelError(
+                [breach(base, what, self.count, "cells", self.limits, at_least=True)],
+                title=self.title,
+            )
+
+
+def _sheet_grid(
+    ws: Any, base: str, cells: _Cells, saved: Callable[[str, list[tuple[int, int]]], list[Any]]
+) -> Grid:
+    """A sheet's cells: text unescaped, formulas replaced by their saved values.
+
+    The sheet is streamed (a workbook opened read-only), whatever extent it declares:
+    rows that are absent or blank cost nothing, so a stray space far below the table
+    does not make the sheet large. Rows of data are counted against ``Limits.rows``,
+    cells against ``Limits.cells``; Excel's last row is the end.
+    """
+    ws.reset_dimensions()  # read every row the sheet holds, not only the extent it declares
+    limits = cells.limits
     rows: list[tuple[int, list[Any]]] = []
     header: list[Any] = []
     problems: list[tuple[str, str]] = []
-    for r, cells in enumerate(ws.iter_rows(), start=1):
+    formulas: list[tuple[int, int, list[Any]]] = []  # (row, column, the row's values)
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        if r > EXCEL_ROWS:
+            problems.append((base, f"goes beyond row {EXCEL_ROWS:,}, Excel's last"))
+            break
+        if not row:  # an absent row
+            continue
+        cells.add(base, len(row))
         values: list[Any] = []
-        for cell in cells:
+        for j, cell in enumerate(row):
             value = cell.value
+            if value is None:
+                values.append(None)
+                continue
             if cell.data_type == "f":
-                value = formulas(ws.title, cell.coordinate)
-                if value is None:
-                    problems.append(
-                        (
-                            f"{base}, row {r}, cell {cell.coordinate}",
-                            "holds a formula whose value was not saved; open and save the "
-                            "workbook in a spreadsheet program, or type the value",
-                        )
-                    )
-                    value = ""
+                formulas.append((r, j, values))
+                value = _FORMULA
             elif cell.data_type == "e":
-                problems.append(
-                    (f"{base}, row {r}, cell {cell.coordinate}", f"holds the error {value}")
-                )
+                where = f"{base}, row {r}, cell {cell.coordinate}"
+                problems.append((where, f"holds the error {value}"))
                 value = ""
-            if isinstance(value, str):
+            elif isinstance(value, str):
                 value = xml_unescape(value)
             values.append(value)
         while values and is_blank(values[-1]):
             values.pop()
         if r == 1:
             header = values
-        else:
+        elif values:
             rows.append((r, values))
+            if len(rows) > limits.rows:
+                raise ModelError(
+                    [breach(base, "has more rows than", len(rows), "rows", limits, at_least=True)],
+                    title=cells.title,
+                )
+    if formulas:
+        found = saved(ws.title, [(r, j) for r, j, _ in formulas])
+        for (r, j, values), value in zip(formulas, found, strict=True):
+            if value is None:
+                problems.append(
+                    (
+                        f"{base}, row {r}, cell {_coordinate(r, j)}",
+                        "holds a formula whose value was not saved; open and save the "
+                        "workbook in a spreadsheet program, or type the value",
+                    )
+                )
+                value = ""
+            values[j] = xml_unescape(value) if isinstance(value, str) else value
+        for _, _, values in formulas:
+            while values and is_blank(values[-1]):
+                values.pop()
     return Grid(base, header, rows, problems)
 
 
-def read_workbook(path: Path) -> Model:
+def _coordinate(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column + 1)}{row}"
+
+
+def read_workbook(path: Path, *, limits: Limits | None = None) -> Model:
     """Read a model from an Excel workbook.
+
+    Each table is read from the sheet named exactly as the table (``Impact map``), or
+    else from the one sheet whose name differs from it only in case or spaces (see
+    :func:`pick_sheet`). The file is checked against the limits before it is opened (its
+    size, what its members expand to) and while it is read (rows and cells).
 
     Parameters
     ----------
     path : pathlib.Path
         The ``.xlsx`` workbook.
+    limits : Limits, optional
+        What the workbook may hold; default :func:`sroi.io.limits.default_limits`.
 
     Returns
     -------
@@ -386,52 +509,113 @@ def read_workbook(path: Path) -> Model:
     FileNotFoundError
         If there is no such file.
     ModelError
-        If the file is not a workbook, lacks a required sheet, or the model is not valid;
-        every problem is listed, located by sheet, row and column.
+        If the file is not a workbook, lacks a required sheet (or has two that could be
+        it), passes a limit, or the model is not valid; every problem is listed, located
+        by sheet, row and column.
     ImportError
         Without openpyxl (``pip install 'sroi[excel]'``).
     """
+    limits = resolve(limits)
     if not path.exists():
         raise FileNotFoundError(f"no such workbook: {path}")
     title = str(path)
+    if path.is_dir():
+        raise ModelError([Problem(path.name, "is a folder, not an Excel workbook")], title=title)
+    check_file_size(path, limits)
+    not_a_workbook = (
+        "is not an Excel workbook (.xlsx): an .xlsx file is a zip archive and this is not one; "
+        "save it from your spreadsheet program as an Excel workbook"
+    )
     if not zipfile.is_zipfile(path):
-        raise ModelError(
-            [
-                Problem(
-                    path.name,
-                    "is not an Excel workbook (.xlsx): an .xlsx file is a zip archive and this "
-                    "is not one; save it from your spreadsheet program as an Excel workbook",
-                )
-            ],
-            title=title,
-        )
-    openpyxl = openpyxl_module()
+        raise ModelError([Problem(path.name, not_a_workbook)], title=title)
     try:
-        wb = openpyxl.load_workbook(path, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except Exception as exc:  # a damaged archive: zipfile raises several kinds
         raise ModelError(
-            [Problem(path.name, f"is not an Excel workbook (.xlsx): {exc}")], title=title
+            [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")], title=title
         ) from None
-    saved: list[Any] = []
+    refuse(archive_problems(members, path.name, limits), title)
+    openpyxl = openpyxl_module()
+    books: list[Any] = []
 
-    def formulas(sheet: str, coordinate: str) -> Any:
-        if not saved:
-            saved.append(openpyxl.load_workbook(path, data_only=True))
-        return saved[0][sheet][coordinate].value
+    def open_book(data_only: bool) -> Any:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
+                book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        except (MemoryError, RecursionError):  # pragma: no cover
+            raise
+        except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
+            raise ModelError(
+                [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")],
+                title=title,
+            ) from None
+        books.append(book)
+        return book
 
-    sheets = {ws.title.strip().lower(): ws for ws in wb.worksheets}
-    available = ", ".join(repr(ws.title) for ws in wb.worksheets)
-    reading = Reading(title)
+    try:
+        wb = open_book(data_only=False)
+        titles = list(wb.sheetnames)
+        saved_book: list[Any] = []
 
-    def grid(name: str) -> Grid | None:
-        ws = sheets.get(name.lower())
-        return None if ws is None else _sheet_grid(ws, f"{path.name}, sheet {ws.title!r}", formulas)
+        def saved(sheet: str, where: list[tuple[int, int]]) -> list[Any]:
+            """The saved values of formula cells (row, column from 0) of a sheet."""
+            if not saved_book:
+                saved_book.append(open_book(data_only=True))
+            ws = saved_book[0][sheet]
+            ws.reset_dimensions()
+            wanted = {r for r, _ in where}
+            last = max(wanted)
+            values: dict[tuple[int, int], Any] = {}
+            for r, row in enumerate(ws.iter_rows(), start=1):
+                if r > last:
+                    break
+                if r in wanted:
+                    for j, cell in enumerate(row):
+                        values[(r, j)] = cell.value
+            return [values.get(key) for key in where]
 
-    def missing(name: str) -> tuple[str, str]:
-        return path.name, f"has no sheet {name!r}; a model needs it (sheets: {available})"
+        available = ", ".join(map(repr, titles))
+        reading = Reading(title, limits=limits)
+        cells = _Cells(limits, path.name, title)
 
-    for table in TABLES:
-        reading.table(table, grid(table.sheet), missing(table.sheet))
-    reading.scalars(grid(MODEL_SHEET), missing(MODEL_SHEET))
-    reading.scenarios(grid(SCENARIOS_SHEET))
+        def grid(name: str) -> tuple[Grid | None, tuple[str, str] | None]:
+            """The table's sheet read, and what to report if a required one is missing."""
+            sheet, ambiguous = pick_sheet(titles, name)
+            if ambiguous is not None:
+                reading.problem(path.name, ambiguous)
+                return None, None
+            if sheet is None:
+                return None, (
+                    path.name,
+                    f"has no sheet {name!r}; a model needs it (sheets: {available})",
+                )
+            base = f"{path.name}, sheet {sheet!r}"
+            try:
+                return _sheet_grid(wb[sheet], base, cells, saved), None
+            except ModelError:
+                raise
+            except (MemoryError, RecursionError):  # pragma: no cover
+                raise
+            except Exception as exc:  # a damaged sheet: openpyxl raises many kinds
+                raise ModelError(
+                    [Problem(base, f"cannot be read; the workbook looks damaged ({_why(exc)})")],
+                    title=title,
+                ) from None
+
+        for table in TABLES:
+            reading.table(table, *grid(table.sheet))
+        reading.scalars(*grid(MODEL_SHEET))
+        reading.scenarios(grid(SCENARIOS_SHEET)[0])
+    finally:
+        for book in books:
+            book.close()
     return reading.model()
+
+
+def _why(exc: BaseException) -> str:
+    """An exception as a short reason: its message, or its kind when it has none."""
+    text = str(exc).strip()
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return text or type(exc).__name__

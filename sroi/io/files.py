@@ -18,17 +18,19 @@ folder; writing to a ``.csv`` path is refused, since a model is several tables.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, Protocol
 
-from sroi.errors import ModelError, Problem
+from sroi.errors import ModelError, Problem, SROIError, error_for
 from sroi.io.csv_tables import read_csv, write_csv
 from sroi.io.excel import model_workbook, read_workbook
+from sroi.io.limits import Limits, resolve
 from sroi.io.yaml_json import json_text, read_mapping, yaml_text
 from sroi.model import Model
 
-__all__ = ["FORMATS", "read_model", "write_model"]
+__all__ = ["FORMATS", "is_model_text", "model_path", "read_model", "write_model"]
 
 FORMATS = ("yaml", "json", "csv", "xlsx")
 """The file formats :func:`read_model` and :func:`write_model` know."""
@@ -46,10 +48,19 @@ class _HasModel(Protocol):
 
 def _format(path: Path, format: str | None, *, writing: bool) -> str:
     if format is not None:
-        name = _ALIASES.get(format.lower(), format.lower())
+        name = _ALIASES.get(format.lower(), format.lower()) if isinstance(format, str) else None
         if name not in FORMATS:
+            given = format if isinstance(format, (str, int, float, bool)) else repr(format)[:80]
             raise ModelError(
-                [Problem("format", "must be one of " + ", ".join(map(repr, FORMATS)), format)]
+                [
+                    Problem(
+                        "format",
+                        "must be one of " + ", ".join(map(repr, FORMATS)) + " (or None, to tell "
+                        "the format from the path's suffix)",
+                        given,
+                        allowed="one of " + ", ".join(FORMATS) + ", or None",
+                    )
+                ]
             )
         return name
     suffix = path.suffix.lower()
@@ -158,6 +169,7 @@ def write_model(
       deadweight: {distribution: uniform, low: 0.1, high: 0.3}
       displacement: 0.0
       attribution: 0.0
+      leakage: 0.0
       drop_off: 0.0
       source: ''
     scenarios: {}
@@ -176,7 +188,102 @@ def write_model(
     return p
 
 
-def read_model(path: str | PathLike[str], *, format: str | None = None) -> Model:
+def is_model_text(text: str) -> bool:
+    """Whether a str is plainly model text (JSON or YAML) rather than the path of a file.
+
+    Text with a line break, or beginning with ``{`` or ``[``, that names no file.
+
+    Examples
+    --------
+    >>> is_model_text('{"name": "Garden"}'), is_model_text("name: Garden\\n")
+    (True, True)
+    >>> is_model_text("model.yaml")
+    False
+    """
+    start = text.lstrip()[:1]
+    if "\n" not in text and start not in ("{", "["):
+        return False
+    try:
+        return "\x00" in text or not Path(text).exists()
+    except (OSError, ValueError):  # too long to be a file name
+        return True
+
+
+def model_path(path: Any) -> Path:
+    """A model file's path, or a :class:`~sroi.errors.ModelError` if it cannot be one.
+
+    A path too long for the system, or holding a NUL character, is not a file name (the
+    system's own error would say neither which argument nor why); nor is model text
+    (:func:`is_model_text`), which is refused with how to read it.
+
+    Examples
+    --------
+    >>> model_path("model.yaml")
+    PosixPath('model.yaml')
+    >>> model_path("x" * 5000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: 1 problem in the model:
+      path: is not a file name: it is 5,000 characters long, ...
+    """
+    if not isinstance(path, (str, PathLike)):
+        raise ModelError(
+            [
+                Problem(
+                    "path",
+                    "must be a path (str or os.PathLike)",
+                    type(path).__name__,
+                    allowed="the path of a model file or folder",
+                )
+            ]
+        )
+    text = str(path) if isinstance(path, str) else str(Path(path))
+    shown = text if len(text) <= 60 else text[:40] + "..." + text[-12:]
+    if isinstance(path, str) and is_model_text(path):
+        raise ModelError(
+            [
+                Problem(
+                    "path",
+                    "is JSON or YAML text, not a path: read_model reads a file; parse the text "
+                    "(json.loads(text) or yaml.safe_load(text)) and pass the mapping to "
+                    "sroi.Model.from_dict or sroi.evaluate",
+                    shown,
+                    allowed="the path of a model file or folder",
+                )
+            ]
+        )
+    p = Path(path)
+    if "\x00" in text:
+        raise ModelError(
+            [
+                Problem(
+                    "path",
+                    "is not a file name: it holds a NUL character",
+                    shown,
+                    allowed="the path of a model file or folder",
+                )
+            ]
+        )
+    try:
+        p.exists()
+    except OSError as exc:
+        raise ModelError(
+            [
+                Problem(
+                    "path",
+                    f"is not a file name: it is {len(text):,} characters long, and the "
+                    f"system refuses it ({exc.strerror or exc})",
+                    shown,
+                    allowed="the path of a model file or folder",
+                )
+            ]
+        ) from None
+    return p
+
+
+def read_model(
+    path: str | PathLike[str], *, format: str | None = None, limits: Limits | None = None
+) -> Model:
     """Read a model from a YAML, JSON, CSV or Excel file.
 
     Parameters
@@ -186,6 +293,10 @@ def read_model(path: str | PathLike[str], *, format: str | None = None) -> Model
         ``.csv`` files), a ``.zip`` of CSV tables, or an ``.xlsx`` workbook.
     format : {"yaml", "json", "csv", "xlsx"}, optional
         The format, when not the one the suffix says.
+    limits : Limits, optional
+        What the file may hold (size, rows, cells, nesting, what an archive expands to),
+        checked before the work; default :func:`sroi.io.limits.default_limits`. See
+        :mod:`sroi.io.limits`.
 
     Returns
     -------
@@ -196,19 +307,41 @@ def read_model(path: str | PathLike[str], *, format: str | None = None) -> Model
     FileNotFoundError
         If there is no such file or folder.
     ModelError
-        If the file is not what it claims to be, or the model in it is not valid; every
-        problem is listed, located in the file (sheet, row and column).
+        If the file is not what it claims to be, passes a limit, or the model in it is not
+        valid; every problem is listed, located in the file (sheet, row and column).
     ImportError
         For ``xlsx`` without openpyxl (``pip install 'sroi[excel]'``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sroi.io import Limits
+    >>> path = Path(tempfile.mkdtemp()) / "garden.json"
+    >>> _ = path.write_text(
+    ...     '{"name": "Garden", "inputs": [{"stakeholder": "HA", "amount": 10000}], '
+    ...     '"outcomes": [{"stakeholder": "Residents", "outcome": "Eat fresh food", '
+    ...     '"quantity": 40, "value": 250, "duration": 2}]}', encoding="utf-8")
+    >>> read_model(path, limits=Limits(depth=2))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: 1 problem in ...garden.json:
+      garden.json line 1: nests lists and mappings deeper than the limit of 2 (Limits.depth; ...
+    >>> read_model(path).name
+    'Garden'
     """
-    p = Path(path)
+    limits = resolve(limits)
+    p = model_path(path)
     fmt = _format(p, format, writing=False)
     if fmt in ("yaml", "json"):
-        data = read_mapping(p, fmt)
+        data = read_mapping(p, fmt, limits=limits)
         try:
             return Model.from_dict(data)
-        except ModelError as exc:
-            raise ModelError(exc.problems, title=str(p)) from None
+        except SROIError as exc:
+            # the model's own locations (outcomes[2].deadweight) are paths into the file;
+            # a problem of the model as a whole is located at the file
+            problems = [q if q.location else replace(q, location=p.name) for q in exc.problems]
+            raise error_for(problems, title=str(p)) from None
     if fmt == "csv":
-        return read_csv(p)
-    return read_workbook(p)
+        return read_csv(p, limits=limits)
+    return read_workbook(p, limits=limits)

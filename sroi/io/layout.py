@@ -46,15 +46,21 @@ column deadweight`` (row 1 is the header; a CSV row is a record, which may span 
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
+import math
 import re
+import types
+import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
-from sroi.errors import ModelError, Problem
+from sroi.errors import ModelError, Problem, SROIError, error_for
 from sroi.io.cells import unprotect
+from sroi.io.limits import Limits, default_limits, json_too_deep
 from sroi.io.yaml_json import json_text
 from sroi.model import Input, Model, Outcome, Output, Stakeholder
 
@@ -162,11 +168,41 @@ SCALARS = tuple(n for n in Model.model_fields if n not in LISTS and n != "scenar
 MODEL_CSV, MODEL_SHEET = "model.csv", "Model"
 SCENARIOS_CSV, SCENARIOS_SHEET = "scenarios.csv", "Scenarios"
 
-_NUMBERS = frozenset(
-    {"quantity", "value", "deadweight", "displacement", "attribution", "drop_off", "amount",
-     "year", "duration", "start_year"}
-)  # fmt: skip
-FRACTIONS = frozenset({"deadweight", "displacement", "attribution", "drop_off", "discount_rate"})
+
+def _types(annotation: Any) -> set[Any]:
+    """The plain types an annotation allows (``Optional[float]`` -> ``{float, NoneType}``)."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _types(args[0])
+    if not args:
+        return {annotation}
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return set().union(*map(_types, args))
+    return {typing.get_origin(annotation), *set().union(*map(_types, args))}
+
+
+def _numeric(record: type) -> set[str]:
+    """The fields of ``record`` that hold numbers (and never text), by their types."""
+    fields = record.model_fields  # type: ignore[attr-defined]
+    return {
+        name
+        for name, fld in fields.items()
+        if (allowed := _types(fld.annotation)) & {int, float} and str not in allowed
+    }
+
+
+_NUMBERS = frozenset(set().union(*(_numeric(t.record) for t in TABLES)))
+"""The columns read as numbers (or JSON: a distribution, a list of yearly values)."""
+_STRUCTURED = frozenset(
+    name
+    for name in SCALARS
+    if name not in ("price_year", "discount_rate")
+    and not _types(Model.model_fields[name].annotation) & {str, int, float}
+)
+"""The model's own fields that hold a mapping (``conventions``): JSON text in their cell."""
+FRACTIONS = frozenset(
+    {"deadweight", "displacement", "attribution", "leakage", "drop_off", "discount_rate"}
+)
 MONEY = frozenset({"value", "amount"})
 
 COMPUTED = (
@@ -250,66 +286,116 @@ def number_text(value: int | float) -> str:
     return repr(value)
 
 
-def _json_cell(text: str) -> Any:
-    """A cell's JSON text parsed; :class:`_CellError` if it is not valid JSON."""
+def _json_cell(text: str, limits: Limits) -> Any:
+    """A cell's JSON text parsed; :class:`_CellError` if it is not valid JSON.
+
+    The text may nest lists and objects no deeper than ``limits.depth`` (checked before
+    parsing it), and its numbers must be ones a float holds.
+    """
+    if json_too_deep(text, limits) is not None:
+        raise _CellError(
+            f"nests lists and objects deeper than the limit of {limits.depth} (Limits.depth); "
+            "if the cell is what you meant, raise it: limits=sroi.io.Limits(depth=...)"
+        )
 
     def reject(name: str) -> float:
         raise _CellError(f"{name} is not a number JSON allows")
 
+    def whole(number: str) -> int:
+        if len(number.lstrip("-")) > _MAX_DIGITS:
+            raise _CellError(_too_large(number))
+        return int(number)
+
+    def decimal(number: str) -> float:
+        value = float(number)
+        if not math.isfinite(value):
+            raise _CellError(_too_large(number))
+        return value
+
     try:
-        return json.loads(text, parse_constant=reject)
+        return json.loads(text, parse_constant=reject, parse_int=whole, parse_float=decimal)
     except json.JSONDecodeError as exc:
         raise _CellError(f"is not valid JSON: {exc.msg} (character {exc.pos + 1})") from None
 
 
-def _read_number(text: str, name: str) -> Any:
+_MAX_DIGITS = 308  # a whole number of more digits is over 1e308: no float holds it
+
+
+def _too_large(text: str) -> str:
+    shown = text if len(text) <= 24 else f"{text[:12]}...{text[-6:]}"
+    return f"the number {shown} is too large to hold (over 1.8e308)"
+
+
+def _read_number(text: str, name: str, limits: Limits) -> Any:
     """Text in a numeric column as a number or JSON; other text is left to the model."""
     stripped = text.strip()
     if stripped[:1] in ("{", "["):
-        return _json_cell(stripped)
+        return _json_cell(stripped, limits)
     if _INTEGER.fullmatch(stripped):
+        if len(stripped.lstrip("+-")) > _MAX_DIGITS and stripped.lstrip("+-0"):
+            raise _CellError(_too_large(stripped))
         return int(stripped)
     if _DECIMAL.fullmatch(stripped):
-        return float(stripped)
+        value = float(stripped)
+        if not math.isfinite(value):
+            raise _CellError(_too_large(stripped))
+        return value
     if name in FRACTIONS and stripped.endswith("%") and _DECIMAL.fullmatch(stripped[:-1].strip()):
-        return float(stripped[:-1]) / 100
+        value = float(stripped[:-1]) / 100
+        if not math.isfinite(value):
+            raise _CellError(_too_large(stripped))
+        return value
     return text  # the model says what is wrong with it
 
 
-def _read_cell(name: str, value: Any, *, numeric: bool) -> Any:
+def _read_cell(name: str, value: Any, *, numeric: bool, limits: Limits | None = None) -> Any:
     """A cell's value for the field ``name``: text, a number, or parsed JSON.
 
-    Returns ``_BLANK`` for an empty cell; raises :class:`_CellError` for bad JSON.
+    Returns ``_BLANK`` for an empty cell; raises :class:`_CellError` for bad JSON or a
+    number no float holds. A date or time (a spreadsheet's) is read as its ISO text.
     """
     if is_blank(value):
         return _BLANK
+    if isinstance(value, (datetime.date, datetime.time)):
+        value = value.isoformat()
+    elif isinstance(value, datetime.timedelta):
+        value = str(value)
     if isinstance(value, str):
         value = unprotect(value)
         if not numeric:
             return value
-        return _read_number(value, name)
+        return _read_number(value, name, limits or default_limits())
     if isinstance(value, bool):
         return value
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _CellError("is not a finite number")
     if isinstance(value, (int, float)) and not numeric:
         return number_text(value)  # a spreadsheet turned typed text into a number
     return value
 
 
-def _read_scalar(name: str, value: Any) -> Any:
+def _read_scalar(name: str, value: Any, limits: Limits | None = None) -> Any:
     """A cell of the ``value`` column of the model's own fields, for the field ``name``."""
+    limits = limits or default_limits()
     if name == "discount_rate":
         if isinstance(value, str) and not is_blank(value):
             text = unprotect(value).strip()
-            number = _read_number(text, name)
+            number = _read_number(text, name, limits)
             return number if not isinstance(number, str) else text
-        return _read_cell(name, value, numeric=True)
+        return _read_cell(name, value, numeric=True, limits=limits)
+    if name in _STRUCTURED:
+        if isinstance(value, str) and not is_blank(value):
+            return _json_cell(unprotect(value).strip(), limits)
+        return _read_cell(name, value, numeric=False, limits=limits)
     if name == "price_year":
         if isinstance(value, float) and value.is_integer():
             return int(value)
         if isinstance(value, str) and not is_blank(value):
             return unprotect(value).strip()  # the model's one price-year parser reads it
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _CellError("is not a finite number")
         return _BLANK if is_blank(value) else value
-    return _read_cell(name, value, numeric=False)
+    return _read_cell(name, value, numeric=False, limits=limits)
 
 
 # --------------------------------------------------------------------------------------
@@ -340,6 +426,7 @@ class Reading:
     """
 
     title: str
+    limits: Limits = field(default_factory=default_limits)
     data: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     list_rows: dict[str, tuple[str, list[int]]] = field(default_factory=dict)
@@ -356,17 +443,20 @@ class Reading:
     def model(self) -> Model:
         try:
             model = Model.from_dict(self.data)
-        except ModelError as exc:
+        except SROIError as exc:
             found = [p for p in map(self._translate, exc.problems) if p is not None]
-            raise ModelError([*self.problems, *found], title=self.title) from None
+            raise error_for([*self.problems, *found], title=self.title) from None
         if self.problems:
             raise ModelError(self.problems, title=self.title)
         return model
 
     def _translate(self, problem: Problem) -> Problem | None:
-        """A model location (``outcomes[3].deadweight``) as a place in the file, or None."""
+        """A model location (``outcomes[3].deadweight``) as a place in the file, or None.
+
+        The problem's other parts (value, what is allowed, kind) are kept; a problem of
+        the model as a whole is located at the file.
+        """
         loc, message = problem.location, problem.message
-        value = (problem.value,) if problem.has_value else ()
         top = re.match(r"[^.\[]*", loc).group(0)  # type: ignore[union-attr]
         if top in self.silenced:
             return None
@@ -381,7 +471,7 @@ class Reading:
                 where = base if column is None else f"{base}, column {column}"
             else:
                 where = f"{base}, row {rows[i]}" + (f", column {column}{rest}" if column else "")
-            return Problem(where, message, *value)
+            return replace(problem, location=where)
         if top == "scenarios" and self.scenario_base and loc.startswith("scenarios."):
             rest = loc[len("scenarios.") :]
             for name in sorted(self.scenario_rows, key=len, reverse=True):
@@ -389,15 +479,21 @@ class Reading:
                     where = f"{self.scenario_base}, row {self.scenario_rows[name]}"
                     inner = rest[len(name) + 1 :]
                     if inner:
-                        return Problem(f"{where}, column changes", f"{inner}: {message}", *value)
-                    return Problem(where, message, *value)
+                        return replace(
+                            problem,
+                            location=f"{where}, column changes",
+                            message=f"{inner}: {message}",
+                        )
+                    return replace(problem, location=where)
         if top in SCALARS and self.scalar_base:
             if top in self.scalar_rows:
                 where = f"{self.scalar_base}, row {self.scalar_rows[top]} ({loc})"
             else:
                 where = f"{self.scalar_base}, {loc}"
-            return Problem(where, message, *value)
-        return Problem(loc, message, *value)
+            return replace(problem, location=where)
+        if not loc:
+            return replace(problem, location=PurePath(self.title).name or self.title)
+        return problem
 
     # -------------------------------------------------------------- the tables
 
@@ -471,7 +567,7 @@ class Reading:
             for j, name in columns.items():
                 raw = cells[j] if j < len(cells) else None
                 try:
-                    value = _read_cell(name, raw, numeric=name in _NUMBERS)
+                    value = _read_cell(name, raw, numeric=name in _NUMBERS, limits=self.limits)
                 except _CellError as exc:
                     self.problem(f"{grid.base}, row {number}, column {name}", str(exc), raw)
                     self.covered.add((table.key, len(records), name))
@@ -527,7 +623,7 @@ class Reading:
                 continue
             self.scalar_rows[key] = number
             try:
-                value = _read_scalar(key, raw)
+                value = _read_scalar(key, raw, self.limits)
             except _CellError as exc:
                 self.problem(f"{grid.base}, row {number} ({key})", str(exc), raw)
                 continue
@@ -569,7 +665,7 @@ class Reading:
                 changes: Any = None
             elif isinstance(raw, str):
                 try:
-                    changes = _json_cell(unprotect(raw))
+                    changes = _json_cell(unprotect(raw), self.limits)
                 except _CellError as exc:
                     self.problem(f"{grid.base}, row {number}, column changes", str(exc), raw)
                     continue

@@ -4,13 +4,15 @@ A :class:`Model` is an impact map: who put what in (:class:`Input`), what was de
 (:class:`Output`, recorded and reported but not valued), and what changed for whom
 (:class:`Outcome`), with each outcome's quantity, duration, financial proxy and the four
 deductions. Models are frozen: every field is checked when the model is built and
-cannot change afterwards.
+cannot change afterwards, and a model shares no container with its caller (its scenarios
+are read-only copies, mappings and tuples all the way down), so changing the mapping a
+model was built from never changes the model.
 
 Models are built from keyword arguments, a mapping (:meth:`Model.from_dict`), a YAML or JSON
 file (:func:`load_model`), or a DataFrame of outcomes (:meth:`Model.from_frame`). Field
 names are exactly those of the records (see :func:`model_schema`); an unknown field is an
 error, so a typo such as ``dead_weight`` is never silently ignored. Every problem is
-reported at once, each with its location::
+reported at once, each with its location (see :mod:`sroi.errors`)::
 
     3 problems in the model:
       outcomes[0].deadweight: must be a fraction between 0 and 1, e.g. 0.25 for 25 % (got 1.5)
@@ -23,6 +25,7 @@ The package's modules:
 - :mod:`sroi.model.fields`: the field types (the parsers of :mod:`sroi.parsing`);
 - :mod:`sroi.model.problems`: pydantic's errors turned into located problems;
 - :mod:`sroi.model.scenarios`: the grammar of named scenarios;
+- :mod:`sroi.model.frozen`: the read-only containers a model holds;
 - :mod:`sroi.model.schema`: the JSON Schema of the format.
 
 Examples

@@ -15,14 +15,20 @@ from typing import Annotated, Any, Literal, Optional, TypeVar, Union
 from pydantic import BeforeValidator, Field, PlainSerializer, PlainValidator, WrapValidator
 from pydantic_core import PydanticCustomError
 
-from sroi.distributions import DistributionError, Uncertain, parse_distribution
-from sroi.errors import ModelError
+from sroi.distributions import (
+    DISTRIBUTION_ALLOWED,
+    DistributionError,
+    Uncertain,
+    parse_distribution,
+)
+from sroi.errors import ModelError, Problem
 from sroi.formatting import discount_rate_json
 from sroi.parsing import (
     FIRST_PRICE_YEAR,
     LAST_PRICE_YEAR,
     MAX_YEARS,
     PRICE_YEAR_PATTERN,
+    allowed_of,
     format_bearer_split,
     message_of,
     parse_bearer_split,
@@ -44,14 +50,18 @@ from sroi.vocabulary import (
 
 __all__ = [
     "UNCERTAIN_FIELDS",
+    "YEARLY_FIELDS",
     "Category",
     "DiscountRateField",
+    "Duration",
     "Fraction",
+    "FractionOrYearly",
     "InputKind",
     "MarmotObjective",
     "NonNegative",
     "OptionalNumber",
     "PriceYearField",
+    "QuantityOrYearly",
     "Text",
     "UncertainNonNegative",
     "ValueType",
@@ -77,7 +87,9 @@ def for_pydantic(parse: Callable[[Any], T]) -> Callable[[Any], T]:
             return parse(value)
         except ModelError as exc:
             raise PydanticCustomError(
-                "sroi_value", "{message}", {"message": message_of(exc)}
+                "sroi_value",
+                "{message}",
+                {"message": message_of(exc), "allowed": allowed_of(exc)},
             ) from None
 
     check.__name__ = getattr(parse, "__name__", "check")
@@ -126,7 +138,9 @@ def _may_be_uncertain(bounds: tuple[float, float]) -> WrapValidator:
                 return Uncertain(parse_distribution(value, bounds=bounds))
             except DistributionError as exc:
                 raise PydanticCustomError(
-                    "distribution", "is not a valid distribution: {problem}", {"problem": str(exc)}
+                    "distribution",
+                    "is not a valid distribution: {problem}",
+                    {"problem": str(exc), "allowed": DISTRIBUTION_ALLOWED},
                 ) from None
         return handler(value)
 
@@ -138,6 +152,87 @@ def _dump_uncertain(value: Any) -> Any:
 
 
 _AS_WRITTEN = PlainSerializer(_dump_uncertain, return_type=Any)
+
+
+def _may_be_yearly(parse: Callable[[Any], float]) -> WrapValidator:
+    """Accept a list of numbers, one per year of the outcome, in place of the number."""
+
+    def validate(value: Any, handler: Callable[[Any], Any]) -> Any:
+        if not isinstance(value, (list, tuple)):
+            return handler(value)
+        if not value:
+            raise PydanticCustomError(
+                "yearly_list", "a list of yearly values must not be empty", {"allowed": ""}
+            )
+        out = []
+        for year, item in enumerate(value, start=1):
+            try:
+                out.append(parse(item))
+            except ModelError as exc:
+                raise PydanticCustomError(
+                    "yearly_value",
+                    "year {year} of the yearly values {message}",
+                    {"year": year, "message": message_of(exc), "allowed": allowed_of(exc)},
+                ) from None
+        return tuple(out)
+
+    return WrapValidator(validate)
+
+
+def _dump_yearly(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return _dump_uncertain(value)
+
+
+YEARLY_FIELDS = ("quantity", "deadweight", "displacement", "attribution", "leakage")
+"""The outcome figures that may be given year by year, as a list (one value per year)."""
+
+FractionOrYearly = Annotated[
+    Union[float, tuple[float, ...]],
+    BeforeValidator(for_pydantic(parse_fraction)),
+    Field(json_schema_extra={"minimum": 0, "maximum": 1}),
+    _may_be_uncertain((0.0, 1.0)),
+    _may_be_yearly(parse_fraction),
+    PlainSerializer(_dump_yearly, return_type=Any),
+]
+"""A fraction [0-1], a distribution of one, or one fraction per year of the outcome."""
+
+QuantityOrYearly = Annotated[
+    Union[float, tuple[float, ...]],
+    BeforeValidator(for_pydantic(parse_non_negative)),
+    Field(json_schema_extra={"minimum": 0}),
+    _may_be_uncertain((0.0, math.inf)),
+    _may_be_yearly(parse_non_negative),
+    PlainSerializer(_dump_yearly, return_type=Any),
+]
+"""A number >= 0, a distribution of one, or one number per year of the outcome [count]."""
+
+
+def _duration(value: Any) -> int | float:
+    years = parse_non_negative(value)
+    if not 0 < years <= MAX_YEARS:
+        rule = f"a number of years above 0 and at most {MAX_YEARS} years"
+        raise ModelError(
+            [
+                Problem(
+                    "",
+                    f"must be {rule}",
+                    value,
+                    allowed=f"{rule} (whole, unless the conventions say partial_years: pro_rata)",
+                )
+            ]
+        )
+    return int(years) if float(years).is_integer() else years
+
+
+Duration = Annotated[
+    Union[int, float],
+    BeforeValidator(for_pydantic(_duration)),
+    Field(json_schema_extra={"exclusiveMinimum": 0, "maximum": MAX_YEARS}),
+]
+"""Years an outcome lasts: whole, or with a part year at the end when the model's
+conventions say ``partial_years: pro_rata`` [years, > 0]."""
 
 UNCERTAIN_FIELDS = {
     "outcomes": ("quantity", "value", "deadweight", "displacement", "attribution", "drop_off"),

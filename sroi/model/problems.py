@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from sroi.errors import ModelError, Problem
+from sroi.errors import ModelError, Problem, show_value
 
-__all__ = ["Record", "model_error", "problems_of"]
+__all__ = ["Record", "model_error", "problems_of", "unencodable_text"]
 
 
 def location(loc: Sequence[Any]) -> str:
@@ -26,12 +26,15 @@ def location(loc: Sequence[Any]) -> str:
     --------
     >>> location(("outcomes", 3, "deadweight")), location(("price_year", "function-plain"))
     ('outcomes[3].deadweight', 'price_year')
+    >>> location(("",))
+    "''"
     """
     text = ""
     for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
+        if isinstance(part, int) and not isinstance(part, bool):
+            text += f"[{show_value(part)}]"
         elif isinstance(part, str) and not part.startswith(("function-", "union[")):
+            part = part or "''"  # an empty key, shown so that the location is not empty
             text += f".{part}" if text else part
     return text
 
@@ -56,6 +59,17 @@ _MESSAGES = {
     "literal_error": "must be one of {expected}",
 }
 
+_ALLOWED = {
+    "string_type": "text",
+    "string_too_short": "text that is not empty",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "a mapping of field names to values",
+    "model_attributes_type": "a mapping of field names to values",
+    "dict_type": "a mapping of field names to values",
+    "literal_error": "one of {expected}",
+}
+
 
 def _owner(loc: Sequence[Any], cls: type[Record]) -> type[Record] | None:
     """The record whose field ``loc`` names, for "did you mean" hints."""
@@ -70,44 +84,72 @@ def _owner(loc: Sequence[Any], cls: type[Record]) -> type[Record] | None:
     return None
 
 
+def _description(loc: Sequence[Any], cls: type[Record]) -> str:
+    """What the field at ``loc`` holds, from its record's field description."""
+    owner = _owner(loc, cls)
+    name = loc[-1] if loc else None
+    if owner is None or not isinstance(name, str) or name not in owner.model_fields:
+        return ""
+    return owner.model_fields[name].description or ""
+
+
 def problems_of(exc: ValidationError, cls: type[Record]) -> list[Problem]:
-    """Every error of a pydantic ValidationError as a Problem, located in the model."""
+    """Every error of a pydantic ValidationError as a Problem, located in the model.
+
+    Each problem keeps what its check said is allowed, and has its kind: ``missing``,
+    ``unknown_field`` or ``invalid`` (or the kind of a problem found by a record's rules).
+    """
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         where = location(loc)
-        inner = (err.get("ctx") or {}).get("error")
+        ctx = err.get("ctx") or {}
+        inner = ctx.get("error")
         if isinstance(inner, ModelError):
-            problems.extend(
-                Problem(_join(where, p.location), p.message, p.value)
-                if p.has_value
-                else Problem(_join(where, p.location), p.message)
-                for p in inner.problems
-            )
+            problems.extend(p.at(_join(where, p.location)) for p in inner.problems)
             continue
         kind = err["type"]
         if kind == "missing":
-            problems.append(Problem(where, "is required"))
+            problems.append(
+                Problem(where, "is required", allowed=_description(loc, cls), kind="missing")
+            )
             continue
         if kind == "extra_forbidden":
             owner = _owner(loc, cls)
-            allowed = sorted(owner.model_fields) if owner else []
-            guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-            hint = f"did you mean {guess[0]!r}?" if guess else "allowed: " + ", ".join(allowed)
-            problems.append(Problem(where, f"unknown field; {hint}", err["input"]))
+            fields = sorted(owner.model_fields) if owner else []
+            name = loc[-1] if loc else ""
+            guess = (
+                difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+                if isinstance(name, str) and len(name) <= 200
+                else []
+            )
+            hint = f"did you mean {guess[0]!r}?" if guess else "allowed: " + ", ".join(fields)
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown field; {hint}",
+                    err["input"],
+                    allowed="one of the fields " + ", ".join(fields),
+                    kind="unknown_field",
+                    suggestions=tuple(guess),
+                )
+            )
             continue
         template = _MESSAGES.get(kind)
-        ctx = err.get("ctx") or {}
         message = template.format(**ctx) if template else err["msg"]
-        problems.append(Problem(where, message, err["input"]))
+        allowed = ctx.get("allowed") or _ALLOWED.get(kind, "").format(**ctx)
+        problems.append(Problem(where, message, err["input"], allowed=allowed))
     return problems
+
+
+_INDEX = re.compile(r"[0-9]{1,18}")
 
 
 def _order(problem: Problem) -> tuple:
     key: list[tuple[int, Any]] = []
     for part in re.split(r"[.\[\]]+", problem.location):
         if part:
-            key.append((0, int(part)) if part.isdigit() else (1, part))
+            key.append((0, int(part)) if _INDEX.fullmatch(part) else (1, part))
     return tuple(key)
 
 
@@ -126,6 +168,79 @@ def model_error(exc: ValidationError, cls: type[Record]) -> ModelError:
     return ModelError(sorted(_unique(problems_of(exc, cls)), key=_order))
 
 
+_TEXT_DEPTH = 6  # model -> list -> record -> field (-> a distribution's keys): all text is here
+
+
+def _bad_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _escaped(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def unencodable_text(data: Any) -> tuple[Any, list[Problem]]:
+    """Find text that is not valid Unicode (a lone surrogate such as JSON's ``"\\ud800"``).
+
+    pydantic cannot read such text: it refuses the whole mapping that holds it (or stops
+    with a :class:`UnicodeEncodeError`), which hides where the text is and what else is
+    wrong. This returns a copy of ``data`` with that text escaped (so that the model's
+    other problems can still be found) and a problem for each.
+
+    Examples
+    --------
+    >>> lone = chr(0xD800)
+    >>> clean, found = unencodable_text({"name": "caf" + lone, "inputs": [{lone: 1}]})
+    >>> clean["name"], [p.location for p in found]
+    ('caf\\\\ud800', ['name', 'inputs[0].\\\\ud800'])
+    """
+    problems: list[Problem] = []
+    allowed = "text of valid Unicode characters"
+
+    def fix(x: Any, where: str, depth: int) -> Any:
+        if isinstance(x, str):
+            if not _bad_text(x):
+                return x
+            problems.append(
+                Problem(
+                    where,
+                    "is not valid text: it holds a lone surrogate character, which no file "
+                    "can store",
+                    x,
+                    allowed=allowed,
+                )
+            )
+            return _escaped(x)
+        if depth >= _TEXT_DEPTH:
+            return x
+        if isinstance(x, Mapping):
+            out = {}
+            for key, value in x.items():
+                if isinstance(key, str) and _bad_text(key):
+                    key = _escaped(key)
+                    problems.append(
+                        Problem(
+                            _join(where, key),
+                            "a field name must be valid text: it holds a lone surrogate character",
+                            allowed=allowed,
+                        )
+                    )
+                    out[key] = value
+                    continue
+                shown = (key or "''") if isinstance(key, str) else ""
+                out[key] = fix(value, _join(where, shown), depth + 1)
+            return out
+        if isinstance(x, (list, tuple)):
+            return [fix(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(x)]
+        return x
+
+    return fix(data, "", 0), problems
+
+
 class _RecordMeta(type(BaseModel)):  # type: ignore[misc]
     """Turns pydantic's ValidationError into ModelError when a record is built directly.
 
@@ -137,6 +252,13 @@ class _RecordMeta(type(BaseModel)):  # type: ignore[misc]
             return super().__call__(*args, **kwargs)
         except ValidationError as exc:
             raise model_error(exc, cls) from None
+        except UnicodeError:
+            clean, found = unencodable_text(kwargs)
+            try:
+                super().__call__(*args, **clean)
+            except ValidationError as exc:
+                found += problems_of(exc, cls)
+            raise ModelError(sorted(_unique(found), key=_order)) from None
 
 
 class Record(BaseModel, metaclass=_RecordMeta):

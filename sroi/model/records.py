@@ -10,28 +10,43 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from decimal import Decimal
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
-from pydantic import BeforeValidator, Field, PlainValidator, ValidationError, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    model_validator,
+)
 
+from sroi.conventions import DROP_OFF_FROM, Conventions
 from sroi.distributions import Uncertain
-from sroi.errors import ModelError, Problem, SROIWarning
+from sroi.errors import ModelError, Problem, SROIWarning, show_names, show_value
 from sroi.io.yaml_json import read_json, read_mapping, read_yaml
 from sroi.model.fields import (
     UNCERTAIN_FIELDS,
+    YEARLY_FIELDS,
     Category,
     DiscountRateField,
+    Duration,
     Fraction,
+    FractionOrYearly,
     InputKind,
     MarmotObjective,
     NonNegative,
     OptionalNumber,
     PriceYearField,
+    QuantityOrYearly,
     Text,
     UncertainNonNegative,
     ValueType,
@@ -39,7 +54,8 @@ from sroi.model.fields import (
     YearsFromZero,
     check_bearer,
 )
-from sroi.model.problems import Record, model_error
+from sroi.model.frozen import FrozenDict
+from sroi.model.problems import Record, model_error, unencodable_text
 from sroi.model.scenarios import check_scenarios, unknown_outcome_ids
 from sroi.parsing import kind_of
 from sroi.vocabulary import DEFAULT_DISCOUNT_RATE
@@ -54,11 +70,54 @@ __all__ = [
     "Outcome",
     "Output",
     "Stakeholder",
+    "checked_with",
     "load_model",
+    "model_warnings",
 ]
 
 DEDUCTIONS_WARNING_THRESHOLD = 0.9
 """Combined deadweight, displacement and attribution above this share raise an SROIWarning."""
+
+ModelCheck = Callable[[Mapping[str, Any]], list[Problem]]
+"""A check of a model's data as given (a mapping), returning the problems it finds."""
+
+_EXTRA_CHECK: ContextVar[ModelCheck | None] = ContextVar("sroi_model_check", default=None)
+
+
+@contextmanager
+def checked_with(check: ModelCheck | None) -> Iterator[None]:
+    """Run ``check`` on the data of every model built inside the block, with its own checks.
+
+    :func:`sroi.evaluate` uses it to look up every proxy id and unit while the model's
+    fields are checked, so that a bad field, an unknown proxy id and a unit that does not
+    fit are reported together, in one error, whichever way the model arrives (a mapping,
+    a YAML, JSON, CSV or Excel file). The check gets the model's data as given and returns
+    problems located in the model (``outcomes[2].proxy``); it must not raise.
+
+    Parameters
+    ----------
+    check : callable or None
+        ``check(data) -> list of Problem``; None runs no extra check.
+    """
+    token = _EXTRA_CHECK.set(check)
+    try:
+        yield
+    finally:
+        _EXTRA_CHECK.reset(token)
+
+
+_UNREADABLE = "unable to parse raw data as a unicode string"  # pydantic's words
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a finite float, or None when it is not one (its field reports why)."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
+        return None
+    try:
+        out = float(value)
+    except (OverflowError, ValueError, TypeError, ArithmeticError):
+        return None
+    return out if math.isfinite(out) else None
 
 
 class Stakeholder(Record):
@@ -172,19 +231,35 @@ class Outcome(Record):
     stakeholder: Text = Field(description="Who experiences the change.")
     outcome: Text = Field(description="The change.")
     indicator: str = Field("", description="How the change is measured.")
-    quantity: UncertainNonNegative = Field(
-        description="How many units experience the change [>= 0]."
+    quantity: QuantityOrYearly = Field(
+        description="How many units experience the change [>= 0]; or a list, one per year."
     )
     value: OptionalNumber = Field(
         None, description="Financial proxy [money per unit per year]; negative = disbenefit."
     )
     proxy: Text | None = Field(None, description="Id of a proxy in the proxy table.")
-    duration: YearsFromOne = Field(description="Years the outcome lasts [whole, >= 1].")
+    duration: Duration = Field(
+        description="Years the outcome lasts [> 0; whole unless partial_years: pro_rata]."
+    )
     start_year: YearsFromOne = Field(1, description="First year with impact [whole, >= 1].")
-    deadweight: Fraction = Field(0.0, description="Share that would have happened anyway [0-1].")
-    displacement: Fraction = Field(0.0, description="Share moved from elsewhere [0-1].")
-    attribution: Fraction = Field(0.0, description="Share owed to others [0-1].")
+    deadweight: FractionOrYearly = Field(
+        0.0, description="Share that would have happened anyway [0-1]; or one per year."
+    )
+    displacement: FractionOrYearly = Field(
+        0.0, description="Share moved from elsewhere [0-1]; or one per year."
+    )
+    attribution: FractionOrYearly = Field(
+        0.0, description="Share owed to others [0-1]; or one per year."
+    )
+    leakage: FractionOrYearly = Field(
+        0.0, description="Share of the benefit going outside the target area or group [0-1]."
+    )
     drop_off: Fraction = Field(0.0, description="Yearly decline after the first year [0-1].")
+    drop_off_from: Optional[Literal[DROP_OFF_FROM]] = Field(  # type: ignore[valid-type]
+        None,
+        description="second_year or first_year: when this outcome's drop-off starts; "
+        "default: the model's conventions.",
+    )
     source: str = Field("", description="Where the quantity and the value come from.")
     unit: Optional[Text] = Field(
         None,
@@ -212,23 +287,63 @@ class Outcome(Record):
 
     @classmethod
     def _rules(cls, data: Mapping[str, Any]) -> list[Problem]:
+        problems = []
         has_value = data.get("value") is not None
         has_proxy = data.get("proxy") is not None
         if has_value and has_proxy:
-            return [Problem("", "gives both `value` and `proxy`: give one financial proxy")]
+            problems.append(Problem("", "gives both `value` and `proxy`: give one financial proxy"))
         if not has_value and not has_proxy:
-            return [Problem("", "needs a financial proxy: give `value` or `proxy`")]
-        return []
+            problems.append(Problem("", "needs a financial proxy: give `value` or `proxy`"))
+        duration = data.get("duration")
+        number = isinstance(duration, (int, float)) and not isinstance(duration, bool)
+        if number and 0 < duration <= 1_000:  # compared as given: no float() of a huge int
+            years = math.ceil(duration)
+            for name in YEARLY_FIELDS:
+                given = data.get(name)
+                if isinstance(given, (list, tuple)) and given and len(given) != years:
+                    problems.append(
+                        Problem(
+                            name,
+                            f"gives {len(given)} yearly values; the outcome lasts {years} "
+                            f"year{'s' if years != 1 else ''}, so give {years}",
+                            len(given),
+                        )
+                    )
+        return problems
+
+    def first_year(self, name: str) -> float:
+        """A figure's value in the outcome's first year (the first of a yearly list)."""
+        value = getattr(self, name)
+        return float(value[0]) if isinstance(value, tuple) else float(value)
+
+    @property
+    def yearly(self) -> tuple[str, ...]:
+        """The figures given year by year (as lists)."""
+        return tuple(n for n in YEARLY_FIELDS if isinstance(getattr(self, n), tuple))
 
     @property
     def remaining_share(self) -> float:
-        """Share left after deadweight, displacement and attribution [fraction, 0-1]."""
-        return (1 - self.deadweight) * (1 - self.displacement) * (1 - self.attribution)
+        """Share left after deadweight, displacement, attribution and leakage in the first
+        year [fraction, 0-1]."""
+        share = 1.0
+        for name in ("deadweight", "displacement", "attribution", "leakage"):
+            share *= 1 - self.first_year(name)
+        return share
 
     @property
     def end_year(self) -> int:
         """The last year the outcome has impact [years]."""
-        return self.start_year + self.duration - 1
+        return self.start_year + math.ceil(self.duration) - 1
+
+
+def _check_conventions(value: Any) -> Conventions | None:
+    if value is None:
+        return None
+    try:
+        return Conventions.parse(value, where="")
+    except ModelError as exc:
+        # located inside the block: conventions.<option>
+        raise ModelError([p.at(p.location.lstrip(".")) for p in exc.problems]) from None
 
 
 class Model(Record):
@@ -259,7 +374,14 @@ class Model(Record):
     scenarios : mapping, optional
         Named what-ifs evaluated side by side by :func:`sroi.sensitivity.compare_scenarios`:
         ``{"pessimistic": {"deadweight": "+0.1", "value": "-20%",
-        "outcomes": {"jobs": {"duration": 1}}}}`` (see :mod:`sroi.changes`).
+        "outcomes": {"jobs": {"duration": 1}}}}`` (see :mod:`sroi.changes`). Held as a
+        read-only copy (mappings and tuples all the way down).
+
+    Notes
+    -----
+    A model shares nothing with its caller: every container it holds is its own read-only
+    copy, so changing the mapping it was built from never changes it, and its own
+    containers cannot be changed. Models compare equal field by field and can be hashed.
     """
 
     name: Text = Field(description="What is being evaluated.")
@@ -274,15 +396,25 @@ class Model(Record):
         DEFAULT_DISCOUNT_RATE,
         description="Rate [0-1], schedule name, or list of yearly rates (last carries on).",
     )
+    conventions: Annotated[
+        Optional[Conventions],
+        PlainValidator(_check_conventions, json_schema_input_type=Optional[dict[str, Any]]),
+        PlainSerializer(lambda c: None if c is None else c.to_dict(), return_type=Any),
+    ] = Field(
+        None,
+        description="Computation conventions: drop_off_from (second_year | first_year), "
+        "partial_years (error | pro_rata), discount_timing (end_of_year | mid_year | "
+        "start_of_year), deductions (multiplicative | additive), valuation_year (0, 1, ...).",
+    )
     stakeholders: tuple[Stakeholder, ...] = Field((), description="The stakeholders.")
     inputs: tuple[Input, ...] = Field(description="The investment.")
     outputs: tuple[Output, ...] = Field((), description="Activity delivered (not valued).")
     outcomes: tuple[Outcome, ...] = Field(description="The valued outcomes (at least one).")
     scenarios: Annotated[
-        dict[str, dict[str, Any]],
+        Mapping[str, Mapping[str, Any]],
         PlainValidator(check_scenarios, json_schema_input_type=dict[str, dict[str, Any]]),
     ] = Field(
-        default_factory=dict,
+        default_factory=FrozenDict,
         description="Named what-ifs: {name: {parameter: change, outcomes: {id: {...}}}}; a "
         "change is a number (a setting) or '+0.1', '-0.1', '*0.8', '+20%', '-20%'.",
     )
@@ -334,14 +466,13 @@ class Model(Record):
                 (item.get("amount") if isinstance(item, Mapping) else getattr(item, "amount", None))
                 for item in inputs
             ]
-            numeric = all(
-                isinstance(a, (numbers.Real, Decimal)) and not isinstance(a, bool) for a in amounts
-            )
-            if numeric and sum(float(a) for a in amounts) == 0:
+            numbers_given = [_number(a) for a in amounts]
+            if all(a is not None for a in numbers_given) and not any(numbers_given):
                 problems.append(
                     Problem(
                         "inputs",
                         "the total investment is 0; an SROI ratio needs inputs worth more than 0",
+                        allowed="inputs whose amounts add up to more than 0",
                     )
                 )
         stakeholders = data.get("stakeholders")
@@ -351,7 +482,14 @@ class Model(Record):
                 name = item.get("name") if isinstance(item, Mapping) else getattr(item, "name", 0)
                 if isinstance(name, str):
                     if name.strip() in names:
-                        problems.append(Problem(f"stakeholders[{i}].name", "is listed twice", name))
+                        problems.append(
+                            Problem(
+                                f"stakeholders[{i}].name",
+                                "is listed twice",
+                                name,
+                                allowed="a name not already listed",
+                            )
+                        )
                     names.setdefault(name.strip(), i)
             for field in ("inputs", "outputs", "outcomes"):
                 items = data.get(field)
@@ -367,24 +505,20 @@ class Model(Record):
                         problems.append(
                             Problem(
                                 f"{field}[{i}].stakeholder",
-                                "is not one of the model's stakeholders: " + ", ".join(names),
+                                "is not one of the model's stakeholders: " + show_names(names),
                                 who,
+                                allowed="one of the stakeholders: " + show_names(names),
                             )
                         )
+        check = _EXTRA_CHECK.get()
+        if check is not None:
+            problems += check(data)
         return problems
 
     @model_validator(mode="after")
     def _warn_suspicious(self) -> Model:
-        for i, outcome in enumerate(self.outcomes):
-            removed = 1 - outcome.remaining_share
-            if removed > DEDUCTIONS_WARNING_THRESHOLD:
-                warnings.warn(
-                    f"outcomes[{i}]: deadweight, displacement and attribution together remove "
-                    f"{removed:.1%} of its value (above {DEDUCTIONS_WARNING_THRESHOLD:.0%}); "
-                    "check the evidence for each",
-                    SROIWarning,
-                    stacklevel=2,
-                )
+        for warning in model_warnings(self):
+            warnings.warn(warning, stacklevel=2)
         return self
 
     # ------------------------------------------------------------------ constructors
@@ -403,13 +537,27 @@ class Model(Record):
                     Problem(
                         "",
                         f"a model must be a mapping of field names to values, not {kind_of(data)}",
+                        data,
+                        allowed="a mapping of field names to values",
                     )
                 ]
             )
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(data if isinstance(data, dict) else dict(data))
         except ValidationError as exc:
-            raise model_error(exc, cls) from None
+            error = model_error(exc, cls)
+        except UnicodeError:
+            error = ModelError([Problem("", _UNREADABLE)])
+        if not any(_UNREADABLE in p.message for p in error.problems):
+            raise error
+        # text pydantic cannot read (a lone surrogate) hides where it is and what else is
+        # wrong: report each such text at its place, and the rest of the model with it
+        clean, found = unencodable_text(data)
+        try:
+            cls.model_validate(clean)
+        except ValidationError as exc:
+            found += model_error(exc, cls).problems
+        raise ModelError(found) from None
 
     @classmethod
     def from_yaml(cls, path: str | PathLike[str]) -> Model:
@@ -441,18 +589,43 @@ class Model(Record):
             The inputs, one row per :class:`Input`.
         **fields
             The model's other fields (``name``, ``discount_rate``, ...).
+
+        Raises
+        ------
+        ModelError
+            Listing every problem: of the frames (not a DataFrame, a column name that is not
+            text or is given twice) and of the model's fields, each with its location.
         """
-        records = {
-            "outcomes": _frame_records(
-                outcomes, blank_ok={"id", "indicator", "value", "proxy", "source"}
-            ),
-            "inputs": (
-                _frame_records(inputs, blank_ok={"description"})
-                if hasattr(inputs, "to_dict")
-                else list(inputs)
-            ),
-        }
-        return cls.from_dict({**fields, **records})
+        problems: list[Problem] = []
+        records: dict[str, Any] = {}
+        found = _frame_records(
+            outcomes, "outcomes", {"id", "indicator", "value", "proxy", "source"}, problems
+        )
+        if found is not None:
+            records["outcomes"] = found
+        if hasattr(inputs, "to_dict") and hasattr(inputs, "columns"):
+            found = _frame_records(inputs, "inputs", {"description"}, problems)
+            if found is not None:
+                records["inputs"] = found
+        elif isinstance(inputs, (list, tuple)):
+            records["inputs"] = list(inputs)
+        else:
+            problems.append(
+                Problem(
+                    "inputs",
+                    f"must be a DataFrame or a list of mappings, not {kind_of(inputs)}",
+                    inputs,
+                    allowed="a pandas DataFrame, or a list of mappings, one per input",
+                )
+            )
+        if not problems:
+            return cls.from_dict({**fields, **records})
+        failed = {p.location.split(".")[0] for p in problems}  # "outcomes", "inputs"
+        try:
+            cls.from_dict({**fields, **records})
+        except ModelError as exc:
+            problems += [p for p in exc.problems if re.split(r"[.\[]", p.location)[0] not in failed]
+        raise ModelError(problems)
 
     # ------------------------------------------------------------------ views
 
@@ -497,17 +670,86 @@ class Model(Record):
         return tuple(seen)
 
 
-def _frame_records(frame: Any, blank_ok: set[str]) -> list[dict[str, Any]]:
+def model_warnings(model: Model) -> tuple[SROIWarning, ...]:
+    """The legal but suspicious things in a model, each an :class:`~sroi.errors.SROIWarning`
+    with its location: combined deductions above :data:`DEDUCTIONS_WARNING_THRESHOLD`.
+
+    Examples
+    --------
+    >>> m = Model.model_construct(outcomes=(Outcome.model_construct(
+    ...     deadweight=0.9, displacement=0.5, attribution=0.0),))
+    >>> [w.location for w in model_warnings(m)]
+    ['outcomes[0]']
+    """
+    found = []
+    for i, outcome in enumerate(model.outcomes):
+        removed = 1 - outcome.remaining_share
+        if removed > DEDUCTIONS_WARNING_THRESHOLD:
+            found.append(
+                SROIWarning(
+                    f"deadweight, displacement and attribution together remove {removed:.1%} "
+                    f"of its value (above {DEDUCTIONS_WARNING_THRESHOLD:.0%}); check the "
+                    "evidence for each",
+                    location=f"outcomes[{i}]",
+                )
+            )
+    return tuple(found)
+
+
+def _is_blank(value: Any) -> bool:
+    """Whether a DataFrame cell is blank: None, NaN, pandas' NA or NaT."""
+    if value is None or isinstance(value, (str, bytes, list, tuple, dict, set)):
+        return value is None
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _frame_records(
+    frame: Any, name: str, blank_ok: set[str], problems: list[Problem]
+) -> list[dict[str, Any]] | None:
+    """One mapping per row of ``frame``, or None (with the problems) if it cannot be read."""
+    if not (hasattr(frame, "to_dict") and hasattr(frame, "columns")):
+        problems.append(
+            Problem(
+                name,
+                f"must be a pandas DataFrame, not {kind_of(frame)}",
+                frame,
+                allowed=f"a pandas DataFrame, one row per {name[:-1]}",
+            )
+        )
+        return None
+    columns = list(frame.columns)
+    bad = [c for c in columns if not isinstance(c, str)]
+    twice = sorted({c for c in columns if isinstance(c, str) and columns.count(c) > 1})
+    for column in bad:
+        problems.append(
+            Problem(f"{name}.columns", "a column name must be text", column, allowed="text")
+        )
+    for column in twice:
+        problems.append(
+            Problem(
+                f"{name}.columns",
+                f"has two columns named {show_value(column)}; each field is one column",
+                column,
+                allowed="column names given once each",
+            )
+        )
+    if bad or twice:
+        return None
     records = []
     for row in frame.to_dict(orient="records"):
         record = {}
         for key, value in row.items():
             if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-                value = value.item()
-            blank = value is None or (isinstance(value, float) and math.isnan(value))
-            if blank and key in blank_ok:
+                with suppress(TypeError, ValueError, AttributeError):
+                    value = value.item()
+            if key in blank_ok and _is_blank(value):
                 continue
-            record[str(key)] = value
+            record[key] = value
         records.append(record)
     return records
 

@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from sroi._resources import data_file
 from sroi.errors import ModelError, Problem, SROIWarning, UnitError, UnknownProxyError
 from sroi.formatting import describe_bearers, number
+from sroi.io.limits import Limits, breach, read_bytes, refuse, resolve
+from sroi.io.text import decode
 from sroi.parsing import (
     format_bearer_split,
     message_of,
@@ -289,10 +291,17 @@ def _check_row(row: dict[str, str], present: set[str]) -> list[tuple[str, str]]:
 
 
 def _validate(
-    records: list[dict[str, Any]], columns: list[str], labels: list[str], name: str
+    records: list[dict[str, Any]],
+    columns: list[str],
+    labels: list[str],
+    name: str,
+    found: Iterable[Problem] = (),
 ) -> list[dict[str, str]]:
-    """Check every row; raise one ModelError listing every problem, else return the rows."""
-    problems: list[Problem] = []
+    """Check every row; raise one ModelError listing every problem, else return the rows.
+
+    ``found`` are problems already found while reading the file, reported first.
+    """
+    problems: list[Problem] = list(found)
     missing = [c for c in COLUMNS if c not in columns]
     unknown = [c for c in columns if c not in COLUMNS]
     if missing:
@@ -490,7 +499,8 @@ class ProxyTable:
         Raises
         ------
         UnknownProxyError
-            If there is none; it carries the closest ids (by :mod:`difflib`).
+            If there is none; its one problem (kind ``"unknown_proxy"``) holds the id given
+            as ``value`` and the closest ids (by :mod:`difflib`) as ``suggestions``.
 
         Examples
         --------
@@ -503,7 +513,22 @@ class ProxyTable:
         try:
             return self._proxies[proxy_id]
         except (KeyError, TypeError):
-            raise UnknownProxyError(str(proxy_id), self.suggest(str(proxy_id))) from None
+            pass
+        if not isinstance(proxy_id, str):
+            raise UnknownProxyError(
+                [
+                    Problem(
+                        "",
+                        f"a proxy id must be text, not {type(proxy_id).__name__}",
+                        proxy_id,
+                        allowed="an id in the proxy table",
+                        kind="unknown_proxy",
+                    )
+                ]
+            )
+        # suggestions cost time in proportion to the text: none for an absurdly long id
+        closest = self.suggest(proxy_id) if len(proxy_id) <= 200 else []
+        raise UnknownProxyError(proxy_id, closest)
 
     __getitem__ = get
 
@@ -820,11 +845,114 @@ def load() -> ProxyTable:
     return _bundled()
 
 
+def _table_path(source: Any) -> Path:
+    """The path of a proxy table file; a ModelError when there is none there."""
+    allowed = "the path of a CSV file, or a pandas DataFrame"
+    if not isinstance(source, (str, os.PathLike)):
+        raise ModelError(
+            [
+                Problem(
+                    "source",
+                    "must be the path of a CSV file, or a pandas DataFrame",
+                    type(source).__name__,
+                    allowed=allowed,
+                )
+            ]
+        )
+    path = Path(source)
+    try:
+        is_file = "\x00" not in str(path) and path.is_file()
+        is_dir = not is_file and "\x00" not in str(path) and path.is_dir()
+    except OSError as exc:  # a name too long for the system
+        raise ModelError(
+            [Problem("source", f"is not a file name: {exc.strerror or exc}", allowed=allowed)]
+        ) from None
+    if not is_file:
+        what = "is a folder, not a proxy table file" if is_dir else "no such proxy table file"
+        raise ModelError([Problem(str(path), what, allowed=allowed)])
+    return path
+
+
+def _csv_records(
+    path: Path, limits: Limits, encoding: str | None
+) -> tuple[list[str], list[dict[str, Any]], list[str], list[Problem]]:
+    """A proxy table file's columns, records, row labels and the problems of its layout.
+
+    The file is read within ``limits`` (its size before reading, rows and cells while
+    parsing) and decoded by :func:`sroi.io.text.decode`: UTF-8, with or without a byte
+    order mark, or UTF-16 with one; or ``encoding``. A header of tab-separated names and
+    no comma (Excel's "Unicode Text") makes the file tab-separated.
+    """
+    name = path.name
+    title = f"proxy table {name}"
+    advice = (
+        'in Excel, "Save As" the type "CSV UTF-8 (Comma delimited)"; or, if you know the '
+        'file\'s encoding, give it: read_table(path, encoding="cp1252")'
+    )
+    text = decode(read_bytes(path, limits), name, encoding=encoding, title=title, advice=advice)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    records: list[dict[str, Any]] = []
+    labels: list[str] = []
+    problems: list[Problem] = []
+    unnamed: set[int] = set()  # columns without a name that hold values
+    cells = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            if header is None:
+                header = [cell.strip() for cell in row]
+                cells += len(row)
+                continue
+            if not any(cell.strip() for cell in row):
+                continue
+            cells += len(row)
+            labels.append(f"row {number}")
+            if len(labels) > limits.rows:
+                what = "has more rows than"
+                refuse([breach(name, what, len(labels), "rows", limits, at_least=True)], title)
+            if cells > limits.cells:
+                what = "has more cells than"
+                refuse([breach(name, what, cells, "cells", limits, at_least=True)], title)
+            if any(cell.strip() for cell in row[len(header) :]):
+                problems.append(
+                    Problem(
+                        f"{name} row {number}",
+                        f"has values beyond the {len(header)} columns the header names",
+                    )
+                )
+            unnamed.update(
+                j for j, c in enumerate(row[: len(header)]) if c.strip() and not header[j]
+            )
+            records.append({c: v for c, v in zip(header, row, strict=False) if c})
+    except csv.Error as exc:
+        raise ModelError(
+            [Problem(f"{name} line {reader.line_num}", f"is not valid CSV: {exc}")], title=title
+        ) from None
+    if header is None or not any(header):
+        raise ModelError(
+            [Problem(name, "is empty; a proxy table needs a header row of column names")],
+            title=title,
+        )
+    for j in sorted(unnamed):
+        problems.append(Problem(f"{name} row 1, column {j + 1}", "has values but no column name"))
+    columns: list[str] = []
+    for column in header:
+        if column in columns:
+            problems.append(Problem(f"{name} row 1", f"the column {column!r} appears twice"))
+        elif column:
+            columns.append(column)
+    return columns, records, labels, problems
+
+
 def read_table(
     source: str | os.PathLike[str] | pd.DataFrame,
     *,
     merge_with_bundled: bool = True,
     replace_ok: bool = False,
+    encoding: str | None = None,
+    limits: Limits | None = None,
 ) -> ProxyTable:
     """A proxy table of your own, from a CSV file or a DataFrame in the bundled schema.
 
@@ -849,13 +977,25 @@ def read_table(
     Parameters
     ----------
     source : str, path-like or pandas.DataFrame
-        A CSV file (UTF-8) or a DataFrame with exactly the schema's columns.
+        A CSV file or a DataFrame with exactly the schema's columns. The file is UTF-8
+        (with or without a byte order mark), or UTF-16 with a byte order mark, which is
+        what Excel's "CSV UTF-8" and "Unicode Text" write (the latter tab-separated,
+        which is recognised from its header). Another encoding is not guessed at: a file
+        that is not UTF-8 is refused, with the line and byte, unless ``encoding`` says
+        what it is.
     merge_with_bundled : bool, default True
         Return the bundled table with these rows merged over it (see
         :meth:`ProxyTable.merge`: your row replaces a bundled row with the same id);
         False returns your rows alone.
     replace_ok : bool, default False
         Do not warn about your ids that replace bundled ones.
+    encoding : str, optional
+        The file's encoding, when it is not UTF-8 or UTF-16 with a byte order mark: for
+        instance ``"cp1252"``, which Excel's "CSV (Comma delimited)" writes on Windows in
+        Western Europe.
+    limits : sroi.io.Limits, optional
+        What the file may hold (size, rows, cells); default
+        :func:`sroi.io.default_limits`.
 
     Returns
     -------
@@ -864,7 +1004,8 @@ def read_table(
     Raises
     ------
     ModelError
-        Listing every problem found.
+        Listing every problem found; also for a file that is missing, empty, not CSV
+        text, in an encoding other than the one given, or past a limit.
 
     Examples
     --------
@@ -906,11 +1047,11 @@ def read_table(
         rows = _validate(source.to_dict("records"), columns, labels, name)
         table = ProxyTable._from_frame(_frame_from_rows(rows))
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise ModelError([Problem(str(path), "no such proxy table file")])
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        table = _table_from_csv_frame(frame, path.name)
+        limits = resolve(limits)
+        path = _table_path(source)
+        columns, records, labels, found = _csv_records(path, limits, encoding)
+        rows = _validate(records, columns, labels, path.name, found)
+        table = ProxyTable._from_frame(_frame_from_rows(rows))
     if not merge_with_bundled:
         return table
     return load().merge(table, prefer="other", replace_ok=replace_ok)

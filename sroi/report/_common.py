@@ -7,10 +7,14 @@ or text out. Escaping is left to each writer (Jinja2 autoescape for HTML, :func:
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from sroi._version import __version__
+from sroi.errors import ModelError, Problem
 from sroi.formatting import (
     deductions_text,
     describe_bearers,
@@ -40,6 +44,8 @@ __all__ = [
     "percent",
     "quantity",
     "ratio_text",
+    "require_finite",
+    "share",
     "title",
 ]
 
@@ -50,6 +56,133 @@ KIND_LABELS = dict(INPUT_KINDS)
 """``"volunteer_time"`` -> ``"Volunteer time"``."""
 
 _PLAIN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
+
+
+# --------------------------------------------------------------------------------------
+# Every figure published is a number
+
+_FIGURE_COLUMNS = frozenset(
+    {
+        "quantity",
+        "value",
+        "start_year",
+        "duration",
+        "deadweight",
+        "displacement",
+        "attribution",
+        "drop_off",
+        "gross",
+        "after_deadweight",
+        "after_displacement",
+        "after_attribution",
+        "total_impact",
+        "present_value",
+    }
+)
+"""Impact-map columns that always hold a figure (elsewhere a blank, NaN, means "not
+applicable", as ``proxy_value`` for an outcome valued without a proxy)."""
+
+
+def require_finite(result: Result, what: str = "the report", *, shares: bool = False) -> None:
+    """Refuse to publish a figure that is not a finite number (NaN or infinity).
+
+    The engine refuses such figures when it evaluates a model, so none should reach a
+    writer; if one ever does (a bug, or a result changed by hand), every writer (HTML,
+    Markdown, Excel, the command line's table, JSON and CSV) stops with a located
+    :class:`~sroi.errors.ModelError` rather than publish it or fail with another error.
+
+    An outcome's ``share_of_present_value`` is a share, not a figure: when benefits and
+    disbenefits cancel out to nearly nothing it can overflow, and the writers show it
+    blank (see :func:`share`); only with ``shares=True`` (for output that cannot leave it
+    blank) is it refused too.
+
+    Parameters
+    ----------
+    result : Result
+        The evaluation about to be written.
+    what : str, default "the report"
+        What was being written, for the message.
+    shares : bool, default False
+        Also refuse a non-finite ``share_of_present_value``.
+
+    Raises
+    ------
+    ModelError
+        Naming each figure: ``results.ratio``, ``outcomes[2].present_value`` or
+        ``by_year[3].discount_factor``.
+
+    Examples
+    --------
+    >>> import sroi
+    >>> r = sroi.evaluate({"name": "x", "inputs": [{"stakeholder": "a", "amount": 100}],
+    ...     "outcomes": [{"stakeholder": "b", "outcome": "c", "quantity": 1,
+    ...                   "value": 110, "duration": 1}]})
+    >>> require_finite(r) is None
+    True
+    """
+    problems: list[Problem] = []
+
+    def refuse(location: str, value: Any) -> None:
+        problems.append(
+            Problem(
+                location,
+                f"is {float(value)!r}, not a finite number, so {what} cannot show it (sroi "
+                "refuses such figures when it evaluates a model; please report how this "
+                "one was made)",
+            )
+        )
+
+    for name, value in result.headline().items():
+        if value is not None and not math.isfinite(value):
+            refuse(f"results.{name}", value)
+    table = result.by_outcome
+    for column in table.columns:
+        values = _floats(table[column])
+        if values is None:
+            continue
+        if column == "share_of_present_value" and not shares:
+            continue
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(values) if column not in _FIGURE_COLUMNS else ~np.isfinite(values)
+        for i in np.flatnonzero(bad)[:20]:
+            refuse(f"outcomes[{i}].{column}", values[i])
+    years = result.by_year
+    for column in years.columns:
+        values = _floats(years[column])
+        if values is None:
+            continue
+        for i in np.flatnonzero(~np.isfinite(values))[:20]:
+            refuse(f"by_year[{int(years['year'].iloc[i])}].{column}", values[i])
+    if problems:
+        raise ModelError(problems, title=f"the figures of {what}")
+
+
+def share(part: float, whole: float) -> float | None:
+    """``part / whole`` [fraction], or None where that is not a finite number.
+
+    None when ``whole`` is 0 (or either is not a number), and when benefits and disbenefits
+    cancel out so nearly that the share overflows: a share is then not meaningful, and the
+    reports leave it blank.
+
+    Examples
+    --------
+    >>> share(25.0, 100.0), share(5.0, 0.0), share(1e300, 1e-300)
+    (0.25, None, None)
+    """
+    if not whole:
+        return None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value = float(np.float64(part) / np.float64(whole))
+    return value if math.isfinite(value) else None
+
+
+def _floats(column: Any) -> np.ndarray | None:
+    """A numeric column as floats, or None for a column of text."""
+    import pandas as pd
+
+    if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return None
+    return column.to_numpy(dtype=float, na_value=np.nan)
 
 
 # --------------------------------------------------------------------------------------
@@ -123,7 +256,11 @@ def headline(result: Result) -> list[tuple[str, str]]:
 
 def method(result: Result) -> dict[str, Any]:
     """Method notes: parameters, conventions and the proxies used, from ``to_dict()``."""
-    d = result.to_dict()
+    try:
+        d = result.to_dict()
+    except ValueError as exc:  # a figure to_dict() cannot hold: say which, located
+        require_finite(result, "the report", shares=True)
+        raise ModelError([Problem("results", f"cannot be written: {exc}")]) from None
     p = d["parameters"]
     prices = p["price_year"]
     restated = (
@@ -183,8 +320,15 @@ def bearer_text(result: Result, index: int) -> str:
     return describe_bearers(result.valuations[index].bearer_split if result.valuations else ())
 
 
+def _finite_or_none(value: Any) -> float | None:
+    return float(value) if value is not None and math.isfinite(value) else None
+
+
 def impact_rows(result: Result) -> list[dict[str, Any]]:
-    """The impact map, one mapping per outcome, with its anchor and display texts."""
+    """The impact map, one mapping per outcome, with its anchor and display texts.
+
+    A share of the present value that is not a finite number (see :func:`share`) is None.
+    """
     table = result.by_outcome
     rows = []
     for i, row in enumerate(table.to_dict("records")):
@@ -199,6 +343,7 @@ def impact_rows(result: Result) -> list[dict[str, Any]]:
                 "unit": result.model.outcomes[i].unit or "",
                 "bearer_text": bearer_text(result, i),
                 "value_type_text": row["value_type"] or "",
+                "share_of_present_value": _finite_or_none(row["share_of_present_value"]),
             }
         )
     return rows

@@ -13,9 +13,12 @@ Conventions
   as spent (undiscounted) and at present value (discounted by the year they are spent, as
   the SROI ratio does).
 - Inputs, outputs and outcomes that name no area are gathered in an account called
-  ``"Other"`` (``"Other (no area given)"`` if the model itself has an area called
-  ``"Other"``). A model that names no areas at all has no area accounts: everything is in
-  the organisation's account.
+  ``"Other"``; if the model itself has an area of that name, ``"Other (no area given)"``,
+  and if that is taken too, ``"Other (no area given) (2)"``, ``(3)`` ... The organisation's
+  account is called ``"Organisation"``, or ``"Organisation (all areas)"`` (then ``(2)``
+  ...) if an area has that name. Names are compared ignoring case, so every account's name
+  differs from every other's. A model that names no areas at all has no area accounts:
+  everything is in the organisation's account.
 - *Value produced* is the present value of the area's outcomes; it is split by the outcome's
   value type (``fiscal``, ``economic``, ``social``, ``wellbeing``, ``environmental``, or
   ``"(not given)"``). *Costs saved* is the fiscal part, split between the agencies that
@@ -52,6 +55,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "INPUT_KINDS",
     "NOT_GIVEN",
+    "ORGANISATION",
     "OTHER",
     "Account",
     "Figure",
@@ -64,6 +68,9 @@ __all__ = [
 
 OTHER = "Other"
 """The account of inputs, outputs and outcomes that name no area."""
+
+ORGANISATION = "Organisation"
+"""The account of the whole organisation."""
 
 NOT_GIVEN = "(not given)"
 """The label of outcomes whose value type or bearer is not given."""
@@ -441,11 +448,34 @@ def _account(
     )
 
 
+def _unused_name(wanted: Sequence[str], taken: Iterable[str]) -> str:
+    """The first of ``wanted`` that is not in ``taken`` (ignoring case), else the last
+    numbered `` (2)``, `` (3)`` ... until it is not.
+
+    Examples
+    --------
+    >>> _unused_name(["Other", "Other (no area given)"], ["Garden"])
+    'Other'
+    >>> _unused_name(["Other", "Other (no area given)"], ["other", "Other (no area given)"])
+    'Other (no area given) (2)'
+    """
+    used = {t.casefold() for t in taken}
+    for name in wanted:
+        if name.casefold() not in used:
+            return name
+    n = 2
+    while f"{wanted[-1]} ({n})".casefold() in used:
+        n += 1
+    return f"{wanted[-1]} ({n})"
+
+
 def _largest_first(figures: Iterable[Figure]) -> tuple[Figure, ...]:
     return tuple(sorted(figures, key=lambda f: -f.amount))
 
 
-def _organisation(areas: Sequence[Account], order: Sequence[str], result: Result) -> Account:
+def _organisation(
+    areas: Sequence[Account], order: Sequence[str], result: Result, name: str
+) -> Account:
     """The organisation's account: the sum of the areas' figures, its headline figures
     (value produced, investment, NPV, ratio) the engine's own."""
 
@@ -463,7 +493,7 @@ def _organisation(areas: Sequence[Account], order: Sequence[str], result: Result
     investment = total(lambda a: a.investment)
     inputs = tuple(sorted((x for a in areas for x in a.inputs), key=lambda x: x.index))
     account = Account(
-        name="Organisation",
+        name=name,
         kind="organisation",
         note="The sum of the areas.",
         inputs=inputs,
@@ -596,7 +626,7 @@ def social_accounts(result: Result) -> SocialAccounts:
     ]
     if not names:
         organisation = _account(
-            "Organisation",
+            ORGANISATION,
             "organisation",
             "The model names no areas, so there is one account, for the whole organisation.",
             inputs,
@@ -628,11 +658,16 @@ def social_accounts(result: Result) -> SocialAccounts:
         [x for x in outcomes if not x.area],
     )
     if any(loose):
-        other = OTHER if OTHER not in names else f"{OTHER} (no area given)"
+        other = _unused_name([OTHER, f"{OTHER} (no area given)"], names)
         note = f"Inputs, outputs and outcomes that name no area are gathered under {other!r}."
         accounts.append(_account(other, "other", note, *loose, value_types))
         notes.append(note)
-    organisation = _organisation(accounts, m.outcome_ids, result)
+    organisation = _organisation(
+        accounts,
+        m.outcome_ids,
+        result,
+        _unused_name([ORGANISATION, f"{ORGANISATION} (all areas)"], [a.name for a in accounts]),
+    )
     notes.append(
         "The organisation's figures are the sums of the areas' figures; rounded figures may "
         "differ from the sum of the rounded area figures by a penny."

@@ -12,6 +12,13 @@ against CSV injection) gives text a user typed that begins with ``= + - @``, a t
 carriage return (or a full-width ``＝ ＋ － ＠``) a leading ``'``, so no cell can be
 evaluated as a formula here or after the sheet is saved as CSV. Sheet names are made safe
 (at most 31 characters, none of ``[ ] : * ? / \\``, unique).
+
+Nothing is cut: an Excel cell holds at most 32,767 characters, so a longer text (a long
+description, say) keeps as much of its beginning as fits, followed by a note saying where
+the rest is and linked to it, and is written in full on a ``Full text`` sheet, split into
+consecutive rows of at most 32,767 characters that read, one after the other, as the whole
+text (each part follows the same rule as any other cell, so a part that begins with
+``=`` carries the leading ``'``).
 """
 
 from __future__ import annotations
@@ -39,6 +46,12 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _FIXED_SHEETS = ("Summary", "Impact map", "Inputs", "Outputs")
 _PERCENT = "0.0%"
 _RATIO = "0.00"
+
+CELL_LIMIT = 32_767
+"""The most characters an Excel cell holds."""
+
+_PART = 32_000
+"""Characters of text per part on the ``Full text`` sheet (before escaping)."""
 
 
 def cell_text(text: Any) -> str:
@@ -107,14 +120,75 @@ def _money_format(currency: str) -> str:
     return f'#,##0.00 "{currency}";-#,##0.00 "{currency}"'
 
 
+def _parts(text: str, size: int = _PART) -> list[str]:
+    """``text`` split into parts whose cell text fits a cell; joined they give ``text``.
+
+    A part after the first starts, where the text allows, with a character that does not
+    start a formula, so that it needs no protecting quote.
+    """
+    parts: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        while len(cell_text(text[start:end])) > CELL_LIMIT:  # escapes lengthen some text
+            end = start + max(1, (end - start) * CELL_LIMIT // len(cell_text(text[start:end])) - 8)
+        if end < len(text):
+            for back in range(min(64, end - start - 1)):
+                if protect(text[end - back :]) == text[end - back :]:
+                    end -= back
+                    break
+        parts.append(text[start:end])
+        start = end
+    return parts
+
+
+class _FullText:
+    """The ``Full text`` sheet: texts too long for a cell, written in parts, in full."""
+
+    def __init__(self, book: Any, currency: str) -> None:
+        self.book = book
+        self.currency = currency
+        self.sheet: _Sheet | None = None
+
+    def hold(self, ws: Worksheet, coordinate: str, text: str) -> tuple[str, str]:
+        """Write ``text`` in full; return the cell's own text and the link to the parts."""
+        if self.sheet is None:
+            name = safe_sheet_name("Full text", self.book.sheetnames)
+            self.sheet = _Sheet(self.book.create_sheet(name), self.currency, self)
+            self.sheet.header(["Cell", "Part", "Characters", "Text"])
+            self.sheet.ws.freeze_panes = "A2"
+        s = self.sheet
+        parts = _parts(text)
+        first = s.row
+        for k, part in enumerate(parts, start=1):
+            s.line([f"'{ws.title}'!{coordinate}", f"{k} of {len(parts)}", len(part), part])
+        last = s.row - 1
+        rows = f"row {first}" if first == last else f"rows {first} to {last}"
+        note = (
+            f" […] (cut here: {len(text):,} characters in all; the whole text is on sheet "
+            f"'{s.ws.title}', {rows})"
+        )
+        keep = len(text)
+        while keep and len(cell_text(text[:keep] + note)) > CELL_LIMIT:
+            keep = min(keep - 1, keep * CELL_LIMIT // len(cell_text(text[:keep] + note)) - 8)
+            keep = max(keep, 0)
+        quoted = s.ws.title.replace("'", "''")
+        return cell_text(text[:keep] + note), f"'{quoted}'!A{first}"
+
+    def finish(self) -> None:
+        if self.sheet is not None:
+            self.sheet.finish()
+
+
 class _Sheet:
     """Writes rows down a worksheet: text as text, numbers as numbers, formats by column."""
 
-    def __init__(self, ws: Worksheet, currency: str) -> None:
+    def __init__(self, ws: Worksheet, currency: str, full_text: _FullText | None = None) -> None:
         self.ws = ws
         self.row = 1
         self.money = _money_format(currency)
         self.widths: dict[int, int] = {}
+        self.full_text = full_text or _FullText(ws.parent, currency)
 
     def put(self, col: int, value: Any, fmt: str | None = None, bold: bool = False) -> Any:
         from openpyxl.styles import Font
@@ -126,6 +200,14 @@ class _Sheet:
             if hasattr(value, "item"):  # a numpy scalar
                 return self.put(col, value.item(), fmt, bold)
             text = cell_text(value)
+            if len(text) > CELL_LIMIT:
+                text, target = self.full_text.hold(
+                    self.ws, cell.coordinate, xml_strip("" if value is None else str(value))
+                )
+                if cell.hyperlink is None:
+                    from openpyxl.worksheet.hyperlink import Hyperlink
+
+                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
             cell.value = text
             cell.data_type = "s"
             width = len(text)
@@ -205,14 +287,14 @@ def _account_figures(s: _Sheet, account: Account) -> None:
     s.header(["Value by value type", "Present value", "Share", "Rows"])
     for f in account.value_by_type:
         label = f.label + (" (costs saved)" if f.label == "fiscal" else "")
-        share = f.amount / whole if whole else None
+        share = common.share(f.amount, whole)
         s.line([label, f.amount, share, _rows_text(f)], [None, "money", "percent"])
     s.line(["Value produced", whole], [None, "money"], bold=True)
     s.gap()
     saved = account.costs_saved.amount
     s.header(["Costs saved, by who saves", "Present value", "Share", "Rows"])
     for f in account.costs_saved_by_bearer:
-        share = f.amount / saved if saved else None
+        share = common.share(f.amount, saved)
         s.line([f.label, f.amount, share, _rows_text(f)], [None, "money", "percent"])
     s.line(["Costs saved", saved], [None, "money"], bold=True)
     s.gap()
@@ -350,6 +432,7 @@ def _impact_map(s: _Sheet, result: Result) -> dict[str, int]:
     rows = {}
     for record in table.to_dict("records"):
         rows[record["id"]] = s.row
+        record["share_of_present_value"] = common.share(record["share_of_present_value"], 1.0)
         s.line([record[c] for c in columns], [_MAP_FORMATS.get(c) for c in columns])
     return rows
 
@@ -394,6 +477,12 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
     pathlib.Path
         The file written.
 
+    Raises
+    ------
+    ModelError
+        If a figure is not a finite number (see :func:`require_finite
+        <sroi.report._common.require_finite>`).
+
     Examples
     --------
     >>> import sroi, tempfile, openpyxl
@@ -415,27 +504,30 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
         raise ImportError(
             "sroi's Excel report needs openpyxl, an optional dependency: pip install 'sroi[report]'"
         ) from exc
+    common.require_finite(result, "the Excel report")
     cur = result.currency
     accounts = social_accounts(result)
     book = Workbook()
+    full_text = _FullText(book, cur)
     summary = book.active
     summary.title = "Summary"
     names: list[str] = []
     for account in accounts.areas:
         names.append(safe_sheet_name(account.name, [*_FIXED_SHEETS, *names]))
-    area_sheets = [_Sheet(book.create_sheet(n), cur) for n in names]
-    impact = _Sheet(book.create_sheet("Impact map"), cur)
-    inputs = _Sheet(book.create_sheet("Inputs"), cur)
-    outputs = _Sheet(book.create_sheet("Outputs"), cur)
+    area_sheets = [_Sheet(book.create_sheet(n), cur, full_text) for n in names]
+    impact = _Sheet(book.create_sheet("Impact map"), cur, full_text)
+    inputs = _Sheet(book.create_sheet("Inputs"), cur, full_text)
+    outputs = _Sheet(book.create_sheet("Outputs"), cur, full_text)
     map_rows = _impact_map(impact, result)
     input_rows = _inputs(inputs, result, accounts)
     _outputs(outputs, accounts)
     for sheet, account in zip(area_sheets, accounts.areas, strict=True):
         _area(sheet, account, map_rows, input_rows)
-    s = _Sheet(summary, cur)
+    s = _Sheet(summary, cur, full_text)
     _summary(s, result, accounts, names)
     for sheet in (s, *area_sheets, impact, inputs, outputs):
         sheet.finish()
+    full_text.finish()
     out = Path(path)
     book.save(out)
     return out

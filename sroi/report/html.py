@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import warnings
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ def _environment() -> Any:
         ratio=common.ratio_text,
         quantity=common.quantity,
         percent=common.percent,
+        share_of=common.share,
         kind=lambda k: common.KIND_LABELS.get(k, k),
         input_anchor=common.input_anchor,
         output_anchor=common.output_anchor,
@@ -53,13 +55,21 @@ def _environment() -> Any:
 
 
 def _png(draw: Any, size: tuple[float, float]) -> str:
-    """Draw on a new figure (no pyplot, no global state) and return a PNG data URI."""
+    """Draw on a new figure (no pyplot, no global state) and return a PNG data URI.
+
+    A character of a user's text that the font lacks is drawn as a box, without
+    matplotlib's warning about it (the HTML around the chart shows the text itself).
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=size, layout="constrained")
-    draw(fig.add_subplot())
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"Glyph .* missing from font", category=UserWarning
+        )
+        draw(fig.add_subplot())
+        fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -167,6 +177,12 @@ def render_html(result: Result, *, charts: bool = True) -> str:
     str
         A complete, self-contained HTML5 document.
 
+    Raises
+    ------
+    ModelError
+        If a figure is not a finite number (see :func:`require_finite
+        <sroi.report._common.require_finite>`).
+
     Examples
     --------
     >>> import sroi
@@ -180,6 +196,7 @@ def render_html(result: Result, *, charts: bool = True) -> str:
     >>> "£2.00 per £1" in page
     True
     """
+    common.require_finite(result, "the HTML report")
     env = _environment()
     return env.get_template("report.html.j2").render(context(result, with_charts=charts))
 

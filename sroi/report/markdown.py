@@ -78,6 +78,11 @@ def md(text: Any) -> str:
     return "\\" + text if starts_formula(text) else text
 
 
+def _share_text(part: float, whole: float) -> str:
+    """``part`` as a percentage of ``whole``; blank where that is not a finite number."""
+    return _share(part, whole) if common.share(part, whole) is not None else ""
+
+
 def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()) -> str:
     """A GFM table; cells must already be safe (escaped with :func:`md` or made here)."""
     rule = ["---:" if i in numeric else "---" for i in range(len(head))]
@@ -114,7 +119,7 @@ def _figures(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
         [
             md(f.label + (" (costs saved)" if f.label == "fiscal" else "")),
             money(f.amount, cur),
-            _share(f.amount, whole),
+            _share_text(f.amount, whole),
             _rows(f, anchors),
         ]
         for f in account.value_by_type
@@ -135,7 +140,12 @@ def _figures(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
     if account.costs_saved_by_bearer:
         saved = account.costs_saved.amount
         bearers = [
-            [md(f.label), money(f.amount, cur), _share(f.amount, saved), _rows(f, anchors)]
+            [
+                md(f.label),
+                money(f.amount, cur),
+                _share_text(f.amount, saved),
+                _rows(f, anchors),
+            ]
             for f in account.costs_saved_by_bearer
         ]
         bearers.append(["**Costs saved**", f"**{money(saved, cur)}**", "", ""])
@@ -380,6 +390,12 @@ def render_markdown(result: Result) -> str:
     -------
     str
 
+    Raises
+    ------
+    ModelError
+        If a figure is not a finite number (see :func:`require_finite
+        <sroi.report._common.require_finite>`).
+
     Examples
     --------
     >>> import sroi
@@ -393,6 +409,7 @@ def render_markdown(result: Result) -> str:
     >>> "| SROI ratio | £2.00 per £1 |" in text
     True
     """
+    common.require_finite(result, "the Markdown report")
     cur = result.currency
     accounts = social_accounts(result)
     anchors = {oid: common.outcome_anchor(oid, i) for i, oid in enumerate(result.model.outcome_ids)}

@@ -10,6 +10,12 @@ Reproducible: the same ``seed`` gives the same draws, whatever the chunk size, b
 uncertain figure draws from its own stream (``numpy.random.SeedSequence.spawn``). With only
 zero-width distributions every draw equals the deterministic result exactly.
 
+Limits: a simulation keeps every draw's figures (about 16 bytes a draw, plus as much again
+while the figures are checked), so ``n`` is at most :data:`MAX_DRAWS` (10 million draws,
+a few hundred megabytes) unless ``max_draws`` is raised; and at most
+:data:`MAX_CHUNK_CELLS` draw-outcome cells are computed at once, whatever ``chunk_size``
+asks, so a large model takes longer, never more memory.
+
 References
 ----------
 .. [1] HM Treasury (2022). *The Green Book*, Annex A5 (Monte Carlo analysis).
@@ -30,15 +36,23 @@ import numpy as np
 from sroi.engine import Headline, compute, headline
 from sroi.errors import ModelError, Problem
 from sroi.result import Result
-from sroi.sensitivity._base import Base
+from sroi.sensitivity._base import Base, argument_error, problem, real_number
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["Simulation", "simulate"]
+__all__ = ["MAX_CHUNK_CELLS", "MAX_DRAWS", "Simulation", "simulate"]
 
 _CELLS_PER_CHUNK = 250_000
-"""Upper bound on draws x outcomes held at once (about 2 MB per array)."""
+"""Draws x outcomes held at once by default (about 2 MB per array)."""
+
+MAX_CHUNK_CELLS = 10_000_000
+"""The most draws x outcomes computed at once, whatever ``chunk_size`` asks (80 MB per
+array); a larger ``chunk_size`` is reduced to fit, which gives the same draws."""
+
+MAX_DRAWS = 10_000_000
+"""The default limit on the number of draws of :func:`simulate` (``max_draws``): the draws'
+figures take about 16 bytes each, and twice that while they are checked."""
 
 
 @dataclass(frozen=True)
@@ -103,34 +117,60 @@ class Simulation:
         )
 
     def probability_ratio_above(self, threshold: float = 1.0) -> float:
-        """Share of draws whose ratio is above ``threshold`` [fraction]."""
-        return float(np.mean(self.ratio > threshold))
+        """Share of draws whose ratio is above ``threshold`` [fraction].
+
+        Raises
+        ------
+        ModelError
+            If ``threshold`` is not a finite number.
+        """
+        x = real_number("probability_ratio_above", "threshold", threshold)
+        return float(np.mean(self.ratio > x))
 
     def summary(self) -> pd.DataFrame:
         """Mean, standard deviation, standard error of the mean, 5th percentile, median and
-        95th percentile of the present value, investment, NPV and ratio."""
+        95th percentile of the present value, investment, NPV and ratio.
+
+        Every entry is a finite number: where draws near the largest float would make a
+        statistic overflow on the way (a mean of two draws of 1e308), it is computed on the
+        draws scaled down, and scaled back.
+
+        Raises
+        ------
+        ModelError
+            In the one case where a statistic itself is beyond a float's range (a standard
+            deviation of draws spread across nearly the whole range of floats).
+        """
         import pandas as pd
 
-        rows = {}
-        for name in ("present_value", "total_investment", "npv", "ratio"):
-            x = getattr(self, name)
-            p5, p50, p95 = np.percentile(x, [5, 50, 95])
-            sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
-            rows[name] = {
-                "mean": float(np.mean(x)),
-                "std": sd,
-                "standard_error": sd / math.sqrt(x.size),
-                "p5": float(p5),
-                "median": float(p50),
-                "p95": float(p95),
-            }
+        rows = {name: _statistics(getattr(self, name)) for name in _FIGURES}
+        for name, row in rows.items():
+            for statistic, value in row.items():
+                if not math.isfinite(value):
+                    raise ModelError(
+                        [
+                            Problem(
+                                f"summary.{name}.{statistic}",
+                                "is beyond a float's range: the draws are spread across "
+                                "nearly all of it",
+                            )
+                        ],
+                        title="the simulation's summary",
+                    )
         return pd.DataFrame.from_dict(rows, orient="index")
 
     def to_dict(self) -> dict[str, Any]:
-        """The summary, P(ratio > 1) and the settings, as JSON-ready data."""
+        """The summary, P(ratio > 1) and the settings, as JSON-ready data.
+
+        Every number is finite (see :meth:`summary`); ``seed`` is written as text when it
+        is an integer too long for other tools to read as a number.
+        """
+        seed = self.seed
+        if seed is not None and abs(int(seed)) >= 2**53:
+            seed = str(int(seed))
         return {
             "draws": self.n,
-            "seed": self.seed,
+            "seed": seed,
             "uncertain_figures": list(self.uncertain),
             "probability_ratio_above_1": self.probability_ratio_above(1.0),
             "summary": {k: dict(v) for k, v in self.summary().to_dict("index").items()},
@@ -146,9 +186,43 @@ class Simulation:
         )
 
 
-def _check_count(name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ModelError([Problem(name, f"must be a whole number >= {minimum}", value)])
+_FIGURES = ("present_value", "total_investment", "npv", "ratio")
+
+
+def _statistics(x: np.ndarray) -> dict[str, float]:
+    """The summary statistics of one figure's draws (scaled down if they overflow)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        p5, p50, p95 = np.percentile(x, [5, 50, 95])
+        sd = float(np.std(x, ddof=1)) if x.size > 1 else 0.0
+        out = {
+            "mean": float(np.mean(x)),
+            "std": sd,
+            "standard_error": sd / math.sqrt(x.size),
+            "p5": float(p5),
+            "median": float(p50),
+            "p95": float(p95),
+        }
+    if all(math.isfinite(v) for v in out.values()):
+        return out
+    scale = float(np.max(np.abs(x)))
+    scaled = _statistics(x / scale) if scale and math.isfinite(scale) else out
+    with np.errstate(over="ignore"):
+        return {k: float(np.float64(v) * scale) for k, v in scaled.items()}
+
+
+def _check_count(
+    name: str, value: Any, minimum: int = 1, maximum: int | None = None, why: str = ""
+) -> int:
+    allowed = f"a whole number >= {minimum:,}" + (
+        f" and <= {maximum:,}" if maximum is not None else ""
+    )
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise argument_error(
+            "simulate",
+            [problem(name, f"must be {allowed}, not {type(value).__name__}", value, allowed)],
+        )
+    if value < minimum or (maximum is not None and value > maximum):
+        raise argument_error("simulate", [problem(name, f"must be {allowed}{why}", value, allowed)])
     return int(value)
 
 
@@ -159,6 +233,7 @@ def simulate(
     seed: int | None = None,
     chunk_size: int | None = None,
     progress: bool | None = None,
+    max_draws: int = MAX_DRAWS,
     **evaluate_kwargs: Any,
 ) -> Simulation:
     """Draw the present value, NPV and ratio ``n`` times from the model's distributions.
@@ -168,21 +243,33 @@ def simulate(
     model : Model, mapping or path
         A model whose uncertain figures are written as distributions.
     n : int, default 10,000
-        Number of draws.
+        Number of draws, from 1 to ``max_draws``.
     seed : int, optional
-        Seed for reproducible draws.
+        Seed for reproducible draws: a whole number >= 0.
     chunk_size : int, optional
-        Draws computed at once; default enough to keep about a million draw-outcome cells
-        in memory at a time.
+        Draws computed at once; default enough to keep 250,000 draw-outcome cells in
+        memory at a time, and never more than :data:`MAX_CHUNK_CELLS` (a larger value is
+        reduced to fit; the draws are the same whatever the chunk size).
     progress : bool, optional
         Show a progress bar (tqdm). Default: only when stderr is a terminal and the run
         takes more than one chunk. ``False`` keeps it silent.
+    max_draws : int, default :data:`MAX_DRAWS` (10 million)
+        The most draws allowed, since every draw's figures are kept (about 16 bytes a
+        draw, twice that while they are checked). Raise it for a larger run on a machine
+        with the memory.
     **evaluate_kwargs
         Passed to :func:`sroi.evaluate` (``discount_rate``, ``proxies``, ``price_year`` ...).
 
     Returns
     -------
     Simulation
+
+    Raises
+    ------
+    ModelError
+        For a model that is not valid; for an argument that is not (located at it: ``n``,
+        ``seed``, ``chunk_size``); and when some draws give figures that cannot be
+        computed (an investment of 0, a present value beyond float range), counting them.
 
     Examples
     --------
@@ -200,16 +287,29 @@ def simulate(
     >>> 0.9 < sim.probability_ratio_above(1.0) < 1.0
     True
     """
-    n = _check_count("n", n)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise ModelError([Problem("seed", "must be a whole number or None", seed)])
-    base = Base.of(model, **evaluate_kwargs)
+    limit = _check_count("max_draws", max_draws)
+    n = _check_count(
+        "n",
+        n,
+        maximum=limit,
+        why=" (every draw is kept; raise max_draws for more, or run with several seeds)",
+    )
+    if seed is not None:
+        seed = _check_count("seed", seed, minimum=0)
+    if chunk_size is not None:
+        chunk_size = _check_count("chunk_size", chunk_size)
+    if progress is not None and not isinstance(progress, bool):
+        raise argument_error(
+            "simulate",
+            [problem("progress", "must be True, False or None", progress, "True, False or None")],
+        )
+    base = Base.of(model, _caller="simulate", **evaluate_kwargs)
     m, result = base.model, base.result
     arrays = base.arrays
     n_outcomes = len(arrays)
     if chunk_size is None:
         chunk_size = max(1, min(n, _CELLS_PER_CHUNK // max(n_outcomes, 1)))
-    chunk_size = _check_count("chunk_size", chunk_size)
+    chunk_size = max(1, min(chunk_size, n, MAX_CHUNK_CELLS // max(n_outcomes, 1)))
 
     uncertain = m.uncertainties
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(uncertain))]

@@ -14,14 +14,24 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sroi.changes import Change, parse_change
-from sroi.errors import ModelError, Problem
-from sroi.sensitivity._base import Base, parameter_named
+from sroi.changes import Change
+from sroi.errors import Problem
+from sroi.sensitivity._base import (
+    Base,
+    argument_error,
+    moved_by,
+    parameter_named,
+    parse_at,
+    problem,
+    real_number,
+    sequence_of,
+    show,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -31,23 +41,32 @@ __all__ = ["one_way", "tornado"]
 DEFAULT_RELATIVE = (-0.2, -0.1, 0.0, 0.1, 0.2)
 
 
-def _check_setting_allowed(parameter, outcome, values) -> None:
+def _check_setting_allowed(parameter, outcome, values, function: str, location: str) -> None:
     if values is not None and outcome is None and parameter.name in ("value", "quantity"):
-        raise ModelError(
+        raise argument_error(
+            function,
             [
                 Problem(
-                    "values",
+                    location,
                     f"one {parameter.name} for every outcome makes no sense (each has its own); "
                     "give `outcome=` or use `relative=`",
                 )
-            ]
+            ],
         )
+
+
+def _optional(values: list[float | None]) -> pd.api.extensions.ExtensionArray:
+    """A column of figures where some are missing: pandas' nullable floats (missing is
+    ``<NA>``, None in ``to_dict()`` and null in JSON; never NaN)."""
+    import pandas as pd
+
+    return pd.array(values, dtype="Float64")
 
 
 def one_way(
     model: Any,
     parameter: str,
-    values: Sequence[float] | None = None,
+    values: Sequence[Any] | None = None,
     *,
     relative: Sequence[float] | None = None,
     outcome: str | None = None,
@@ -64,13 +83,17 @@ def one_way(
         ``value`` [money / unit / year]; ``quantity`` [count]; ``duration`` [years];
         ``discount_rate`` [fraction]; ``investment`` (the total undiscounted investment
         [money], inputs scaled in proportion).
-    values : sequence of float, optional
-        Settings to try. For an outcome parameter they apply to ``outcome``, or to every
-        outcome when ``outcome`` is None (not allowed for ``value`` and ``quantity``).
+    values : sequence, optional
+        Settings to try (numbers in the parameter's range), or changes written as in a
+        scenario (``"+0.1"``, ``"-20%"``, ``"*0.8"``; see :mod:`sroi.changes`). For an
+        outcome parameter they apply to ``outcome``, or to every outcome when ``outcome``
+        is None (a setting is not allowed then for ``value`` and ``quantity``). A list,
+        even of one: ``[0.5]``, not ``0.5``.
     relative : sequence of float, optional
-        Proportional changes instead (``-0.2`` is 20 % lower), applied to each outcome's own
-        setting and kept within the parameter's range. Default ``-0.2, -0.1, 0, 0.1, 0.2``
-        when ``values`` is not given.
+        Proportional changes instead (``-0.2`` is 20 % lower; each at least ``-1``, which
+        is 100 % lower), applied to each outcome's own setting and kept within the
+        parameter's range. Default ``-0.2, -0.1, 0, 0.1, 0.2`` when ``values`` is not
+        given.
     outcome : str, optional
         The id of the one outcome to move; default every outcome.
     **evaluate_kwargs
@@ -80,8 +103,17 @@ def one_way(
     -------
     pandas.DataFrame
         One row per setting: ``parameter``, ``outcome`` (id, or ``"all"``), ``setting``
-        (NaN where it differs by outcome), ``relative_change``, ``present_value``,
-        ``total_investment``, ``npv``, ``ratio``.
+        (``<NA>`` where the outcomes' settings differ), ``relative_change`` (``<NA>`` for
+        ``values``), ``present_value``, ``total_investment``, ``npv``, ``ratio``. Every
+        figure is a finite number; ``setting`` and ``relative_change`` are nullable floats
+        (``Float64``), missing where they do not apply, never NaN.
+
+    Raises
+    ------
+    ModelError
+        For a model that is not valid; and for an argument that is not (located at it:
+        ``values[2]``, ``relative[0]``), or a setting whose figures cannot be computed (a
+        present value beyond float range, an investment of 0), located at that setting.
 
     Examples
     --------
@@ -96,43 +128,80 @@ def one_way(
     >>> t = sroi.sensitivity.one_way(m, "deadweight", [0.0, 0.25, 0.5])
     >>> t["present_value"].round(2).tolist()
     [228322.51, 171241.88, 114161.26]
+
+    A change is reported with the setting it leads to:
+
+    >>> sroi.sensitivity.one_way(m, "deadweight", ["+0.1"])["setting"].tolist()
+    [0.35]
+    >>> sroi.sensitivity.one_way(m, "deadweight", 0.5)
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: 1 problem in the arguments of one_way():
+      values: must be a sequence such as [0.1, 0.2] or ['-20%', '+20%'], not float (write one
+      setting as a list of one) (got 0.5)
     """
     import pandas as pd
 
-    base = Base.of(model, **evaluate_kwargs)
-    param = parameter_named(parameter)
-    index = base.index_of(outcome) if param.scope == "outcome" else None
+    here = "one_way"
     if values is not None and relative is not None:
-        raise ModelError([Problem("values", "give `values` or `relative`, not both")])
-    _check_setting_allowed(param, outcome, values)
+        raise argument_error(here, [Problem("values", "give `values` or `relative`, not both")])
+    param = parameter_named(parameter, here)
+    if values is not None:
+        values = sequence_of(here, "values", values, "[0.1, 0.2] or ['-20%', '+20%']")
+        changes = [parse_at(here, f"values[{i}]", v, param) for i, v in enumerate(values)]
+    else:
+        written = DEFAULT_RELATIVE if relative is None else relative
+        written = sequence_of(here, "relative", written, "[-0.2, 0.2]")
+        factors = [real_number(here, f"relative[{i}]", r, low=-1.0) for i, r in enumerate(written)]
+    base = Base.of(model, _caller=here, **evaluate_kwargs)
+    index = base.index_of(outcome, here) if param.scope == "outcome" else None
     rows = []
     if values is not None:
-        for v in values:
-            try:
-                change = parse_change(v, param)
-            except ValueError as exc:
-                raise ModelError([Problem("values", str(exc), v)]) from None
-            figures = base.changed(param, index, change)
-            rows.append((float(v), np.nan, figures))
-    else:
-        for r in DEFAULT_RELATIVE if relative is None else relative:
-            change = Change("multiply", 1.0 + float(r), f"{float(r):+.0%}")
+        for i, (v, change) in enumerate(zip(values, changes, strict=True)):
+            if not change.relative:
+                _check_setting_allowed(param, outcome, [v], here, f"values[{i}]")
             setting = base.apply(param, index, change)
-            single = np.ndim(setting) == 0
-            figures = base.moved(param, index, setting)
-            rows.append((float(setting) if single else np.nan, float(r), figures))
+            figures = moved_by(here, f"values[{i}]", lambda s=setting: base.moved(param, index, s))
+            shown = float(change.amount) if not change.relative else _scalar(setting)
+            rows.append((shown, None, figures))
+    else:
+        for i, r in enumerate(factors):
+            change = Change("multiply", 1.0 + r, f"{r:+.0%}")
+            setting = base.apply(param, index, change)
+            figures = moved_by(
+                here, f"relative[{i}]", lambda s=setting: base.moved(param, index, s)
+            )
+            rows.append((_scalar(setting), r, figures))
     return pd.DataFrame(
         {
             "parameter": param.name,
             "outcome": outcome if index is not None else "all",
-            "setting": [s for s, _, _ in rows],
-            "relative_change": [r for _, r, _ in rows],
-            "present_value": [f.present_value for _, _, f in rows],
-            "total_investment": [f.total_investment for _, _, f in rows],
-            "npv": [f.npv for _, _, f in rows],
-            "ratio": [f.ratio for _, _, f in rows],
+            "setting": _optional([s for s, _, _ in rows]),
+            "relative_change": _optional([r for _, r, _ in rows]),
+            "present_value": [float(f.present_value) for _, _, f in rows],
+            "total_investment": [float(f.total_investment) for _, _, f in rows],
+            "npv": [float(f.npv) for _, _, f in rows],
+            "ratio": [float(f.ratio) for _, _, f in rows],
         }
     )
+
+
+def _scalar(setting: Any) -> float | None:
+    """One setting as a float (the same for every outcome moved); None where the outcomes'
+    settings differ, or for a schedule of rates."""
+    if isinstance(setting, (tuple, list)):
+        return None
+    values = np.unique(np.asarray(setting, dtype=float))
+    return float(values[0]) if values.size == 1 else None
+
+
+def _ranges_key(key: Any) -> tuple[Any, Any] | None:
+    """``(parameter, outcome)`` from a key of ``ranges``, or None if it is neither form."""
+    if isinstance(key, str):
+        return key, None
+    if isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str):
+        return key
+    return None
 
 
 def tornado(
@@ -158,33 +227,99 @@ def tornado(
     pandas.DataFrame
         ``parameter``, ``outcome`` (None for every outcome), ``low``, ``high`` (as given),
         ``ratio_low``, ``ratio_high``, ``base_ratio`` and ``swing`` (``|ratio_high -
-        ratio_low|``), sorted by swing, largest first. Plot it with
-        :func:`sroi.plots.tornado`.
+        ratio_low|``), sorted by swing, largest first; every ratio and swing a finite
+        number. Plot it with :func:`sroi.plots.tornado`.
+
+    Raises
+    ------
+    ModelError
+        For a model that is not valid; and for ranges that are not (located at the key or
+        the end: ``ranges['deadweight']``, ``ranges[('value', 'jobs')][1]``), including an
+        end whose figures cannot be computed.
+
+    Examples
+    --------
+    >>> import sroi
+    >>> m = {"name": "x", "inputs": [{"stakeholder": "a", "amount": 150_000}],
+    ...      "outcomes": [{"stakeholder": "b", "outcome": "c", "quantity": 100,
+    ...                    "value": 1_000, "duration": 3, "deadweight": 0.25}]}
+    >>> t = sroi.sensitivity.tornado(m, {"deadweight": (0.15, 0.35), "value": ("-10%", "+10%")})
+    >>> t[["parameter", "ratio_low", "ratio_high"]].round(3).values.tolist()
+    [['deadweight', 1.588, 1.214], ['value', 1.261, 1.541]]
+    >>> sroi.sensitivity.tornado(m, {"deadweight": 0.2})
+    Traceback (most recent call last):
+    ...
+    sroi.errors.ModelError: 1 problem in the arguments of tornado():
+      ranges['deadweight']: must be a (low, high) pair (got 0.2)
     """
     import pandas as pd
 
-    base = Base.of(model, **evaluate_kwargs)
+    here = "tornado"
+    if not isinstance(ranges, Mapping):
+        raise argument_error(
+            here,
+            [
+                problem(
+                    "ranges",
+                    "must map parameters (or (parameter, outcome id) pairs) to (low, high) "
+                    f"pairs, not {type(ranges).__name__}",
+                    ranges,
+                )
+            ],
+        )
+    if not ranges:
+        raise argument_error(here, [Problem("ranges", "is empty; give at least one parameter")])
+    plan = []
+    for key, ends in ranges.items():
+        where = f"ranges[{show(key)}]"
+        parsed = _ranges_key(key)
+        if parsed is None:
+            raise argument_error(
+                here,
+                [
+                    problem(
+                        where, "a key is a parameter name or a (parameter, outcome id) pair", key
+                    )
+                ],
+            )
+        name, outcome = parsed
+        param = parameter_named(name, here, where)
+        if isinstance(ends, (str, bytes, Mapping)) or not isinstance(ends, Iterable):
+            pair = None
+        else:
+            pair = list(ends)
+        if pair is None or len(pair) != 2:
+            raise argument_error(here, [problem(where, "must be a (low, high) pair", ends)])
+        changes = [parse_at(here, f"{where}[{i}]", end, param) for i, end in enumerate(pair)]
+        plan.append((where, name, outcome, param, pair, changes))
+    base = Base.of(model, _caller=here, **evaluate_kwargs)
     base_ratio = base.result.ratio
     rows = []
-    for key, ends in ranges.items():
-        name, outcome = (key, None) if isinstance(key, str) else key
-        param = parameter_named(name)
-        index = base.index_of(outcome) if param.scope == "outcome" else None
-        try:
-            low, high = ends
-        except (TypeError, ValueError):
-            raise ModelError(
-                [Problem(f"ranges[{key!r}]", "must be a (low, high) pair", ends)]
-            ) from None
+    for where, _, outcome, param, (low, high), changes in plan:
+        index = base.index_of(outcome, here) if param.scope == "outcome" else None
         ratios = []
-        for end in (low, high):
-            try:
-                change = parse_change(end, param)
-            except ValueError as exc:
-                raise ModelError([Problem(f"ranges[{key!r}]", str(exc), end)]) from None
+        for i, (end, change) in enumerate(zip((low, high), changes, strict=True)):
             if not change.relative:
-                _check_setting_allowed(param, outcome if index is not None else None, [end])
-            ratios.append(base.changed(param, index, change).ratio)
+                _check_setting_allowed(
+                    param, outcome if index is not None else None, [end], here, f"{where}[{i}]"
+                )
+            figures = moved_by(
+                here, f"{where}[{i}]", lambda c=change, p=param, k=index: base.changed(p, k, c)
+            )
+            ratios.append(float(figures.ratio))
+        with np.errstate(over="ignore"):
+            swing = abs(np.float64(ratios[1]) - np.float64(ratios[0]))
+        if not np.isfinite(swing):
+            raise argument_error(
+                here,
+                [
+                    Problem(
+                        where,
+                        f"gives ratios {ratios[0]:.4g} and {ratios[1]:.4g}, too far apart for "
+                        "their difference to be a float",
+                    )
+                ],
+            )
         rows.append(
             {
                 "parameter": param.name,
@@ -194,7 +329,7 @@ def tornado(
                 "ratio_low": ratios[0],
                 "ratio_high": ratios[1],
                 "base_ratio": base_ratio,
-                "swing": abs(ratios[1] - ratios[0]),
+                "swing": float(swing),
             }
         )
     frame = pd.DataFrame(

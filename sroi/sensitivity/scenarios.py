@@ -19,6 +19,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from sroi.errors import ModelError, Problem
 from sroi.evaluation import as_model, evaluate
 from sroi.model.scenarios import check_scenarios
 from sroi.result import Result
-from sroi.sensitivity._base import Base
+from sroi.sensitivity._base import Base, argument_error, problem
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -56,7 +57,14 @@ def compare_scenarios(
     -------
     pandas.DataFrame
         Indexed by scenario (``"base"`` first): ``present_value``, ``total_investment``,
-        ``npv``, ``ratio``, ``net_ratio``.
+        ``npv``, ``ratio``, ``net_ratio``, every one a finite number.
+
+    Raises
+    ------
+    ModelError
+        For a model that is not valid, and for a scenario that is not: a change that cannot
+        be read or that gives figures that cannot be computed (a present value beyond float
+        range, an investment of 0), located at it (``scenarios.low.value``).
 
     Examples
     --------
@@ -70,27 +78,35 @@ def compare_scenarios(
     """
     import pandas as pd
 
-    m = as_model(model)
-    if scenarios is None:
-        named = m.scenarios
-    else:
+    here = "compare_scenarios"
+    if scenarios is not None:
+        if not isinstance(scenarios, Mapping):
+            raise argument_error(
+                here,
+                [
+                    problem(
+                        "scenarios",
+                        f"must map scenario names to their changes, not {type(scenarios).__name__}",
+                        scenarios,
+                    )
+                ],
+            )
         try:
             named = check_scenarios(scenarios)
         except ModelError as exc:
-            raise ModelError(
-                [
-                    Problem(f"scenarios.{p.location}", p.message, p.value)
-                    if p.has_value
-                    else Problem(f"scenarios.{p.location}", p.message)
-                    for p in exc.problems
-                ]
+            raise argument_error(
+                here,
+                [p.at(f"scenarios.{p.location}") for p in exc.problems],
             ) from None
-        except Exception as exc:  # PydanticCustomError for a non-mapping
-            raise ModelError([Problem("scenarios", str(exc), scenarios)]) from None
-    base = Base.of(m, **evaluate_kwargs)
+        except (ValueError, TypeError, OverflowError) as exc:  # pydantic's errors, 10**400
+            raise argument_error(here, [Problem("scenarios", str(exc))]) from None
+    m = as_model(model)
+    if scenarios is None:
+        named = m.scenarios
+    base = Base.of(m, _caller=here, **evaluate_kwargs)
     figures = {"base": base.result.computation.figures}
     for name, changes in named.items():
-        figures[name] = base.with_changes(changes)
+        figures[name] = base.with_changes(changes, here, f"scenarios.{name}.")
     columns = ("present_value", "total_investment", "npv", "ratio", "net_ratio")
     frame = pd.DataFrame.from_dict(
         {name: [getattr(f, c) for c in columns] for name, f in figures.items()},
@@ -119,7 +135,10 @@ class Comparison:
         present value, the difference and the actual as a share of the forecast.
 
         ``status`` says whether the outcome is in ``both`` models, the ``forecast only``
-        (not achieved or not measured) or the ``actual only`` (unexpected outcomes).
+        (not achieved or not measured) or the ``actual only`` (unexpected outcomes). The
+        figures are nullable floats (``Float64``): ``<NA>`` where an outcome is in one model
+        only, and for the share where the forecast present value is 0 (or the share or the
+        difference is beyond a float's range); never NaN or infinity.
         """
         import pandas as pd
 
@@ -134,17 +153,21 @@ class Comparison:
             ("duration", "duration"),
             ("present_value", "present_value"),
         ):
-            out[f"{name}_forecast"] = [f[col][i] if i in f.index else np.nan for i in ids]
-            out[f"{name}_actual"] = [a[col][i] if i in a.index else np.nan for i in ids]
-        out["present_value_difference"] = out["present_value_actual"].fillna(0) - out[
-            "present_value_forecast"
-        ].fillna(0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["actual_share_of_forecast"] = np.where(
-                out["present_value_forecast"].fillna(0) != 0,
-                out["present_value_actual"].fillna(0) / out["present_value_forecast"],
-                np.nan,
+            out[f"{name}_forecast"] = _figures(
+                [float(f[col][i]) if i in f.index else None for i in ids]
             )
+            out[f"{name}_actual"] = _figures(
+                [float(a[col][i]) if i in a.index else None for i in ids]
+            )
+        pv_f = [float(f["present_value"][i]) if i in f.index else 0.0 for i in ids]
+        pv_a = [float(a["present_value"][i]) if i in a.index else 0.0 for i in ids]
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            difference = np.array(pv_a) - np.array(pv_f)
+            share = np.array(pv_a) / np.where(np.array(pv_f) != 0, pv_f, np.nan)
+        out["present_value_difference"] = _figures(difference)
+        out["actual_share_of_forecast"] = _figures(
+            [x if i in f.index else None for x, i in zip(share, ids, strict=True)]
+        )
         out["status"] = [
             "both"
             if i in f.index and i in a.index
@@ -167,6 +190,15 @@ class Comparison:
         return pd.DataFrame.from_dict(
             rows, orient="index", columns=["present_value", "total_investment", "npv", "ratio"]
         )
+
+
+def _figures(values: Any) -> Any:
+    """Nullable floats (``Float64``): a value that is None or not finite is ``<NA>``."""
+    import pandas as pd
+
+    return pd.array(
+        [None if x is None or not math.isfinite(x) else float(x) for x in values], dtype="Float64"
+    )
 
 
 def compare_forecast(forecast: Any, actual: Any, **evaluate_kwargs: Any) -> Comparison:

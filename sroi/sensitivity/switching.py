@@ -6,7 +6,8 @@ the parameter (quantity, value, deadweight, displacement, attribution, and the i
 the switching value has a closed form, found from two evaluations and checked by a third;
 otherwise (drop-off, the discount rate) a bracketed root-finder (Brent's method) finds it.
 When no value in the parameter's allowed range reaches the target, the answer is ``None``
-with the reason, not an exception or an extrapolated number.
+with the reason, not an exception or an extrapolated number; so it is when the switching
+value lies beyond what a float can hold, or the ratio cannot be computed on the way to it.
 
 What moves:
 
@@ -35,8 +36,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from sroi.changes import PARAMETERS, Parameter
-from sroi.errors import ModelError, Problem
-from sroi.sensitivity._base import Base, parameter_named
+from sroi.errors import ModelError
+from sroi.sensitivity._base import Base, parameter_named, real_number
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,8 +59,9 @@ class SwitchingValue:
     measure : {"setting", "shift", "factor"}
         What ``base`` and ``value`` are: a setting of the parameter, a shift added to every
         outcome's setting, or a factor multiplying every outcome's setting.
-    base : float
-        The present setting (0 for a shift, 1 for a factor).
+    base : float or None
+        The present setting (0 for a shift, 1 for a factor); None for the discount rate of
+        a model that discounts with a schedule (then ``value`` is None too).
     value : float or None
         The switching value, or None when no value in the allowed range reaches the target.
     target_ratio : float
@@ -73,7 +75,7 @@ class SwitchingValue:
     parameter: str
     outcome: str | None
     measure: Literal["setting", "shift", "factor"]
-    base: float
+    base: float | None
     value: float | None
     target_ratio: float
     ratio_at_value: float | None
@@ -81,15 +83,26 @@ class SwitchingValue:
 
     @property
     def change(self) -> float | None:
-        """``value - base`` (in the parameter's unit, or as a shift or factor change)."""
-        return None if self.value is None else self.value - self.base
+        """``value - base`` (in the parameter's unit, or as a shift or factor change);
+        None where there is no switching value (or the difference overflows a float)."""
+        if self.value is None or self.base is None:
+            return None
+        return _finite(np.float64(self.value) - np.float64(self.base))
 
     @property
     def relative_change(self) -> float | None:
-        """``change / base`` where ``base`` is not 0 [fraction]."""
-        if self.value is None or self.base == 0:
+        """``change / base`` where ``base`` is not 0 [fraction]; None where there is no
+        switching value (or the change is too large against the base for a float)."""
+        change = self.change
+        if change is None or not self.base:
             return None
-        return (self.value - self.base) / abs(self.base)
+        return _finite(np.float64(change) / abs(np.float64(self.base)))
+
+
+def _finite(x: np.floating) -> float | None:
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = float(x)
+    return value if math.isfinite(value) else None
 
 
 def _measure(param: Parameter, index: int | None) -> str:
@@ -147,7 +160,14 @@ def switching_value(
     -------
     SwitchingValue
         With ``value`` None and a ``reason`` when no value in the allowed range reaches the
-        target.
+        target (or the value that would is beyond a float's range, or the ratio cannot be
+        computed on the way to it). Every number in it is finite.
+
+    Raises
+    ------
+    ModelError
+        For a model that is not valid, an unknown parameter or outcome id, or a
+        ``target_ratio`` that is not a finite number (located at ``target_ratio``).
 
     Examples
     --------
@@ -164,28 +184,73 @@ def switching_value(
     >>> round(sv.value, 4), round(1 - 0.75 / 1.1416126, 4)
     (0.343, 0.343)
     """
-    if not (isinstance(target_ratio, (int, float)) and math.isfinite(target_ratio)):
-        raise ModelError([Problem("target_ratio", "must be a finite number", target_ratio)])
-    base = Base.of(model, **evaluate_kwargs)
-    return _switching(base, parameter_named(parameter), outcome, float(target_ratio))
+    here = "switching_value"
+    target = real_number(here, "target_ratio", target_ratio)
+    param = parameter_named(parameter, here)
+    base = Base.of(model, _caller=here, **evaluate_kwargs)
+    return _switching(base, param, outcome, target, here)
 
 
-def _switching(base: Base, param: Parameter, outcome: str | None, target: float) -> SwitchingValue:
-    index = base.index_of(outcome) if param.scope == "outcome" else None
+def _switching(
+    base: Base, param: Parameter, outcome: str | None, target: float, function: str = ""
+) -> SwitchingValue:
+    index = base.index_of(outcome, function) if param.scope == "outcome" else None
     measure = _measure(param, index)
     if param.name == "discount_rate" and not isinstance(base.discount_rate, (int, float)):
         return _none(
             param,
             outcome,
             measure,
-            math.nan,
+            None,
             target,
             "the model discounts with a schedule; switching values need one constant rate",
         )
+    start = _start(base, param, index, measure)
+    try:
+        found = _search(base, param, outcome, index, measure, start, target)
+    except (ModelError, FloatingPointError, OverflowError, ZeroDivisionError) as exc:
+        # The ratio could not be computed at a setting on the way (a present value beyond
+        # float range, say): there is no switching value to report, and this is why.
+        why = exc.problems[0].message if isinstance(exc, ModelError) else str(exc)
+        return _none(
+            param,
+            outcome if index is not None else None,
+            measure,
+            start,
+            target,
+            f"no {param.name} that can be computed reaches a ratio of {target:g} ({why})",
+        )
+    if found.value is not None and not (
+        math.isfinite(found.value)
+        and found.ratio_at_value is not None
+        and math.isfinite(found.ratio_at_value)
+    ):
+        return _none(
+            param,
+            found.outcome,
+            measure,
+            start,
+            target,
+            f"the {param.name} that gives a ratio of {target:g} is beyond a float's range",
+        )
+    return found
+
+
+def _start(base: Base, param: Parameter, index: int | None, measure: str) -> float:
     if measure == "setting":
-        start = float(base.current(param, index))
-    else:
-        start = 1.0 if measure == "factor" else 0.0
+        return float(base.current(param, index))
+    return 1.0 if measure == "factor" else 0.0
+
+
+def _search(
+    base: Base,
+    param: Parameter,
+    outcome: str | None,
+    index: int | None,
+    measure: str,
+    start: float,
+    target: float,
+) -> SwitchingValue:
     ratio = _evaluator(param, base, index, measure)
     lo, hi = _domain(param, base, index, measure)
     current = ratio(start)
@@ -218,7 +283,8 @@ def _switching(base: Base, param: Parameter, outcome: str | None, target: float)
                 target,
                 "a target ratio at or below 0 cannot be reached by changing the investment",
             )
-        value = start * current / target
+        with np.errstate(over="ignore"):
+            value = float(np.float64(start) * current / target)
         if value <= 0:
             return _none(
                 param,
@@ -233,7 +299,8 @@ def _switching(base: Base, param: Parameter, outcome: str | None, target: float)
         # Two evaluations fix the line; a third (in result()) checks it.
         probe = _probe(start, lo, hi)
         r1 = ratio(probe)
-        slope = (r1 - current) / (probe - start)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            slope = float((np.float64(r1) - current) / (np.float64(probe) - start))
         if slope == 0:
             return _none(
                 param,
@@ -244,7 +311,19 @@ def _switching(base: Base, param: Parameter, outcome: str | None, target: float)
                 f"the ratio does not depend on {param.name} here "
                 "(the outcome has no value to move)",
             )
-        value = start + (target - current) / slope
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            value = float(start + (np.float64(target) - current) / slope)
+        if not math.isfinite(slope) or math.isnan(value):
+            return _bracketed(param, outcome, index, measure, start, ratio, target, lo, hi, result)
+        if math.isinf(value) and lo <= value <= hi:
+            return _none(
+                param,
+                outcome,
+                measure,
+                start,
+                target,
+                f"the {param.name} that gives a ratio of {target:g} is beyond a float's range",
+            )
         if not lo <= value <= hi:
             edge = lo if value < lo else hi
             return _none(
@@ -263,13 +342,22 @@ def _switching(base: Base, param: Parameter, outcome: str | None, target: float)
 
 
 def _probe(start: float, lo: float, hi: float) -> float:
-    """A second point inside [lo, hi], away from ``start``, to fix a line."""
+    """A second point inside [lo, hi], away from ``start``, to fix a line.
+
+    A step of 1 is lost on a large setting (``1e17 + 1 == 1e17``): then the step is half
+    the setting, towards 0 (inside the range of a quantity, a value or a factor).
+    """
     if hi - start >= start - lo:
-        return start + (1.0 if math.isinf(hi) else (hi - start) / 2)
-    return start - (1.0 if math.isinf(lo) else (start - lo) / 2)
+        probe = start + (1.0 if math.isinf(hi) else (hi - start) / 2)
+    else:
+        probe = start - (1.0 if math.isinf(lo) else (start - lo) / 2)
+    if probe == start and start != 0 and lo <= start / 2 <= hi:
+        probe = start / 2
+    return probe
 
 
 def _none(param, outcome, measure, start, target, reason) -> SwitchingValue:
+    """No switching value, with the reason."""
     return SwitchingValue(param.name, outcome, measure, start, None, target, None, reason)
 
 
@@ -334,15 +422,48 @@ def switching_values(
     ``displacement``, ``attribution``, ``drop_off`` and ``duration``, then the model's
     ``investment`` and (for a constant rate) ``discount_rate``.
 
+    Parameters
+    ----------
+    model : Model, mapping or path
+        The model.
+    target_ratio : float, default 1.0
+        The ratio to reach [money per unit invested]; 1.0 is break-even.
+    **evaluate_kwargs
+        Passed to :func:`sroi.evaluate`.
+
     Returns
     -------
     pandas.DataFrame
         ``parameter``, ``outcome``, ``measure``, ``base``, ``switching_value``, ``change``,
-        ``relative_change``, ``ratio_at_value``, ``reason``.
+        ``relative_change``, ``ratio_at_value``, ``reason``. The figures are nullable floats
+        (``Float64``): ``<NA>`` (None in ``to_dict()``) where there is no switching value,
+        with the ``reason``; never NaN or infinity.
+
+    Raises
+    ------
+    ModelError
+        For a model that is not valid, or a ``target_ratio`` that is not a finite number.
+
+    Examples
+    --------
+    >>> import sroi
+    >>> m = {"name": "x", "inputs": [{"stakeholder": "a", "amount": 150_000}],
+    ...      "outcomes": [{"id": "jobs", "stakeholder": "b", "outcome": "c", "quantity": 100,
+    ...                    "value": 1_000, "duration": 3, "deadweight": 0.25}]}
+    >>> t = sroi.sensitivity.switching_values(m, target_ratio=1.5).set_index("parameter")
+    >>> round(float(t.loc["deadweight", "switching_value"]), 4)
+    0.1969
+    >>> import pandas as pd
+    >>> t.loc["attribution", "switching_value"] is pd.NA
+    True
+    >>> print(t.loc["attribution", "reason"])
+    no attribution in [0, 1] reaches a ratio of 1.5: at 0 the ratio is 1.401
     """
     import pandas as pd
 
-    base = Base.of(model, **evaluate_kwargs)
+    here = "switching_values"
+    target = real_number(here, "target_ratio", target_ratio)
+    base = Base.of(model, _caller=here, **evaluate_kwargs)
     found: list[SwitchingValue] = []
     for oid in base.ids:
         for name in (
@@ -354,19 +475,23 @@ def switching_values(
             "drop_off",
             "duration",
         ):
-            found.append(_switching(base, PARAMETERS[name], oid, float(target_ratio)))
-    found.append(_switching(base, PARAMETERS["investment"], None, float(target_ratio)))
-    found.append(_switching(base, PARAMETERS["discount_rate"], None, float(target_ratio)))
+            found.append(_switching(base, PARAMETERS[name], oid, target))
+    found.append(_switching(base, PARAMETERS["investment"], None, target))
+    found.append(_switching(base, PARAMETERS["discount_rate"], None, target))
+
+    def figures(values: list[float | None]) -> pd.api.extensions.ExtensionArray:
+        return pd.array(values, dtype="Float64")
+
     return pd.DataFrame(
         {
             "parameter": [s.parameter for s in found],
-            "outcome": [s.outcome for s in found],
+            "outcome": pd.Series([s.outcome for s in found], dtype=object),
             "measure": [s.measure for s in found],
-            "base": [s.base for s in found],
-            "switching_value": [s.value for s in found],
-            "change": [s.change for s in found],
-            "relative_change": [s.relative_change for s in found],
-            "ratio_at_value": [s.ratio_at_value for s in found],
-            "reason": [s.reason for s in found],
+            "base": figures([s.base for s in found]),
+            "switching_value": figures([s.value for s in found]),
+            "change": figures([s.change for s in found]),
+            "relative_change": figures([s.relative_change for s in found]),
+            "ratio_at_value": figures([s.ratio_at_value for s in found]),
+            "reason": pd.Series([s.reason for s in found], dtype=object),
         }
     )
