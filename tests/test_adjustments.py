@@ -740,3 +740,56 @@ def test_additive_deductions_by_hand():
     with pytest.raises(ModelError) as info:
         additive(1_000.0, ("attribution", 1.5))
     assert the_problem(info).location == "attribution"
+
+
+# ------------------------------------------------------------------ numbers only
+
+
+@pytest.mark.parametrize(
+    ("given", "kind"),
+    [
+        ("0.5", "text"),
+        (b"0.5", "text"),
+        (np.array(["0.5"]), "text"),
+        (True, "a yes/no value"),
+        (np.array([True, False]), "a yes/no value"),
+        (0.5 + 0j, "a complex number"),
+        ({}, "other"),
+        ([[1.0], [1.0, 2.0]], "a ragged list"),
+    ],
+)
+def test_as_numbers_refuses_what_is_not_a_number(given, kind):
+    from sroi.adjustments._checks import as_numbers
+
+    with pytest.raises(ModelError) as info:
+        as_numbers("deadweight", given)
+    (problem,) = info.value.problems
+    assert problem.location == "deadweight"
+    assert problem.message == f"must be a number or an array of numbers, not {kind}"
+    assert problem.has_value
+
+
+def test_as_numbers_reads_numbers_of_every_kind_as_floats():
+    from decimal import Decimal
+
+    from sroi.adjustments._checks import as_numbers
+
+    assert as_numbers("x", np.array([1, 2])).dtype == np.float64
+    assert as_numbers("x", [Decimal("0.5"), 1]).tolist() == [0.5, 1.0]
+    with pytest.raises(ModelError) as info:
+        as_numbers("x", [10**400])
+    (problem,) = info.value.problems
+    assert (problem.location, problem.message) == ("x", "is too large for a float")
+    assert problem.value == [10**400]
+    with pytest.raises(ModelError) as info:
+        as_numbers("x", "1")
+    assert info.value.problems[0].value == "1"
+    with pytest.raises(ModelError) as info:
+        as_whole_years("duration", "3", 0)
+    assert info.value.problems[0].location == "duration"
+
+
+def test_additive_takes_decimal_money():
+    from decimal import Decimal
+
+    assert float(additive(Decimal("1000"), ("deadweight", 0.25))) == 750.0

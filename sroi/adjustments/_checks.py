@@ -34,29 +34,30 @@ def as_numbers(name: str, values: object) -> np.ndarray:
     sroi.errors.ModelError: 1 problem in the model:
       deadweight: must be a number or an array of numbers, not text (got '0.5')
     """
-    if isinstance(values, (str, bytes)):
-        raise ModelError([Problem(name, _not_numbers("text"), values)])
     if isinstance(values, np.ndarray) and values.dtype.kind in _NUMERIC_KINDS:
         return values.astype(float, copy=False)
-    try:
-        arr = np.asarray(values)
-    except (TypeError, ValueError):  # ragged nesting
-        raise ModelError([Problem(name, _not_numbers("a ragged list"), repr(values))]) from None
-    numbers_only = arr.dtype.kind in _NUMERIC_KINDS or (
-        arr.dtype.kind == "O" and all(_is_number(v) for v in arr.ravel())
+    if isinstance(values, (str, bytes)):
+        kind = "text"
+    else:
+        try:
+            arr = np.asarray(values)
+        except (TypeError, ValueError):  # ragged nesting
+            kind = "a ragged list"
+        else:
+            if arr.dtype.kind in _NUMERIC_KINDS or (
+                arr.dtype.kind == "O" and all(_is_number(v) for v in arr.ravel())
+            ):
+                try:
+                    return arr.astype(float)
+                except OverflowError:
+                    raise ModelError([Problem(name, "is too large for a float", values)]) from None
+            kind = _KINDS.get(arr.dtype.kind, "other")
+    raise ModelError(
+        [Problem(name, f"must be a number or an array of numbers, not {kind}", values)]
     )
-    if not numbers_only:
-        kind = {"b": "a yes/no value", "c": "a complex number", "U": "text", "S": "text"}
-        shown = values if isinstance(values, (bool, int, float)) else repr(values)
-        raise ModelError([Problem(name, _not_numbers(kind.get(arr.dtype.kind, "other")), shown)])
-    try:
-        return arr.astype(float)
-    except OverflowError:
-        raise ModelError([Problem(name, "is too large for a float", repr(values))]) from None
 
 
-def _not_numbers(kind: str) -> str:
-    return f"must be a number or an array of numbers, not {kind}"
+_KINDS = {"b": "a yes/no value", "c": "a complex number", "U": "text", "S": "text"}
 
 
 def as_fraction(name: str, rate: object) -> np.ndarray:

@@ -164,5 +164,5 @@ def additive(value: ArrayLike, *rates: tuple[str, ArrayLike]) -> np.ndarray:
     >>> float(additive(100_000, ("deadweight", 0.7), ("attribution", 0.6)))
     0.0
     """
-    share = 1.0 - sum((as_fraction(name, rate) for name, rate in rates), np.float64(0.0))
+    share = 1.0 - sum(as_fraction(name, rate) for name, rate in rates)
     return np.asarray(value, dtype=float) * np.maximum(share, 0.0)
