@@ -198,3 +198,17 @@ def test_defaults_are_the_method_and_change_nothing():
     named = sroi.evaluate(hand(), conventions=DEFAULT.to_dict())
     assert named.present_value == plain.present_value
     assert named.by_year.equals(plain.by_year)
+
+
+def test_the_payback_says_what_it_assumed():
+    # a disbenefit in year 1, benefits from year 2: the Guide's formula reads year 2
+    model = hand(quantity=1, value=1_000, duration=3, deadweight=0, attribution=0, drop_off=0)
+    model["inputs"][0]["amount"] = 1_500
+    model["outcomes"].append(
+        {"stakeholder": "Neighbours", "outcome": "Noise", "quantity": 1, "value": -1_100,
+         "duration": 1}
+    )  # fmt: skip
+    r = sroi.evaluate(model, discount_rate=0)
+    assert (r.payback_year, r.payback_months) == (2, 18.0)  # 1,500 / (1,000 / 12)
+    assert "18.0 months (at year 2's impact a year)" in r.summary()
+    assert r.to_dict()["parameters"]["payback_basis"] == {"year": 2, "annual_impact": 1_000.0}
