@@ -131,12 +131,13 @@ def waterfall_steps(result: Result) -> pd.DataFrame:
 
     table = result.by_outcome
     duration = table["duration"].to_numpy(dtype=float)
-    levels = [
-        float(np.sum(table[col].to_numpy(dtype=float) * duration)) for *_, col in _WATERFALL_LEVELS
-    ]
+    steps = _WATERFALL_LEVELS
+    if any(o.leakage for o in result.model.outcomes):  # a fifth deduction, shown when used
+        steps = (*steps, ("Leakage", "step", "after_leakage"))
+    levels = [float(np.sum(table[col].to_numpy(dtype=float) * duration)) for *_, col in steps]
     levels += [float(table["total_impact"].sum()), result.present_value]
-    labels = [label for label, *_ in _WATERFALL_LEVELS] + ["Drop-off", "Discounting"]
-    kinds = [kind for _, kind, _ in _WATERFALL_LEVELS] + ["step", "step"]
+    labels = [label for label, *_ in steps] + ["Drop-off", "Discounting"]
+    kinds = [kind for _, kind, _ in steps] + ["step", "step"]
     values = [levels[0], *np.diff(levels)]
     labels += ["Present value", "Investment"]
     kinds += ["total", "investment"]

@@ -310,3 +310,15 @@ def test_dollar_signs_in_user_text_are_shown_as_typed(tmp_path):
         ax.figure.savefig(tmp_path / "plot.png")
         assert "Fund \\$5" in ax.get_title()
         plt.close(ax.figure)
+
+
+def test_waterfall_shows_leakage_as_its_own_step_when_a_model_uses_it():
+    from sroi.plots import waterfall_steps
+
+    r = sroi.evaluate({"name": "x", "discount_rate": 0,
+        "inputs": [{"stakeholder": "a", "amount": 1_000}],
+        "outcomes": [{"stakeholder": "b", "outcome": "c", "quantity": 10, "value": 100,
+                      "duration": 1, "attribution": 0.5, "leakage": 0.2}]})  # fmt: skip
+    steps = dict(zip(waterfall_steps(r)["step"], waterfall_steps(r)["value"], strict=True))
+    # 1,000 gross; attribution takes 500; leakage 20 % of the 500 left = 100; no drop-off
+    assert (steps["Attribution"], steps["Leakage"], steps["Drop-off"]) == (-500.0, -100.0, 0.0)
