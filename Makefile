@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test lint format bench mutation clean
+.PHONY: demo test lint format bench mutation clean data
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+
+# Rebuild data/unit_costs.csv from its sources in data/sources/ (the Unit Cost Database
+# v1.4 workbook and the hand-curated rows); the tests check the committed file is what this makes.
+data: $(VENV)/.installed-test
+	$(PY) data/sources/build_unit_costs.py
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check --fix .

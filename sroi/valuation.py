@@ -30,7 +30,7 @@ import functools
 import math
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sroi.errors import (
@@ -215,8 +215,9 @@ def check_proxies(
         A model's fields, as given (see :func:`sroi.model_schema`).
     table : ProxyTable, or a callable returning one
         The proxy table; a callable is called only when an outcome names a proxy.
-    deflator : {"hmt", "ucd"} or None, default "hmt"
-        The GDP deflator series; None checks no price years.
+    deflator : str, path, DeflatorSeries or None, default "hmt"
+        The GDP deflator series (see :func:`sroi.proxies.deflators.deflator_series`);
+        None checks no price years.
     price_year : int or str, optional
         The price year of the result, when not the model's own.
 
@@ -294,8 +295,9 @@ def value_outcomes(
         The model.
     table : ProxyTable or None
         The proxy table; None is only allowed when no outcome names a proxy.
-    deflator : {"hmt", "ucd"}, default "hmt"
-        The GDP deflator series used to move proxies to the model's price year.
+    deflator : str, path or DeflatorSeries, default "hmt"
+        The GDP deflator series used to move proxies to the model's price year (see
+        :func:`sroi.proxies.deflators.deflator_series`).
     price_year : int or str, optional
         The price year of the result; default the model's own.
     restate : float, default 1.0
@@ -359,25 +361,42 @@ def value_outcomes(
 
 def valuation_warnings(
     valuations: tuple[Valuation, ...] | list[Valuation],
+    requested: Sequence[str | None] | None = None,
 ) -> tuple[SROIWarning, ...]:
-    """The warnings a valuation calls for: each proxy with no price year, used at face value.
+    """The warnings a valuation calls for: each proxy with no price year, used at face
+    value; and each proxy named by an older id, valued with the row that replaces it.
 
     Parameters
     ----------
     valuations : sequence of Valuation
         One per outcome, in order.
+    requested : sequence of str or None, optional
+        The proxy id each outcome named, in order (to tell an older id from its row's).
 
     Returns
     -------
     tuple of SROIWarning
         Each located at the outcome's ``proxy``.
     """
-    return tuple(
-        SROIWarning(
-            f"proxy {v.proxy.id!r} has no price year and is used at face value, not moved to "
-            "the model's price year",
-            location=f"outcomes[{i}].proxy",
-        )
-        for i, v in enumerate(valuations)
-        if v.proxy is not None and v.proxy.price_year is None
-    )
+    found: list[SROIWarning] = []
+    for i, v in enumerate(valuations):
+        if v.proxy is None:
+            continue
+        asked = requested[i] if requested is not None and i < len(requested) else None
+        if asked is not None and asked != v.proxy.id:
+            found.append(
+                SROIWarning(
+                    f"proxy id {asked!r} is an older id; the row that replaces it, "
+                    f"{v.proxy.id!r}, is used (name it to silence this warning)",
+                    location=f"outcomes[{i}].proxy",
+                )
+            )
+        if v.proxy.price_year is None:
+            found.append(
+                SROIWarning(
+                    f"proxy {v.proxy.id!r} has no price year and is used at face value, not "
+                    "moved to the model's price year",
+                    location=f"outcomes[{i}].proxy",
+                )
+            )
+    return tuple(found)

@@ -93,20 +93,21 @@ def test_rendered_dom_shows_the_figures(chromium, report, tmp_path):
     dom = html.unescape(run.stdout.decode("utf-8", errors="replace"))
     assert "</html>" in dom, run.stderr.decode(errors="replace")[-2000:]
     # The housing example's figures, worked by hand from its model file, the bundled proxy
-    # values and the HM Treasury deflators (2024 = 100; a financial year Y/Y+1 is
-    # 3/4 I(Y) + 1/4 I(Y+1)), discounted at 3.5 %:
-    # - Financial inclusion: 16 WELLBY x 13,000 x 100 / 81.1085 x 0.7 x 0.85 / 1.035
-    #   = 147,425.83, plus 120 GP visits x 37 x 100 / 72.3169 x 0.7 x 0.85 / 1.035
-    #   = 3,529.55: £150,955.38; invested £68,000;
-    # - Young people: 70,452.80 + 9,372.93 + 5,806.39 = £85,632.11; invested 42,000 + 15,000;
-    # - Healthy eating: 19,238.99 + 34,843.29 = £54,082.28; invested 18,000 + 9,900;
-    # - the organisation: £290,669.77 for £152,900.00, a ratio of 1.90.
+    # values and the HM Treasury deflator factors I(2024) / I(price year) (2019: 1.232395,
+    # 2013/14: 1.355921, 2012/13: 1.384127, 2010/11: 1.438187, 2015/16: 1.327801),
+    # discounted at 3.5 %:
+    # - Financial inclusion: 16 WELLBY x 13,000 x 1.232395 x 0.7 x 0.85 / 1.035
+    #   = 147,363.48, plus 120 GP visits x 38 (UCD HE20.2, 2013/14) x 1.355921 x 0.7 x 0.85
+    #   / 1.035 = 3,554.48: £150,917.95; invested £68,000;
+    # - Young people: 70,520.30 + 9,371.09 + 5,819.23 = £85,710.62; invested 42,000 + 15,000;
+    # - Healthy eating: 19,257.42 + 34,828.55 = £54,085.97; invested 18,000 + 9,900;
+    # - the organisation: £290,714.55 for £152,900.00, a ratio of 1.90.
     assert "£1.90 per £1" in dom
     accounts = [
-        ("Financial inclusion", "£150,955.38", "£68,000.00"),
-        ("Young people", "£85,632.11", "£57,000.00"),
-        ("Healthy eating", "£54,082.28", "£27,900.00"),
-        ("Organisation", "£290,669.77", "£152,900.00"),
+        ("Financial inclusion", "£150,917.95", "£68,000.00"),
+        ("Young people", "£85,710.62", "£57,000.00"),
+        ("Healthy eating", "£54,085.97", "£27,900.00"),
+        ("Organisation", "£290,714.55", "£152,900.00"),
     ]
     assert [a.name for a in social_accounts(result).accounts] == [a[0] for a in accounts]
     for name, present_value, investment in accounts:

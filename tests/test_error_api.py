@@ -31,8 +31,8 @@ from sroi.errors import (
 )
 from tests.conftest import hand_worked
 
-JSA = "ucd_jsa_claimant_into_work_fiscal_total"
-HOURLY = "ucd_la_home_care_hour"
+JSA = "ucd_ee1_0_fiscal"
+HOURLY = "ucd_ss11_2_fiscal"
 NO_PRICE_YEAR = "dcms_chronic_loneliness_cost_per_person_year"
 
 

@@ -47,7 +47,7 @@ FUZZ = settings(
 
 SECONDS_PER_EXAMPLE = 10
 
-JSA = "ucd_jsa_claimant_into_work_fiscal_total"
+JSA = "ucd_ee1_0_fiscal"
 
 
 def _bomb(levels: int) -> list:

@@ -244,12 +244,9 @@ def test_proxy_without_table_is_reported():
         sroi.evaluate(m)
     err = info.value
     assert type(err) is UnknownProxyError and isinstance(err, KeyError)
-    # the bundled table's three ids closest to the one given, written out
-    closest = (
-        "ucd_jsa_claimant_into_work_fiscal_total",
-        "ucd_jsa_claimant_into_work_benefit_savings",
-        "ucd_jsa_claimant_into_work_nhs_savings",
-    )
+    # no id is close in spelling, so the suggestions are the search ranking's first three
+    # for the words "no", "such" and "proxy" (CR1.1's name has "no further action")
+    closest = ("ucd_cr1_1_fiscal", "ucd_es4_1_fiscal", "ucd_es4_1_economic")
     assert (err.proxy_id, err.location, err.suggestions, err.also) == (
         "no_such_proxy",
         "outcomes[0].proxy",

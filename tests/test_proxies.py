@@ -29,7 +29,8 @@ from sroi.units import currency_of, is_money_per_something, parse_unit
 
 SCHEMA = (
     "id,name,category,value,currency,unit,price_year,value_type,bearer,bearer_split,"
-    "marmot_objective,confidence,source,licence,note"
+    "marmot_objective,confidence,source,licence,note,source_code,bearer_detail,data_age,"
+    "transfer_share,replaces"
 )
 
 
@@ -95,10 +96,10 @@ def test_bundled_file_has_the_schema_columns_in_order():
     assert SCHEMA.split(",") == list(COLUMNS)
 
 
-def test_bundled_table_has_at_least_100_rows_with_unique_ids():
+def test_bundled_table_has_at_least_600_rows_with_unique_ids():
     _, rows = _raw_bundled()
     ids = [r["id"] for r in rows]
-    assert len(ids) >= 100
+    assert len(ids) >= 600
     assert len(set(ids)) == len(ids)
     assert len(load()) == len(rows)
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
@@ -176,10 +177,13 @@ def test_bearer_split_defaults_to_the_bearer(small):
 
 
 def test_value_in_another_price_year():
-    proxy = load().get("ucd_jsa_claimant_into_work_fiscal_total")
-    # hand-worked from the HMT index: 2012/13 = 0.75*71.9294 + 0.25*73.4795 = 72.316925,
-    # 2024 = 100, so 9800 * 100 / 72.316925 = 13551.46
-    assert proxy.value_in(2024) == pytest.approx(13_551.46, abs=0.01)
+    from sroi.proxies import index_factor
+
+    proxy = load().get("ucd_ee1_0_fiscal")  # GBP 9,800 at 2012/13 prices
+    # the deflator's own figures are tested in test_deflators.py; here, only that the
+    # proxy's value is moved by the factor between its price year and the one asked for
+    assert proxy.value_in(2024) == pytest.approx(9_800 * index_factor("2012/13", 2024))
+    assert proxy.value_in("2012/13") == pytest.approx(9_800)
 
 
 def test_value_in_without_price_year_is_an_error():
@@ -204,8 +208,12 @@ def test_unknown_id_suggests_the_closest(small):
 
 def test_unknown_bundled_id_suggests_the_closest():
     with pytest.raises(UnknownProxyError) as info:
+        load().get("ucd_cr3_0_fiscl")
+    assert info.value.suggestions[0] == "ucd_cr3_0_fiscal"
+    # a misspelt older id suggests the id of the row that replaces it
+    with pytest.raises(UnknownProxyError) as info:
         load().get("ucd_prisoner_cost_a_year")
-    assert info.value.suggestions[0] == "ucd_prisoner_cost_per_year"
+    assert info.value.suggestions[0] == "ucd_cr3_0_fiscal"
 
 
 def test_container_protocol(small):
@@ -250,7 +258,8 @@ def test_search_bundled_employment():
 
 def test_search_exact_id_first():
     table = load()
-    assert table.search("ucd_gp_home_visit").ids[0] == "ucd_gp_home_visit"
+    assert table.search("ucd_he20_4_fiscal").ids[0] == "ucd_he20_4_fiscal"
+    assert table.search("ucd_gp_home_visit").ids[0] == "ucd_he20_4_fiscal"  # an older id
     assert table.search("carbon 2030", limit=3).ids == (
         "desnz2023_carbon_value_2030_low",
         "desnz2023_carbon_value_2030_central",
@@ -289,29 +298,29 @@ def test_filter_rejects_unknown_values_all_together(small):
 
 def test_read_table_merges_user_rows_over_bundled(tmp_path):
     bundled = load()
-    replaced_id = "ucd_prisoner_cost_per_year"
+    replaced_id = "ucd_cr3_0_fiscal"
     rows = [
         _row(id=replaced_id, value=40000.0, category="crime", value_type="fiscal",
              bearer="Prison service", marmot_objective="healthy_sustainable_places"),
         _row(id="my_licensed_value"),
     ]  # fmt: skip
     path = _write(tmp_path, rows)
-    with pytest.warns(SROIWarning, match=r"1 proxy id\(s\) in both.*ucd_prisoner_cost_per_year"):
+    with pytest.warns(SROIWarning, match=r"1 proxy id\(s\) in both.*ucd_cr3_0_fiscal"):
         merged = read_table(path)
     assert len(merged) == len(bundled) + 1
     assert merged.get(replaced_id).value == 40000.0
-    assert bundled.get(replaced_id).value == 37163.0  # the bundled table is untouched
+    assert bundled.get(replaced_id).value == 33785.0  # the bundled table is untouched
     assert merged.ids.index(replaced_id) == bundled.ids.index(replaced_id)  # same place
     assert merged.ids[-1] == "my_licensed_value"  # new rows appended
     assert merged.checksum != bundled.checksum
 
 
 def test_replace_ok_silences_the_warning(tmp_path):
-    path = _write(tmp_path, [_row(id="ucd_prisoner_cost_per_year", category="crime")])
+    path = _write(tmp_path, [_row(id="ucd_cr3_0_fiscal", category="crime")])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         merged = read_table(path, replace_ok=True)
-    assert merged.get("ucd_prisoner_cost_per_year").value == 1000.0
+    assert merged.get("ucd_cr3_0_fiscal").value == 1000.0
 
 
 def test_merge_prefer_self_keeps_own_rows(small):
@@ -340,8 +349,8 @@ def test_validation_reports_every_problem_with_its_location(tmp_path):
         _row(id="ok_row"),
         _row(id="bad_one", value="lots", category="fun", unit="GBP / persn"),
         _row(id="bad_two", value="0", price_year="", note="", bearer_split="DWP:0.5;NHS:0.4"),
-        _row(id="ok_row", marmot_objective="world_peace", currency="EUR", source=""),
-        _row(id="Bad-Id", value="inf", price_year="2019/21"),
+        _row(id="ok_row", marmot_objective="world_peace", currency="EUR", data_age="old"),
+        _row(id="bad;id", value="inf", price_year="2019/21"),
     ]
     path = _write(tmp_path, rows)
     with pytest.raises(ModelError) as info:
@@ -356,14 +365,16 @@ def test_validation_reports_every_problem_with_its_location(tmp_path):
         "mine.csv row 4 (id 'bad_two'), column bearer_split",
         "mine.csv row 5 (id 'ok_row'), column unit",
         "mine.csv row 5 (id 'ok_row'), column marmot_objective",
-        "mine.csv row 5 (id 'ok_row'), column source",
+        "mine.csv row 5 (id 'ok_row'), column data_age",
         "mine.csv row 5 (id 'ok_row'), column id",
-        "mine.csv row 6 (id 'Bad-Id'), column id",
-        "mine.csv row 6 (id 'Bad-Id'), column value",
-        "mine.csv row 6 (id 'Bad-Id'), column price_year",
+        "mine.csv row 6 (id 'bad;id'), column id",
+        "mine.csv row 6 (id 'bad;id'), column value",
+        "mine.csv row 6 (id 'bad;id'), column price_year",
     ]
     text = str(err)
     assert text.startswith("13 problems in proxy table mine.csv:")
+    assert "must not hold a control character or ';'" in text
+    assert "must be one of green, amber, red, or blank" in text
     assert "duplicate id, first used in row 2" in text
     assert "shares must sum to 1" in text
     assert "is in GBP but column currency is EUR" in text
@@ -373,13 +384,15 @@ def test_validation_reports_every_problem_with_its_location(tmp_path):
 
 
 def test_missing_and_unknown_columns_are_errors(tmp_path):
-    columns = [c for c in COLUMNS if c != "licence"] + ["licence_url"]
+    # only id, name, value, unit and price_year are required; an unknown column is refused
+    columns = [c for c in COLUMNS if c not in ("unit", "licence")] + ["licence_url"]
     path = _write(tmp_path, [_row(licence_url="x")], columns=columns)
     with pytest.raises(ModelError) as info:
         read_table(path, merge_with_bundled=False)
     text = str(info.value)
-    assert "missing column(s) 'licence'" in text
+    assert "missing column(s) 'unit'" in text and "'licence'" not in text.split("unknown")[0]
     assert "unknown column(s) 'licence_url'" in text
+    assert "columns={'Your header': 'column'}" in text
 
 
 def test_a_blank_price_year_is_allowed_with_a_note(tmp_path):
@@ -493,7 +506,7 @@ def test_read_table_with_ragged_rows_is_a_model_error(tmp_path):
     with pytest.raises(ModelError) as info:
         read_table(path, merge_with_bundled=False)
     assert info.value.locations == ["ragged.csv row 2"]
-    assert "has values beyond the 15 columns the header names" in str(info.value)
+    assert f"has values beyond the {len(COLUMNS)} columns the header names" in str(info.value)
 
 
 def test_read_table_of_a_file_that_is_not_csv_is_a_model_error(tmp_path):

@@ -14,11 +14,11 @@ from sroi import ModelError, SROIWarning, UnitError, UnknownProxyError
 from sroi import proxies as px
 from sroi._resources import data_file
 
-JSA = "ucd_jsa_claimant_into_work_fiscal_total"
+JSA = "ucd_ee1_0_fiscal"
 
 
 def hmt_index() -> dict[str, float]:
-    """The HMT calendar-year deflator read straight from the bundled CSV."""
+    """The HMT deflator (financial years, the default series) read straight from the CSV."""
     with data_file("gdp_deflators.csv").open(encoding="utf-8") as f:
         return {r["year"]: float(r["index"]) for r in csv.DictReader(f) if r["series"] == "hmt"}
 
@@ -52,10 +52,11 @@ def test_proxy_at_its_own_price_year_is_used_as_published():
 
 
 def test_proxy_is_indexed_to_the_model_price_year_with_hmt_deflators():
-    # Financial year Y/Y+1 = 3/4 calendar Y + 1/4 calendar Y+1 of the HMT index, so
-    # £9,800 at 2012/13 prices in 2024 prices is 9,800 x I(2024) / (0.75 I(2012) + 0.25 I(2013)).
+    # The HMT series gives financial years; calendar Y = 1/4 of Y-1/Y + 3/4 of Y/Y+1
+    # (January-March and April-December), so £9,800 at 2012/13 prices in 2024 prices is
+    # 9,800 x (0.25 I(2023/24) + 0.75 I(2024/25)) / I(2012/13).
     idx = hmt_index()
-    factor = idx["2024"] / (0.75 * idx["2012"] + 0.25 * idx["2013"])
+    factor = (0.25 * idx["2023/24"] + 0.75 * idx["2024/25"]) / idx["2012/13"]
     r = sroi.evaluate(proxy_model(JSA, price_year=2024))
     assert r.by_outcome.loc[0, "price_index"] == pytest.approx(factor, rel=1e-12)
     assert r.present_value == pytest.approx(10 * 9_800 * factor, rel=1e-12)
@@ -66,8 +67,8 @@ def test_proxy_is_indexed_to_the_model_price_year_with_hmt_deflators():
     ("proxy", "uprated"),
     [
         (JSA, 10_025),  # E&E1.0: 9,800 (2012/13) -> 10,025 (2013/14)
-        ("ucd_apprenticeship_level2_exchequer_benefit", 836),  # 787.10 (2010/11) -> 836
-        ("ucd_hospital_outpatient_attendance", None),
+        ("ucd_es8_0_fiscal", 836),  # E&S8.0: 787.10 (2010/11) -> 836
+        ("ucd_he4_0_fiscal", None),  # HE4.0, A&E attendance: 109 (2011/12)
     ],
 )
 def test_ucd_deflator_reproduces_the_unit_cost_database_uprating(proxy, uprated):
@@ -81,20 +82,23 @@ def test_ucd_deflator_reproduces_the_unit_cost_database_uprating(proxy, uprated)
 
 
 def test_per_week_proxy_on_a_count_of_people_is_converted_to_a_year():
-    # Foster care £636 per child per week; pint's year is 365.25 days, 52.1786 weeks.
-    r = sroi.evaluate(proxy_model("ucd_foster_care_week", unit="child", quantity=2))
+    # Foster care £700 per child per week (UCD SS2.0, 2013/14 prices); pint's year is
+    # 365.25 days, 52.1786 weeks.
+    m = proxy_model("ucd_ss2_0_fiscal", price_year="2013/14", unit="child", quantity=2)
+    r = sroi.evaluate(m)
     assert r.by_outcome.loc[0, "unit_factor"] == pytest.approx(365.25 / 7)
-    assert r.present_value == pytest.approx(2 * 636 * 365.25 / 7)
+    assert r.present_value == pytest.approx(2 * 700 * 365.25 / 7)
 
 
 def test_per_hour_proxy_needs_hours():
+    home_care = "ucd_ss18_7_fiscal"  # UCD SS18.7, a local authority home care worker
     with pytest.raises(UnitError) as info:
-        sroi.evaluate(proxy_model("ucd_la_home_care_hour", unit="person"))
+        sroi.evaluate(proxy_model(home_care, price_year="2013/14", unit="person"))
     assert info.value.problems[0].location == "outcomes[0].unit"
     assert "needs a quantity in hours" in str(info.value)
-    # 1,000 hours of home care at £35 an hour (2012/13 prices):
-    ok = sroi.evaluate(proxy_model("ucd_la_home_care_hour", unit="hour", quantity=1_000))
-    assert ok.present_value == pytest.approx(35_000)
+    # 1,000 hours of home care at £37 an hour (2013/14 prices):
+    m = proxy_model(home_care, price_year="2013/14", unit="hour", quantity=1_000)
+    assert sroi.evaluate(m).present_value == pytest.approx(37_000)
 
 
 def test_currency_mismatch_is_a_unit_error():
@@ -114,7 +118,8 @@ def test_unknown_proxies_are_all_listed_with_suggestions():
     assert err.proxy_ids == ("ucd_jsa_claimant_into_work_fiscal_totl", "gp_home_visit")
     assert err.location == "outcomes[0].proxy"
     assert err.suggestions[0] == JSA
-    assert "outcomes[1].proxy" in str(err) and "ucd_gp_home_visit" in str(err)
+    # "gp_home_visit" is closest to the older id ucd_gp_home_visit, which gives its new id
+    assert "outcomes[1].proxy" in str(err) and "ucd_he20_4_fiscal" in str(err)
 
 
 def test_proxies_need_a_model_price_year():
@@ -195,12 +200,13 @@ def test_breakdowns_always_sum_to_the_total(by):
 
 
 def test_bearer_split_of_the_jsa_saving_is_94_6():
-    # 12 claimants x £9,800 a year for two years at 2012/13 prices, model in 2012/13 prices.
+    # 12 claimants x £9,800 a year for two years at 2012/13 prices, model in 2012/13 prices;
+    # the UCD's constituent lines give DWP 9,234 / 9,800 = 0.9422 and NHS 566 / 9,800 = 0.0578.
     m = proxy_model(JSA, quantity=12, duration=2)
     r = sroi.evaluate(m)
     b = r.breakdown("bearer").set_index("bearer")["present_value"]
-    assert b["DWP"] == pytest.approx(0.94 * 12 * 9_800 * 2)
-    assert b["NHS"] == pytest.approx(0.06 * 12 * 9_800 * 2)
+    assert b["DWP"] == pytest.approx(0.9422 * 12 * 9_800 * 2)
+    assert b["NHS"] == pytest.approx(0.0578 * 12 * 9_800 * 2)
     assert r.breakdown("marmot_objective").loc[0, "wording"] == (
         "Create fair employment and good work for all"
     )
@@ -248,7 +254,7 @@ def test_to_dict_records_sources_licences_and_checksum():
     d = sroi.evaluate(proxy_model(JSA)).to_dict()
     used = d["proxies"]["used"][JSA]
     assert "Unit Cost Database" in used["source"] and used["licence"]
-    assert used["bearer_split"] == [["DWP", 0.94], ["NHS", 0.06]]
+    assert used["bearer_split"] == [["DWP", 0.9422], ["NHS", 0.0578]]
     assert d["proxies"]["table_checksum_sha256"] == px.load().checksum
     assert (
         sroi.evaluate(
@@ -270,11 +276,12 @@ def test_bad_deflator_name():
 
 def test_result_in_another_price_year_moves_every_amount():
     # Model amounts at 2012/13 prices restated at 2024 prices: everything is multiplied by
-    # f = I(2024) / (0.75 I(2012) + 0.25 I(2013)), so PV and investment scale, the ratio not.
+    # f = (0.25 I(2023/24) + 0.75 I(2024/25)) / I(2012/13), so PV and investment scale, the
+    # ratio not.
     from tests.conftest import hand_worked
 
     idx = hmt_index()
-    f = idx["2024"] / (0.75 * idx["2012"] + 0.25 * idx["2013"])
+    f = (0.25 * idx["2023/24"] + 0.75 * idx["2024/25"]) / idx["2012/13"]
     m = {**hand_worked(), "price_year": "2012/13"}
     base, moved = sroi.evaluate(m), sroi.evaluate(m, price_year=2024)
     assert moved.present_value == pytest.approx(f * base.present_value, rel=1e-12)
@@ -354,7 +361,7 @@ def test_check_proxies_loads_no_table_when_no_outcome_names_a_proxy():
 def test_a_value_too_large_for_the_result_price_year_is_a_located_error():
     from tests.conftest import hand_worked
 
-    m = {**hand_worked(), "price_year": 1990}
+    m = {**hand_worked(), "price_year": 2001}
     m["outcomes"][0]["value"] = 1.7e308
     with pytest.raises(ModelError) as info:
         sroi.evaluate(m, price_year=2024)
