@@ -175,6 +175,32 @@ class Conventions:
         """The conventions as plain data."""
         return asdict(self)
 
+    def differences(self) -> list[str]:
+        """How these conventions differ from the defaults, in a few words each.
+
+        Examples
+        --------
+        >>> Conventions(drop_off_from="first_year", discount_timing="mid_year").differences()
+        ['drop-off from the first year', 'discounted mid-year']
+        >>> DEFAULT.differences()
+        []
+        """
+        words = {
+            "drop_off_from": {"first_year": "drop-off from the first year"},
+            "partial_years": {"pro_rata": "part years pro rata"},
+            "discount_timing": {
+                "mid_year": "discounted mid-year",
+                "start_of_year": "discounted at the start of each year",
+            },
+            "deductions": {"additive": "deductions added, not compounded"},
+        }
+        found = [
+            words[name][getattr(self, name)] for name in words if getattr(self, name) in words[name]
+        ]
+        if self.valuation_year:
+            found.append(f"present values at year {self.valuation_year}")
+        return found
+
     def describe(self) -> dict[str, str]:
         """Each convention (and the formulas it implies) in words, for results and reports.
 

@@ -856,14 +856,11 @@ def _first_year_drop_off(outcomes: OutcomeArrays, conventions: Conventions) -> n
 def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple[np.ndarray, ...]:
     """Year-by-year impact before drop-off when some figures have profiles.
 
-    Returns the gross value and what remains after each deduction, each
-    ``(outcomes, years of the longest outcome)``.
+    Returns the gross value and what remains after each deduction, each ``(outcomes,
+    years of the longest outcome)``, with a leading batch axis when figures are drawn
+    (a profile is fixed: the same for every draw).
     """
     o = outcomes
-    if np.ndim(o.quantity) != 1 or np.ndim(o.value) != 1:
-        raise ModelError(
-            [Problem("profiles", "year-by-year figures cannot be combined with a batch of draws")]
-        )
     width = int(touched.max(initial=1))
 
     def table(name: str) -> np.ndarray | None:
@@ -882,9 +879,9 @@ def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple
             return profile[:, :width]
         if column is None:
             return None
-        return np.broadcast_to(column[:, None], (len(o), width))
+        return np.asarray(column)[..., None]
 
-    gross = table("quantity") * o.value[:, None]
+    gross = table("quantity") * np.asarray(o.value)[..., None]
     steps = deduct(
         gross,
         table("deadweight"),
@@ -893,7 +890,8 @@ def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple
         table("leakage"),
         additive=additive,
     )
-    return (gross, *steps)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (gross, *steps)), (len(o), width))
+    return tuple(np.broadcast_to(x, shape) for x in (gross, *steps))
 
 
 def _check_finite(figures: np.ndarray, table: str, what: str) -> None:
@@ -1015,7 +1013,7 @@ def compute(
         yearly = None
         if outcomes.profiles:
             grid = _grid(outcomes, touched, additive)
-            gross, after_dw, after_dp, after_at, after_lk = (g[:, 0] for g in grid)
+            gross, after_dw, after_dp, after_at, after_lk = (g[..., 0] for g in grid)
             yearly = grid[-1]
             pv_by_outcome = _grid_present_values(yearly, outcomes, touched, share, first, df)
         else:
@@ -1075,11 +1073,11 @@ def _grid_present_values(
     df: np.ndarray,
 ) -> np.ndarray:
     """``sum_k yearly[i, k] * (1 - d_i) ** (k [+ 1]) * share * DF(s_i + k)`` [money]."""
-    width = yearly.shape[1]
+    width = yearly.shape[-1]
     k = np.arange(width)[None, :]
     live = k < touched[:, None]
     since = k + (0 if first is None else first[:, None])
-    level = drop_off_factor(outcomes.drop_off[:, None], since)
+    level = drop_off_factor(np.asarray(outcomes.drop_off)[..., None], since)
     weight = np.where(k == (touched - 1)[:, None], share[:, None], 1.0)
     when = np.where(live, outcomes.start_year.astype(np.int64)[:, None] + k, 0)
-    return np.sum(np.where(live, yearly * level * weight * df[when], 0.0), axis=1)
+    return np.sum(np.where(live, yearly * level * weight * df[when], 0.0), axis=-1)

@@ -34,6 +34,9 @@ the two others) to see them all.
 :class:`SROIWarning` is for input that is legal but suspicious (deductions above 90 %, a
 proxy with no price year); it carries a ``location`` too, and :func:`sroi.evaluate`
 records every warning on the result (``result.warnings``, ``result.to_dict()``).
+:class:`ReadingWarning`, one kind of it, is what reading a file noticed but did not refuse:
+a total row whose figure disagrees with the rows it totals, an Impact cell that differs
+from the library's figure, a cell that was not read.
 
 Examples
 --------
@@ -60,6 +63,7 @@ __all__ = [
     "KINDS",
     "ModelError",
     "Problem",
+    "ReadingWarning",
     "SROIError",
     "SROIWarning",
     "UnitError",
@@ -587,3 +591,19 @@ class SROIWarning(UserWarning):
     def to_dict(self) -> dict[str, str]:
         """The warning as JSON-ready data: ``{"location": ..., "message": ...}``."""
         return {"location": self.location, "message": self.message}
+
+
+class ReadingWarning(SROIWarning):
+    """Something reading a file noticed but did not refuse, located in the file.
+
+    A total row whose figure disagrees with the rows it totals, an ``Impact`` cell that
+    differs from the library's figure, a cell that was not read as data: the model is
+    still read, and the warning says where to look.
+
+    Examples
+    --------
+    >>> w = ReadingWarning("states 30,000.00 but its rows sum to 25,000.00",
+    ...                    location="map.xlsx, sheet 'Impact map', row 9, column D")
+    >>> isinstance(w, SROIWarning), w.location
+    (True, "map.xlsx, sheet 'Impact map', row 9, column D")
+    """

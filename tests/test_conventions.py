@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 import sroi
@@ -212,3 +213,26 @@ def test_the_payback_says_what_it_assumed():
     assert (r.payback_year, r.payback_months) == (2, 18.0)  # 1,500 / (1,000 / 12)
     assert "18.0 months (at year 2's impact a year)" in r.summary()
     assert r.to_dict()["parameters"]["payback_basis"] == {"year": 2, "annual_impact": 1_000.0}
+
+
+def test_monte_carlo_draws_other_figures_of_a_model_with_a_yearly_profile():
+    model = {
+        "name": "Profiles and draws",
+        "inputs": [{"stakeholder": "Council", "amount": 1_000}],
+        "outcomes": [
+            {"id": "a", "stakeholder": "P", "outcome": "Work", "quantity": 1, "value": 1_000,
+             "duration": 2, "deadweight": [0.1, 0.2],
+             "attribution": {"distribution": "uniform", "low": 0.0, "high": 0.5}},
+            {"id": "b", "stakeholder": "P", "outcome": "Calm", "quantity": 1, "value": 100,
+             "duration": 1},
+        ],
+    }  # fmt: skip
+    sim = sroi.sensitivity.simulate(model, 400, seed=3)
+    # outcome a: 1,000 x (1 - 0.1) x (1 - attribution) in year 1, x (1 - 0.2) in year 2;
+    # outcome b: 100 in year 1; both discounted at 3.5 %. So each draw's present value is
+    # A x (1 - attribution) + B, with attribution drawn from 0 to 0.5.
+    a, b = 900 / 1.035 + 800 / 1.035**2, 100 / 1.035
+    kept = (np.asarray(sim.present_value) - b) / a  # 1 - attribution, draw by draw
+    assert kept.min() >= 0.5 - 1e-12 and kept.max() <= 1 + 1e-12
+    assert abs(kept.mean() - 0.75) < 0.05 and kept.std() > 0.1
+    assert np.allclose(np.asarray(sim.ratio), np.asarray(sim.present_value) / 1_000, rtol=1e-12)

@@ -1086,13 +1086,16 @@ def test_profiles_with_outcomes_of_different_lengths_and_every_convention():
     assert c.impact[0, 1:].tolist() == pytest.approx(o0)
 
 
-def test_profiles_cannot_be_drawn_in_a_batch():
+def test_a_batch_of_draws_with_a_profile_is_each_draw_computed_alone():
     arrays = hand(profiles={"deadweight": [[0.1, 0.2, 0.3]]})
-    for name in ("quantity", "value"):
-        draws = OutcomeArrays(**{**arrays.__dict__, name: np.array([[1.0], [2.0]])})
-        with pytest.raises(ModelError) as info:
-            compute(draws, [1], [0], 0.0)
-        assert only_problem(info) == (
-            "profiles",
-            "year-by-year figures cannot be combined with a batch of draws",
-        )
+    for name in ("quantity", "value", "attribution", "drop_off"):
+        column = np.array([[0.1], [0.3]]) if name in ("attribution", "drop_off") else None
+        batch = column if column is not None else np.array([[1.0], [2.0]])
+        draws = OutcomeArrays(**{**arrays.__dict__, name: batch})
+        together = compute(draws, [1], [0], 0.035, check=False)
+        for d in range(2):
+            one = OutcomeArrays(**{**arrays.__dict__, name: batch[d]})
+            alone = compute(one, [1], [0], 0.035)
+            assert together.present_value_by_outcome[d].tolist() == pytest.approx(
+                alone.present_value_by_outcome.tolist(), rel=1e-15
+            )

@@ -35,6 +35,7 @@ TARGETS = {  # format -> the path written, in a folder
     "csv": "impact_map",
     "zip": "impact_map.zip",
     "xlsx": "model.xlsx",
+    "impact-map": "impact_map.xlsx",  # the SROI Guide's layout
 }
 PAYLOADS = [
     '=HYPERLINK("http://x","y")',
@@ -123,6 +124,9 @@ def valid_models(draw) -> Model:
     """A valid model with several of everything: areas, ids, distributions, scenarios."""
     names = draw(st.lists(model_text(), min_size=1, max_size=4, unique_by=str.strip))
     areas = draw(st.lists(model_text(), min_size=0, max_size=3, unique_by=str.strip))
+    group_names = draw(st.lists(model_text(), min_size=0, max_size=3, unique_by=str.strip))
+    group_names = [g.strip() for g in group_names]
+    group = st.one_of(st.none(), st.sampled_from(group_names)) if group_names else st.none()
     area = st.one_of(st.none(), st.sampled_from(areas)) if areas else st.none()
     who = st.sampled_from(names)
 
@@ -165,6 +169,8 @@ def valid_models(draw) -> Model:
             reject()
         ids.add(oid)
         uses_proxy = draw(st.booleans())
+        duration = draw(st.integers(1, 30))
+        yearly = st.lists(fractions, min_size=duration, max_size=duration)
         outcomes.append(
             drop_none(
                 {
@@ -177,13 +183,13 @@ def valid_models(draw) -> Model:
                         maybe(st.floats(min_value=0, max_value=1e6), uniform(0.0, 1e6))
                     ),
                     "unit": draw(st.one_of(st.none(), model_text())),
-                    "duration": draw(st.integers(1, 30)),
+                    "duration": duration,
                     "start_year": draw(st.integers(1, 5)),
                     "proxy": draw(model_text()) if uses_proxy else None,
                     "value": None
                     if uses_proxy
                     else draw(maybe(st.floats(min_value=-1e7, max_value=1e7), normal)),
-                    "deadweight": draw(maybe(fractions, triangular(0.0, 0.4))),
+                    "deadweight": draw(st.one_of(maybe(fractions, triangular(0.0, 0.4)), yearly)),
                     "displacement": draw(fractions),
                     "attribution": draw(maybe(fractions, uniform(0.0, 0.4))),
                     "drop_off": draw(maybe(st.floats(min_value=0, max_value=1), beta)),
@@ -194,6 +200,13 @@ def valid_models(draw) -> Model:
                         st.one_of(st.none(), st.sampled_from(sorted(MARMOT_OBJECTIVES)))
                     ),
                     "area": draw(area),
+                    "leakage": draw(st.one_of(st.none(), fractions)),
+                    "drop_off_from": draw(st.sampled_from([None, "first_year", "second_year"])),
+                    "proxy_description": draw(st.one_of(st.none(), model_text())),
+                    "proxy_source": draw(st.one_of(st.none(), model_text())),
+                    "notes": draw(st.one_of(st.none(), model_text())),
+                    "group": draw(group),
+                    "outcome_group": draw(st.one_of(st.none(), model_text())),
                 }
             )
         )
@@ -215,6 +228,24 @@ def valid_models(draw) -> Model:
         "description": draw(optional_text()),
         "currency": draw(st.sampled_from(["GBP", "EUR", "USD"])),
         "price_year": draw(st.sampled_from([None, 2024, "2024/25", 1999])),
+        "contract_value": draw(st.one_of(st.none(), st.floats(min_value=0, max_value=1e9))),
+        "groups": {
+            g: {
+                "description": draw(optional_text()),
+                "income": draw(st.one_of(st.none(), st.floats(min_value=1, max_value=1e6))),
+                "priority": draw(st.booleans()),
+            }
+            for g in group_names
+        },
+        "conventions": draw(
+            st.sampled_from(
+                [
+                    None,
+                    {"drop_off_from": "first_year"},
+                    {"deductions": "additive", "discount_timing": "mid_year", "valuation_year": 2},
+                ]
+            )
+        ),
         "discount_rate": draw(
             st.one_of(
                 st.floats(min_value=0, max_value=0.2),
@@ -239,7 +270,11 @@ def valid_models(draw) -> Model:
 
 
 def round_trip(model, fmt: str, folder: Path) -> Model:
-    return read_model(write_model(model, folder / TARGETS[fmt]))
+    written = write_model(model, folder / TARGETS[fmt], format=_FORMAT.get(fmt))
+    return read_model(written)
+
+
+_FORMAT = {"impact-map": "impact-map"}  # the rest: the format the suffix says
 
 
 # --------------------------------------------------------------------------------------
@@ -602,7 +637,7 @@ def test_result_workbook_has_computed_columns_that_are_ignored_on_reading(exampl
         j = header.index(name) + 1
         written = [sheet.cell(row=i + 2, column=j).value for i in range(len(table))]
         assert written == pytest.approx(list(table[column]), rel=1e-15)
-    sources = [sheet.cell(row=i + 2, column=header.index("proxy_source") + 1).value for i in
+    sources = [sheet.cell(row=i + 2, column=header.index("proxy_table_source") + 1).value for i in
                range(len(table))]  # fmt: skip
     assert all(sources[i] for i, p in enumerate(table["proxy"]) if p)
     assert sheet.cell(row=1, column=header.index("gross") + 1).font.italic

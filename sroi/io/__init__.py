@@ -13,8 +13,13 @@ path                       format     what is written
 ``impact_map/`` (a folder  ``csv``    one CSV file per table, UTF-8, comma separated, a
 or a path without suffix)             header row of field names
 ``impact_map.zip``         ``csv``    the same CSV files in a zip archive
-``model.xlsx``             ``xlsx``   a workbook laid out as an SROI impact map; needs
+``model.xlsx``             ``xlsx``   a workbook of the library's tables (``Model``,
+                                      ``Inputs``, ``Impact map`` ...); needs
                                       ``pip install 'sroi[excel]'``
+``impact_map.xlsx``        ``impact-  an impact map laid out as the SROI Guide's (one
+                           map``      sheet, its stages side by side, live formulas);
+                                      recognised when read, chosen with
+                                      ``format="impact-map"`` when written
 =========================  =========  ====================================================
 
 One module per format, and the parts they share:
@@ -22,7 +27,12 @@ One module per format, and the parts they share:
 - :mod:`sroi.io.yaml_json`: YAML and JSON, with safe readers (a key given twice is an
   error);
 - :mod:`sroi.io.csv_tables`: a folder or ``.zip`` of CSV tables;
-- :mod:`sroi.io.excel`: the impact-map workbook;
+- :mod:`sroi.io.excel`: the workbook of the library's tables;
+- :mod:`sroi.io.sector_map`: the impact map laid out as the SROI Guide's (an officer's
+  workbook read as it is, totals checked and never counted, written back with live
+  formulas, and a blank template);
+- :mod:`sroi.io.reading`: :class:`~sroi.io.reading.FileReading`, what reading a file
+  noticed (:func:`read_model_report`);
 - :mod:`sroi.io.layout`: the tables, their columns and headers, and reading cells into a
   model with every problem located in the file (``outcomes.csv, row 5, column
   deadweight``), shared by CSV and Excel;
@@ -88,6 +98,7 @@ __all__ = [
     "Limits",
     "default_limits",
     "read_model",
+    "read_model_report",
     "set_default_limits",
     "write_impact_map",
     "write_model",
@@ -101,6 +112,7 @@ _LAZY = {
     "default_limits": "sroi.io.limits",
     "set_default_limits": "sroi.io.limits",
     "read_model": "sroi.io.files",
+    "read_model_report": "sroi.io.files",
     "write_model": "sroi.io.files",
     # Kept importable here for existing callers; it lives with the reports (it needs a
     # Result), and is loaded from there only when it is asked for.

@@ -55,6 +55,7 @@ from sroi.io.layout import (
     TABLES,
     Grid,
     Reading,
+    header_key,
     is_blank,
     scalar_rows,
     scenario_rows,
@@ -426,6 +427,7 @@ def _sheet_grid(
     header: list[Any] = []
     problems: list[tuple[str, str]] = []
     formulas: list[tuple[int, int, list[Any]]] = []  # (row, column, the row's values)
+    texts: dict[tuple[int, int], str] = {}  # each formula's text
     for r, row in enumerate(ws.iter_rows(), start=1):
         if r > EXCEL_ROWS:
             problems.append((base, f"goes beyond row {EXCEL_ROWS:,}, Excel's last"))
@@ -441,6 +443,7 @@ def _sheet_grid(
                 continue
             if cell.data_type == "f":
                 formulas.append((r, j, values))
+                texts[(r, j)] = value if isinstance(value, str) else str(value)
                 value = _FORMULA
             elif cell.data_type == "e":
                 where = f"{base}, row {r}, cell {cell.coordinate}"
@@ -476,13 +479,124 @@ def _sheet_grid(
         for _, _, values in formulas:
             while values and is_blank(values[-1]):
                 values.pop()
-    return Grid(base, header, rows, problems)
+    return Grid(base, header, rows, problems, texts)
 
 
 def _coordinate(row: int, column: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return f"{get_column_letter(column + 1)}{row}"
+
+
+_NOT_A_WORKBOOK = (
+    "is not an Excel workbook (.xlsx): an .xlsx file is a zip archive and this is not one; "
+    "save it from your spreadsheet program as an Excel workbook"
+)
+
+
+def check_workbook_file(path: Path, limits: Limits) -> None:
+    """The checks made before a workbook is opened: it exists, is a file, is a zip archive
+    within the limits (its size, its members and what they expand to).
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such file.
+    ModelError
+        If it is a folder, not a zip archive, damaged, or passes a limit.
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"no such workbook: {path}")
+    title = str(path)
+    if path.is_dir():
+        raise ModelError([Problem(path.name, "is a folder, not an Excel workbook")], title=title)
+    check_file_size(path, limits)
+    if not zipfile.is_zipfile(path):
+        raise ModelError([Problem(path.name, _NOT_A_WORKBOOK)], title=title)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except Exception as exc:  # a damaged archive: zipfile raises several kinds
+        raise ModelError(
+            [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")], title=title
+        ) from None
+    refuse(archive_problems(members, path.name, limits), title)
+
+
+def load_book(path: Path, *, read_only: bool, data_only: bool) -> Any:
+    """Open a checked workbook with openpyxl; a file it cannot open is a ModelError."""
+    openpyxl = openpyxl_module()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
+            return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only)
+    except (MemoryError, RecursionError):  # pragma: no cover
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
+        raise ModelError(
+            [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")],
+            title=str(path),
+        ) from None
+
+
+def open_checked(path: Path, limits: Limits) -> tuple[Any, Callable[[], Any]]:
+    """A workbook opened in full (merged cells, formats and formulas), after the checks.
+
+    Returns
+    -------
+    tuple
+        The workbook (formulas as written), and a function that opens it again with each
+        formula's saved value (once, when first called).
+    """
+    check_workbook_file(path, limits)
+    book = load_book(path, read_only=False, data_only=False)
+    cache: list[Any] = []
+
+    def saved() -> Any:
+        if not cache:
+            cache.append(load_book(path, read_only=False, data_only=True))
+        return cache[0]
+
+    return book, saved
+
+
+def library_layout(path: Path, limits: Limits) -> tuple[bool, list[list[list[Any]]]]:
+    """Whether a checked workbook is in the library's layout, and its sheets' first rows.
+
+    The library's layout has an ``Inputs`` sheet whose first row names the columns
+    ``stakeholder`` and ``amount``. The first rows (up to 30) of every sheet are returned,
+    to look for another layout in.
+    """
+    book = load_book(path, read_only=True, data_only=False)
+    try:
+        titles = list(book.sheetnames)
+        firsts: list[list[list[Any]]] = []
+        for name in titles:
+            rows = []
+            try:
+                ws = book[name]
+                ws.reset_dimensions()
+                for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                    if r > 30:
+                        break
+                    rows.append(list(row))
+            except (MemoryError, RecursionError):  # pragma: no cover
+                raise
+            except Exception as exc:  # a damaged sheet: openpyxl raises many kinds
+                where = f"{path.name}, sheet {name!r}"
+                raise ModelError(
+                    [Problem(where, f"cannot be read; the workbook looks damaged ({_why(exc)})")],
+                    title=str(path),
+                ) from None
+            firsts.append(rows)
+        inputs, _ = pick_sheet(titles, "Inputs")
+        if inputs is None:
+            return False, firsts
+        head = firsts[titles.index(inputs)][:1]
+        keys = {header_key(v) for v in (head[0] if head else []) if isinstance(v, str)}
+        return {"stakeholder", "amount"} <= keys, firsts
+    finally:
+        book.close()
 
 
 def read_workbook(path: Path, *, limits: Limits | None = None) -> Model:
@@ -516,41 +630,12 @@ def read_workbook(path: Path, *, limits: Limits | None = None) -> Model:
         Without openpyxl (``pip install 'sroi[excel]'``).
     """
     limits = resolve(limits)
-    if not path.exists():
-        raise FileNotFoundError(f"no such workbook: {path}")
     title = str(path)
-    if path.is_dir():
-        raise ModelError([Problem(path.name, "is a folder, not an Excel workbook")], title=title)
-    check_file_size(path, limits)
-    not_a_workbook = (
-        "is not an Excel workbook (.xlsx): an .xlsx file is a zip archive and this is not one; "
-        "save it from your spreadsheet program as an Excel workbook"
-    )
-    if not zipfile.is_zipfile(path):
-        raise ModelError([Problem(path.name, not_a_workbook)], title=title)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except Exception as exc:  # a damaged archive: zipfile raises several kinds
-        raise ModelError(
-            [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")], title=title
-        ) from None
-    refuse(archive_problems(members, path.name, limits), title)
-    openpyxl = openpyxl_module()
+    check_workbook_file(path, limits)
     books: list[Any] = []
 
     def open_book(data_only: bool) -> Any:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
-                book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-        except (MemoryError, RecursionError):  # pragma: no cover
-            raise
-        except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
-            raise ModelError(
-                [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")],
-                title=title,
-            ) from None
+        book = load_book(path, read_only=True, data_only=data_only)
         books.append(book)
         return book
 

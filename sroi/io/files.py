@@ -9,7 +9,17 @@ path                       format     module
 or a path without suffix)
 ``impact_map.zip``         ``csv``    :mod:`sroi.io.csv_tables`
 ``model.xlsx``             ``xlsx``   :mod:`sroi.io.excel`
+``impact_map.xlsx``        ``impact-  :mod:`sroi.io.sector_map`: an impact map laid out as
+                           map``      the SROI Guide's (recognised when read; chosen by
+                                      ``format="impact-map"`` when written)
 =========================  =========  ====================================================
+
+An ``.xlsx`` workbook is read in the library's layout when it has an ``Inputs`` sheet
+headed ``stakeholder``, ``amount`` ...; otherwise as an impact map laid out as the SROI
+Guide's when one of its sheets has such a header row in its first 30 rows.
+:func:`read_model_report` gives the model with what reading noticed (totals checked,
+Impact cells compared, cells not read); :func:`read_model` gives the model, and issues
+each :class:`~sroi.errors.ReadingWarning` as a Python warning.
 
 Reading a ``.csv`` path that names one of the CSV tables (``outcomes.csv``) reads its
 folder; writing to a ``.csv`` path is refused, since a model is several tables.
@@ -23,19 +33,27 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Protocol
 
-from sroi.errors import ModelError, Problem, SROIError, error_for
+from sroi.errors import ModelError, Problem, ReadingWarning, SROIError, error_for
 from sroi.io.csv_tables import read_csv, write_csv
 from sroi.io.excel import model_workbook, read_workbook
 from sroi.io.limits import Limits, resolve
+from sroi.io.reading import FileReading
 from sroi.io.yaml_json import json_text, read_mapping, yaml_text
 from sroi.model import Model
 
-__all__ = ["FORMATS", "is_model_text", "model_path", "read_model", "write_model"]
+__all__ = [
+    "FORMATS",
+    "is_model_text",
+    "model_path",
+    "read_model",
+    "read_model_report",
+    "write_model",
+]
 
-FORMATS = ("yaml", "json", "csv", "xlsx")
+FORMATS = ("yaml", "json", "csv", "xlsx", "impact-map")
 """The file formats :func:`read_model` and :func:`write_model` know."""
 
-_ALIASES = {"yml": "yaml", "zip": "csv", "excel": "xlsx"}
+_ALIASES = {"yml": "yaml", "zip": "csv", "excel": "xlsx", "impact_map": "impact-map"}
 _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".zip": "csv", ".xlsx": "xlsx"}
 
 
@@ -120,8 +138,11 @@ def write_model(
         Where to write: ``.yaml``/``.yml``, ``.json``, ``.xlsx``, ``.zip`` (CSV tables in a
         zip archive), or a folder of CSV tables (created if missing). An existing file is
         replaced.
-    format : {"yaml", "json", "csv", "xlsx"}, optional
-        The format, when not the one the suffix says.
+    format : {"yaml", "json", "csv", "xlsx", "impact-map"}, optional
+        The format, when not the one the suffix says. ``"impact-map"`` writes an ``.xlsx``
+        workbook laid out as the SROI Guide's impact map, with live formulas for each
+        row's impact and the totals (:func:`sroi.io.sector_map.sector_workbook`); it
+        reads back to an equal model.
 
     Returns
     -------
@@ -150,6 +171,7 @@ def write_model(
     description: ''
     currency: GBP
     discount_rate: 0.035
+    groups: {}
     stakeholders: []
     inputs:
     - stakeholder: HA
@@ -183,6 +205,10 @@ def write_model(
         p.write_text(text, encoding="utf-8")
     elif fmt == "csv":
         write_csv(m, p)
+    elif fmt == "impact-map":
+        from sroi.io.sector_map import sector_workbook
+
+        sector_workbook(m).save(p)
     else:
         model_workbook(m).save(p)
     return p
@@ -330,18 +356,75 @@ def read_model(
     >>> read_model(path).name
     'Garden'
     """
+    reading = read_model_report(path, format=format, limits=limits)
+    if reading.warnings:
+        import warnings
+
+        for warning in reading.warnings:
+            warnings.warn(warning, stacklevel=2)
+    return reading.model
+
+
+def read_model_report(
+    path: str | PathLike[str], *, format: str | None = None, limits: Limits | None = None
+) -> FileReading:
+    """Read a model file, with what reading it noticed.
+
+    Parameters
+    ----------
+    path, format, limits
+        As :func:`read_model`.
+
+    Returns
+    -------
+    FileReading
+        ``.model``, the layout it was read as (``.layout``), and for an impact map laid
+        out as the SROI Guide's: the columns recognised, every total row checked, every
+        Impact cell compared, every cell not read (with why), and the warnings
+        (:class:`~sroi.errors.ReadingWarning`). ``print(reading)`` shows them all.
+
+    Raises
+    ------
+    FileNotFoundError, ModelError, ImportError
+        As :func:`read_model`.
+    """
     limits = resolve(limits)
     p = model_path(path)
     fmt = _format(p, format, writing=False)
     if fmt in ("yaml", "json"):
         data = read_mapping(p, fmt, limits=limits)
         try:
-            return Model.from_dict(data)
+            model = Model.from_dict(data)
         except SROIError as exc:
             # the model's own locations (outcomes[2].deadweight) are paths into the file;
             # a problem of the model as a whole is located at the file
             problems = [q if q.location else replace(q, location=p.name) for q in exc.problems]
             raise error_for(problems, title=str(p)) from None
+        return FileReading(model, str(p), fmt)
     if fmt == "csv":
-        return read_csv(p, limits=limits)
-    return read_workbook(p, limits=limits)
+        return _tables(lambda: read_csv(p, limits=limits), p, "csv")
+    from sroi.io.sector_map import read_sector_map, workbook_layout
+
+    if fmt == "impact-map" or workbook_layout(p, limits) == "impact-map":
+        return read_sector_map(p, limits=limits)
+    return _tables(lambda: read_workbook(p, limits=limits), p, "xlsx")
+
+
+def _tables(read: Any, path: Path, layout: str) -> FileReading:
+    """A file of the library's tables read, with the reading warnings it gave."""
+    import warnings
+
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as recorded:
+            warnings.simplefilter("always", ReadingWarning)
+            try:
+                model = read()
+            finally:
+                caught.extend(recorded)
+    finally:  # the others (a model's own warnings) go on to the caller
+        for w in caught:
+            if not isinstance(w.message, ReadingWarning):
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    found = tuple(w.message for w in caught if isinstance(w.message, ReadingWarning))
+    return FileReading(model, str(path), layout, warnings=found)  # type: ignore[arg-type]

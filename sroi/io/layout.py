@@ -58,7 +58,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any
 
-from sroi.errors import ModelError, Problem, SROIError, error_for
+from sroi.errors import ModelError, Problem, ReadingWarning, SROIError, error_for
 from sroi.io.cells import unprotect
 from sroi.io.limits import Limits, default_limits, json_too_deep
 from sroi.io.yaml_json import json_text
@@ -79,11 +79,14 @@ __all__ = [
     "Grid",
     "Reading",
     "Table",
+    "column_letters",
     "header_key",
     "is_blank",
+    "is_total_label",
     "number_text",
     "scalar_rows",
     "scenario_rows",
+    "summed_rows",
     "table_rows",
 ]
 
@@ -103,6 +106,126 @@ def is_blank(value: Any) -> bool:
     (True, True, False, False)
     """
     return value is None or (isinstance(value, str) and all(c in _WHITESPACE for c in value))
+
+
+_TOTAL_HEADS = frozenset({"total", "totals", "subtotal", "subtotals", "sum"})
+_TOTAL_WORDS = frozenset(
+    {
+        "total", "totals", "sub", "subtotal", "subtotals", "grand", "overall", "sum", "of",
+        "for", "all", "the", "investment", "investments", "input", "inputs", "spend",
+        "spending", "cost", "costs", "value", "values", "impact", "impacts", "outcome",
+        "outcomes", "output", "outputs", "quantity", "quantities", "amount", "amounts",
+        "gbp", "year", "years", "a", "to", "date",
+    }
+)  # fmt: skip
+
+
+_LABEL_CHARACTERS = re.compile(r"[\w\s£%:()\[\].,&/'-]*")
+
+
+def is_total_label(text: Any) -> bool:
+    """Whether a cell's text labels a total or sub-total row, not a record.
+
+    The text, read without what is in brackets and without ``£``, ``%`` and ``:``, must
+    begin or end with *total*, *sub-total* or *sum*, and hold nothing but the words a total
+    is described with (*grand*, *overall*, *investment*, *inputs*, *value*, *impact*,
+    *year* ...) and numbers. So ``Total``, ``TOTAL:``, ``Sub-total``, ``Grand Total (£)``,
+    ``Inputs total`` and ``Total investment (year 1)`` are labels, and a name that merely
+    begins with the word (``Total Fitness Ltd``) is not.
+
+    Examples
+    --------
+    >>> [is_total_label(t) for t in ("Total", " sub-total: ", "Grand Total (£)", "Totals",
+    ...  "Total investment (year 1)", "Sum of inputs", "Inputs total", "Overall total",
+    ...  "Total input value", "Total Fitness Ltd", "Subtotal", "Summit Trust", "@SUM(1)", 5)]
+    [True, True, True, True, True, True, True, True, True, False, True, False, False, False]
+    """
+    if not isinstance(text, str) or not _LABEL_CHARACTERS.fullmatch(text):
+        return False  # a formula's text (=SUM(...), @SUM(1)) is not a label
+    plain = re.sub(r"\(.*?\)|\[.*?\]", " ", text.casefold())
+    plain = re.sub(r"sub\s*-\s*total", "subtotal", plain)
+    words = [w for w in re.split(r"[^0-9a-z]+", plain) if w and not w.isdigit()]
+    if not words or (words[0] not in _TOTAL_HEADS and words[-1] not in _TOTAL_HEADS):
+        return False
+    if words[0] == "sum" and len(words) > 1 and words[1] != "of":
+        return False  # "Sum" alone or "Sum of ...", not a name such as "Sum Trust"
+    return all(w in _TOTAL_WORDS for w in words)
+
+
+_SUM_FORMULA = re.compile(r"=\s*\+?\s*(?:SUM|SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
+_CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)(?:\s*:\s*\$?([A-Z]{1,3})\$?(\d+))?")
+_TOTALLING = re.compile(r"(?:SUM|SUBTOTAL|AGGREGATE|[(),+\s]|\b\d+\s*,)*", re.IGNORECASE)
+
+
+def is_sum_formula(formula: Any) -> bool:
+    """Whether a formula begins by summing (``=SUM(...)``, ``=SUBTOTAL(9, ...)``).
+
+    See :func:`summed_rows` for whether it totals other rows of its own column.
+
+    Examples
+    --------
+    >>> is_sum_formula("=SUM(D5:D9)"), is_sum_formula("=subtotal(9,D5:D9)"), is_sum_formula("=D5*2")
+    (True, True, False)
+    """
+    return isinstance(formula, str) and _SUM_FORMULA.match(formula.strip()) is not None
+
+
+def summed_rows(formula: Any, column: str, row: int) -> list[int] | None:
+    """The rows of its own column a formula adds up, or None if it is not such a total.
+
+    A total adds up two or more cells of its own column in other rows, and does nothing
+    else: ``=SUM(D5:D9)``, ``=SUBTOTAL(9,D5:D9)``, ``=D5+D6+D7``. A formula that
+    multiplies (``=SUM(E5*G5)``), reads another sheet or column, or refers to its own row
+    is not a total.
+
+    Parameters
+    ----------
+    formula : str
+        The formula's text (``"=SUM(D5:D9)"``).
+    column : str
+        The cell's column letters (``"D"``).
+    row : int
+        The cell's row.
+
+    Examples
+    --------
+    >>> summed_rows("=SUM(D5:D9)", "D", 10), summed_rows("=D5+D6", "D", 7)
+    ([5, 6, 7, 8, 9], [5, 6])
+    >>> summed_rows("=SUM(E5*G5*(1-H5))", "T", 5), summed_rows("=SUM(Data!B2:B4)", "I", 6)
+    (None, None)
+    """
+    if not isinstance(formula, str) or not formula.strip().startswith("="):
+        return None
+    body = formula.strip()[1:].upper()
+    if "!" in body:
+        return None
+    rows: list[int] = []
+    for match in _CELL_REF.finditer(body):
+        c1, r1, c2, r2 = match.groups()
+        if c1 != column.upper() or (c2 is not None and c2 != column.upper()):
+            return None
+        start, end = int(r1), int(r2) if r2 else int(r1)
+        rows.extend(range(min(start, end), max(start, end) + 1))
+    if _TOTALLING.fullmatch(_CELL_REF.sub("", body)) is None:
+        return None
+    if len(rows) < 2 or row in rows:
+        return None
+    return rows
+
+
+def column_letters(index: int) -> str:
+    """A column's letters from its number (from 1): 1 -> ``A``, 28 -> ``AB``.
+
+    Examples
+    --------
+    >>> column_letters(1), column_letters(26), column_letters(28)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # --------------------------------------------------------------------------------------
@@ -197,7 +320,10 @@ _STRUCTURED = frozenset(
     name
     for name in SCALARS
     if name not in ("price_year", "discount_rate")
-    and not _types(Model.model_fields[name].annotation) & {str, int, float}
+    and (
+        not _types(Model.model_fields[name].annotation) & {str, int, float}
+        or _types(Model.model_fields[name].annotation) & {Mapping, dict}
+    )
 )
 """The model's own fields that hold a mapping (``conventions``): JSON text in their cell."""
 FRACTIONS = frozenset(
@@ -214,7 +340,7 @@ COMPUTED = (
     ("total_impact", "Undiscounted impact over the outcome's life, after drop-off."),
     ("present_value", "The discounted impact over the outcome's life."),
     ("share_of_present_value", "This outcome's share of the total present value."),
-    ("proxy_source", "Where the financial proxy comes from."),
+    ("proxy_table_source", "Where the proxy table says the financial proxy comes from."),
 )
 """Columns computed from a Result: written to the impact map sheet, ignored when read."""
 COMPUTED_NAMES = frozenset(name for name, _ in COMPUTED)
@@ -401,19 +527,32 @@ def _read_scalar(name: str, value: Any, limits: Limits | None = None) -> Any:
 # --------------------------------------------------------------------------------------
 # Reading tables into a model, with every problem located in the file.
 
+_TOTAL_COLUMNS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "inputs": (("stakeholder", "description"), "amount", "description"),
+    "outcomes": (("stakeholder", "outcome", "id"), "quantity", "outcome"),
+}
+"""For a table that may hold a total row: its label columns, its amount, its description."""
+
+
+def _plain_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
 
 @dataclass
 class Grid:
     """A table as read from a CSV file or a sheet: the header cells and rows of cells.
 
     ``rows`` holds ``(row number, cells)``, row 1 being the header; ``base`` names the file
-    or sheet in messages; ``problems`` are cells that could not be read at all.
+    or sheet in messages; ``problems`` are cells that could not be read at all;
+    ``formulas`` the text of each formula cell, by ``(row number, column from 0)`` (its
+    saved value is in ``rows``).
     """
 
     base: str
     header: list[Any]
     rows: list[tuple[int, list[Any]]]
     problems: list[tuple[str, str]] = field(default_factory=list)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 @dataclass
@@ -436,11 +575,20 @@ class Reading:
     scenario_rows: dict[str, int] = field(default_factory=dict)
     covered: set[tuple[str, int | None, str]] = field(default_factory=set)
     silenced: set[str] = field(default_factory=set)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: list[ReadingWarning] = field(default_factory=list)
+    """What reading noticed but did not refuse; issued as Python warnings by :meth:`model`."""
+    """How a table's fields are named in the file, where not by the field's name
+    (``{"inputs": {"amount": "D (Value £)"}}``)."""
 
     def problem(self, location: str, message: str, *value: Any) -> None:
         self.problems.append(Problem(location, message, *value))
 
     def model(self) -> Model:
+        import warnings
+
+        for warning in self.warnings:
+            warnings.warn(warning, stacklevel=3)
         try:
             model = Model.from_dict(self.data)
         except SROIError as exc:
@@ -467,6 +615,8 @@ class Reading:
             i = int(index) if index is not None else None
             if {(top, None, column or ""), (top, i, column or "")} & self.covered:
                 return None
+            if column is not None:
+                column = self.labels.get(top, {}).get(column, column)
             if i is None or i >= len(rows):
                 where = base if column is None else f"{base}, column {column}"
             else:
@@ -576,8 +726,82 @@ class Reading:
                     record[name] = value
             records.append(record)
             rows.append(number)
-        self.data[table.key] = records
-        self.list_rows[table.key] = (grid.base, rows)
+        totals = self._total_rows(table, grid, columns, records, rows)
+        keep = [k for k in range(len(records)) if k not in totals]
+        self.data[table.key] = [records[k] for k in keep]
+        self.list_rows[table.key] = (grid.base, [rows[k] for k in keep])
+
+    def _total_rows(
+        self,
+        table: Table,
+        grid: Grid,
+        columns: Mapping[int, str],
+        records: Sequence[Mapping[str, Any]],
+        rows: Sequence[int],
+    ) -> set[int]:
+        """The rows of the inputs or outcomes table that are totals, each reported.
+
+        A row is a total when one of its label cells is a total label (:func:`is_total_label`)
+        or its amount (quantity, for outcomes) is a formula adding up other rows
+        (:func:`summed_rows`): each is an error naming the row, and the row is left out of
+        the model, so nothing is counted twice. A row with no description (no outcome) whose
+        amount equals the sum of the other rows' (two or more of them, every one a number)
+        may be a total, or three real inputs of 10, 20 and 30: it is counted, with a
+        :class:`~sroi.errors.ReadingWarning` naming the row.
+        """
+        if table.key not in _TOTAL_COLUMNS:
+            return set()
+        labels, amount, description = _TOTAL_COLUMNS[table.key]
+        what = "money spent" if table.key == "inputs" else "an outcome"
+        position = {name: j for j, name in columns.items()}
+        found: set[int] = set()
+        for k, record in enumerate(records):
+            label = next((n for n in labels if is_total_label(record.get(n))), None)
+            if label is not None:
+                self.problem(
+                    f"{grid.base}, row {rows[k]}, column {label}",
+                    f"is labelled as a total ({record[label]!r}); a total row is not {what}: "
+                    "remove it (sroi adds the rows up itself)",
+                    record[label],
+                )
+                found.add(k)
+                continue
+            column = position.get(amount)
+            formula = grid.formulas.get((rows[k], column)) if column is not None else None
+            summed = summed_rows(formula, column_letters(column + 1), rows[k]) if formula else None
+            if summed is not None:
+                self.problem(
+                    f"{grid.base}, row {rows[k]}, column {amount}",
+                    f"holds a formula that adds up other rows ({formula}); a total row is "
+                    f"not {what}: remove it (sroi adds the rows up itself)",
+                    formula,
+                )
+                found.add(k)
+        numbers = {
+            k: r.get(amount)
+            for k, r in enumerate(records)
+            if k not in found and _plain_number(r.get(amount))
+        }
+        if len(numbers) >= 3 and len(numbers) == len(records) - len(found):
+            whole = math.fsum(numbers.values())
+            for k, amount_k in numbers.items():
+                rest = whole - amount_k
+                if (
+                    amount_k > 0
+                    and is_blank(records[k].get(description))
+                    and math.isclose(amount_k, rest, rel_tol=1e-12, abs_tol=0.005)
+                ):
+                    others = ", ".join(str(rows[j]) for j in numbers if j != k)
+                    self.warnings.append(
+                        ReadingWarning(
+                            f"equals the sum of the other rows ({others}) and has no "
+                            f"{description}, so it may be a total row; it is counted as "
+                            f"{what}. If it is a total, remove it; if it is a real "
+                            f"{table.key[:-1]}, say what it is in its {description} column",
+                            location=f"{grid.base}, row {rows[k]}, column {amount}",
+                        )
+                    )
+        return found
 
     def scalars(self, grid: Grid | None, missing: tuple[str, str] | None) -> None:
         """Read the key/value table of the model's own fields (``name``, ``currency`` ...)."""

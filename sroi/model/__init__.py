@@ -48,6 +48,7 @@ Examples
 from sroi.model.fields import UNCERTAIN_FIELDS
 from sroi.model.records import (
     DEDUCTIONS_WARNING_THRESHOLD,
+    Group,
     Input,
     Model,
     Outcome,
@@ -62,6 +63,7 @@ __all__ = [
     "DEDUCTIONS_WARNING_THRESHOLD",
     "MAX_YEARS",
     "UNCERTAIN_FIELDS",
+    "Group",
     "Input",
     "Model",
     "Outcome",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     PlainSerializer,
@@ -65,6 +66,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "DEDUCTIONS_WARNING_THRESHOLD",
+    "Group",
     "Input",
     "Model",
     "Outcome",
@@ -133,6 +135,33 @@ class Stakeholder(Record):
 
     name: Text = Field(description="The stakeholder's name, as used by inputs and outcomes.")
     description: str = Field("", description="Who they are and how many.")
+
+
+class Group(Record):
+    """A group of beneficiaries (an IMD decile, an income quintile, "previously
+    unemployed", an age band, a ward) that outcomes can name in their ``group``.
+
+    Parameters
+    ----------
+    description : str, optional
+        Who is in the group.
+    income : float, optional
+        The group's typical income [money / year, > 0], for distributional weights
+        (HM Treasury Green Book, distributional appraisal).
+    priority : bool, optional
+        Whether the model counts the group as a priority (for example the two most
+        deprived deciles); default False.
+    """
+
+    description: str = Field("", description="Who is in the group.")
+    income: Optional[Annotated[float, Field(gt=0, allow_inf_nan=False)]] = Field(
+        None, description="Typical income of the group [money / year, > 0]."
+    )
+    priority: bool = Field(False, description="Whether the group is a priority.")
+
+
+def _frozen_groups(value: Any) -> Any:
+    return FrozenDict(value) if isinstance(value, Mapping) else value
 
 
 class Input(Record):
@@ -225,6 +254,11 @@ class Outcome(Record):
         A stable id for the outcome; default ``outcome_<n>`` by position (from 1).
     source : str, optional
         Where the quantity and the value come from.
+    proxy_description, proxy_source : str, optional
+        What the financial proxy is and where its value comes from, kept apart from the
+        outcome's own description and source (the impact map's valuation stage).
+    notes : str, optional
+        Notes and assumptions kept with the outcome; not used in any figure.
     """
 
     id: Text | None = Field(None, description="Stable id; default outcome_<n> by position.")
@@ -261,6 +295,17 @@ class Outcome(Record):
         "default: the model's conventions.",
     )
     source: str = Field("", description="Where the quantity and the value come from.")
+    proxy_description: Text | None = Field(
+        None,
+        description="What the financial proxy is (the impact map's 'financial proxy'), "
+        "kept apart from the outcome.",
+    )
+    proxy_source: Text | None = Field(
+        None, description="Where the financial proxy's value comes from."
+    )
+    notes: Text | None = Field(
+        None, description="Notes and assumptions kept with the outcome (not used in figures)."
+    )
     unit: Optional[Text] = Field(
         None,
         description="What the quantity counts (e.g. person, household, hour, tonne_CO2e, "
@@ -283,6 +328,16 @@ class Outcome(Record):
     )
     area: Text | None = Field(
         None, description="The area of activity it belongs to, for social accounts."
+    )
+    group: Text | None = Field(
+        None,
+        description="The beneficiary group it reaches (an IMD decile, 'previously "
+        "unemployed', a ward); one of the model's groups when the model lists them.",
+    )
+    outcome_group: Text | None = Field(
+        None,
+        description="Outcomes that value the same change for the same people share an "
+        "outcome_group, so that double counting can be found.",
     )
 
     @classmethod
@@ -363,6 +418,12 @@ class Model(Record):
     discount_rate : float, str or list of float, optional
         A constant rate [fraction, 0-1], a schedule name (``"green_book"``,
         ``"green_book_health"``) or yearly rates whose last rate carries on; default 0.035.
+    contract_value : float, optional
+        The price of the contract the social value is offered under [money, >= 0]:
+        results then show social value per £ of contract and as a share of it.
+    groups : mapping, optional
+        Beneficiary groups by name (:class:`Group`): ``{"IMD decile 1": {"income":
+        14_000, "priority": True}}``; when given, an outcome's ``group`` must name one.
     stakeholders : list of Stakeholder, optional
         The stakeholders; when given, every input and outcome must name one of them.
     inputs : list of Input
@@ -405,6 +466,15 @@ class Model(Record):
         description="Computation conventions: drop_off_from (second_year | first_year), "
         "partial_years (error | pro_rata), discount_timing (end_of_year | mid_year | "
         "start_of_year), deductions (multiplicative | additive), valuation_year (0, 1, ...).",
+    )
+    contract_value: Optional[Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
+        None,
+        description="The price of the contract the social value is offered under [money, "
+        ">= 0], for social value per £ of contract.",
+    )
+    groups: Annotated[Mapping[str, Group], AfterValidator(_frozen_groups)] = Field(
+        default_factory=FrozenDict,
+        description="Beneficiary groups by name: {name: {description, income, priority}}.",
     )
     stakeholders: tuple[Stakeholder, ...] = Field((), description="The stakeholders.")
     inputs: tuple[Input, ...] = Field(description="The investment.")
@@ -510,6 +580,22 @@ class Model(Record):
                                 allowed="one of the stakeholders: " + show_names(names),
                             )
                         )
+        groups = data.get("groups")
+        if isinstance(groups, Mapping) and groups and isinstance(outcomes, (list, tuple)):
+            named = [str(g) for g in groups]
+            for i, item in enumerate(outcomes):
+                group = (
+                    item.get("group") if isinstance(item, Mapping) else getattr(item, "group", None)
+                )
+                if isinstance(group, str) and group not in groups:
+                    problems.append(
+                        Problem(
+                            f"outcomes[{i}].group",
+                            "is not one of the model's groups: " + show_names(named),
+                            group,
+                            allowed="one of the groups: " + show_names(named),
+                        )
+                    )
         check = _EXTRA_CHECK.get()
         if check is not None:
             problems += check(data)

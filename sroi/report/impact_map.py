@@ -5,7 +5,7 @@ The workbook is the model's own (:mod:`sroi.io.excel`), so it reads back with
 model's columns, the columns of :data:`sroi.io.layout.COMPUTED` (grey headers:
 ``value_used``, ``gross``, ``after_deadweight``, ``after_displacement``,
 ``after_attribution``, ``total_impact``, ``present_value``, ``share_of_present_value``,
-``proxy_source``), and the workbook a ``Results`` sheet with the headline figures. Both
+``proxy_table_source``), and the workbook a ``Results`` sheet with the headline figures. Both
 are ignored on reading. Text is written as in the model's workbook: as text, never a
 formula, with the injection rule of :mod:`sroi.io.cells`.
 """
@@ -39,7 +39,7 @@ def _computed_rows(result: Result) -> list[list[Any]]:
         proxy = valuations[i].proxy if i < len(valuations) else None
         out: list[Any] = []
         for name, _ in COMPUTED:
-            if name == "proxy_source":
+            if name == "proxy_table_source":
                 out.append(proxy.source if proxy is not None and proxy.source else None)
                 continue
             x = float(row["value" if name == "value_used" else name])
