@@ -15,15 +15,25 @@
 
 from sroi import (
     adjustments,
+    commissioning,
     errors,
     proxies,
     sensitivity,
     units,
 )
 from sroi._version import __version__
-from sroi.errors import ModelError, SROIError, SROIWarning, UnitError, UnknownProxyError
+from sroi.claims import check
+from sroi.commissioning import compare, local_multiplier, monitor, switching_weight
+from sroi.errors import (
+    ModelError,
+    ReadingWarning,
+    SROIError,
+    SROIWarning,
+    UnitError,
+    UnknownProxyError,
+)
 from sroi.evaluation import evaluate
-from sroi.io import read_model, write_model
+from sroi.io import read_model, read_model_report, write_model
 from sroi.model import Input, Model, Outcome, Output, Stakeholder, load_model, model_schema
 from sroi.result import Result
 
@@ -33,6 +43,7 @@ __all__ = [
     "ModelError",
     "Outcome",
     "Output",
+    "ReadingWarning",
     "Result",
     "SROIError",
     "SROIWarning",
@@ -41,13 +52,20 @@ __all__ = [
     "UnknownProxyError",
     "__version__",
     "adjustments",
+    "check",
+    "commissioning",
+    "compare",
     "errors",
     "evaluate",
     "load_model",
+    "local_multiplier",
     "model_schema",
+    "monitor",
     "proxies",
     "read_model",
+    "read_model_report",
     "sensitivity",
+    "switching_weight",
     "units",
     "write_model",
 ]

@@ -2,14 +2,29 @@
 
 ::
 
-    sroi evaluate MODEL [--discount-rate RATE] [--price-year YEAR] [--deflator hmt|ucd]
-                        [--proxies CSV] [--format table|json|csv]
-    sroi validate MODEL [--proxies CSV]
+    sroi evaluate MODEL [--discount-rate RATE] [--price-year YEAR] [--deflator SERIES|FILE]
+                        [--extrapolate-deflator RATE] [--proxies CSV] [--format table|json|csv]
+                        [--convention NAME=CHOICE]
+    sroi validate MODEL [--proxies CSV] [--deflator SERIES|FILE] [--extrapolate-deflator RATE]
+    sroi check MODEL [--threshold NAME=VALUE] [--format table|json|csv] [--discount-rate RATE]
+                     [--price-year YEAR] [--deflator SERIES|FILE] [--proxies CSV]
+    sroi template OUT [--rows N]
+    sroi convert MODEL OUT [--format yaml|json|csv|xlsx|impact-map]
     sroi report MODEL [--html FILE] [--xlsx FILE] [--md FILE] [--discount-rate RATE]
-                      [--price-year YEAR] [--deflator hmt|ucd] [--proxies CSV]
+                      [--price-year YEAR] [--deflator SERIES|FILE]
+                      [--extrapolate-deflator RATE] [--proxies CSV]
     sroi schema
-    sroi proxies search TEXT [--limit N] [--category C] [--value-type T] [--proxies CSV]
+    sroi proxies search TEXT [--limit N] [--category C] [--value-type T] [--bearer B]
+                             [--proxies CSV]
+    sroi proxies list [--category C] [--value-type T] [--bearer B] [--limit N]
+                      [--proxies CSV]
     sroi proxies show ID [--proxies CSV]
+    sroi compare MODEL... [--weights WEIGHTS] [--quality NAME=SCORE ...] [--take-from C]
+                          [--discount-rate RATE] [--price-year YEAR] [--convention NAME=CHOICE]
+                          [--format table|json|csv]
+    sroi monitor PROMISE ACTUALS [--discount-rate RATE] [--format table|json|csv]
+    sroi lm3 SPEND --income AMOUNT --local AREAS --respend SHARES [--deciles CSV]
+                   [--format table|json|csv]
 
 ``python -m sroi ...`` is the same command. ``sroi MODEL`` (a ``.yaml``, ``.yml`` or
 ``.json`` file, the form before there were subcommands) is short for ``sroi evaluate MODEL``.
@@ -29,15 +44,16 @@ so the JSON keeps the exact text); in the table and CSV output the text shows th
 Examples
 --------
 >>> from click.testing import CliRunner
->>> run = CliRunner().invoke(cli, ["proxies", "search", "homeless", "--limit", "1"])
+>>> run = CliRunner().invoke(cli, ["proxies", "search", "rough sleeping", "--limit", "1"])
 >>> run.exit_code
 0
 >>> run.stdout.splitlines()[2].split()[:2]
-['ucd_rough_sleeper_la_cost_per_year', '7,900.00']
+['ucd_ho6_0_fiscal', '7,900.00']
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import textwrap
@@ -50,6 +66,7 @@ from typing import Any, NoReturn
 import click
 
 from sroi._version import __version__
+from sroi.conventions import Conventions
 from sroi.errors import ModelError, SROIError, SROIWarning
 from sroi.evaluation import evaluate
 from sroi.formatting import describe_bearers, number, percent, terminal_safe
@@ -61,11 +78,21 @@ from sroi.parsing import (
     parse_price_year,
 )
 from sroi.proxies import Proxy, ProxyTable, load, read_table
-from sroi.proxies.deflators import SERIES
+from sroi.proxies.deflators import (
+    DEFAULT_SERIES,
+    EXTRAPOLATE_ALLOWED,
+    SERIES,
+    DeflatorSeries,
+    deflator_series,
+    parse_extrapolation,
+)
 from sroi.result import Result
 from sroi.vocabulary import CATEGORIES, DISCOUNT_SCHEDULES, VALUE_TYPES
 
 __all__ = ["cli", "main"]
+
+CONVENTION_NAMES = tuple(f.name for f in dataclasses.fields(Conventions))
+"""The conventions ``--convention NAME=CHOICE`` names."""
 
 _MODEL_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx", ".zip")
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -187,6 +214,127 @@ _PROXIES = click.option(
 )
 
 
+class _Deflator(click.ParamType):
+    """A bundled GDP deflator series (``hmt``, ``hmt_dec2025``, ``ucd``) or a file of one's own.
+
+    A bundled name, or anything that is a file or is named like one (``.csv``, ``.xlsx``),
+    is kept; the file is read later, where a missing or invalid file exits with 1. Any
+    other word is a usage error (exit 2).
+    """
+
+    name = "series|file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        path = Path(text)
+        if text in SERIES or path.exists() or path.suffix.lower() in (".csv", ".txt", ".xlsx"):
+            return text
+        self.fail(
+            f"{value!r} is neither a bundled series ({', '.join(SERIES)}) nor a deflator "
+            "file (.csv or .xlsx, with the columns year and index)",
+            param,
+            ctx,
+        )
+
+
+class _YearlyRate(click.ParamType):
+    """A yearly rate at which to project the deflator series beyond its last year."""
+
+    name = "rate"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float | None:
+        try:
+            return parse_extrapolation(value, "--extrapolate-deflator")
+        except ModelError:
+            self.fail(f"{value!r} is not {EXTRAPOLATE_ALLOWED}", param, ctx)
+
+
+_DEFLATOR_OPTIONS = (
+    click.option(
+        "--deflator",
+        type=_Deflator(),
+        default=DEFAULT_SERIES,
+        show_default=True,
+        metavar="SERIES|FILE",
+        help="GDP deflator series used to move proxies and amounts between price years: "
+        + ", ".join(SERIES)
+        + " (bundled; hmt is HM Treasury's of March 2026, financial years 2000/01-2030/31, "
+        "2025/26 on OBR forecasts), or a CSV or Excel file of your own with the columns "
+        "year and index (and optionally status, vintage, source).",
+    ),
+    click.option(
+        "--extrapolate-deflator",
+        "extrapolate_deflator",
+        type=_YearlyRate(),
+        metavar="RATE",
+        help="Project the deflator series beyond its last year at this yearly rate (0.02 "
+        "for 2 %); off unless given. Every figure that uses a projected year says so.",
+    ),
+)
+
+
+def _deflator_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--deflator`` and ``--extrapolate-deflator``."""
+    for option in reversed(_DEFLATOR_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _deflator(deflator: str, rate: float | None) -> DeflatorSeries:
+    """The series ``--deflator`` names, projected at ``--extrapolate-deflator``; a missing
+    or invalid file exits with 1, every problem of the file listed."""
+    with _reported(None if deflator in SERIES else deflator):
+        return deflator_series(deflator, extrapolate=rate)
+
+
+class _Convention(click.ParamType):
+    """``NAME=CHOICE``: one named convention (``discount_timing=mid_year``)."""
+
+    name = "name=choice"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, Any]:
+        if isinstance(value, tuple):
+            return value
+        name, sep, choice = str(value).partition("=")
+        name, choice = name.strip(), choice.strip()
+        if not sep or not name or not choice:
+            self.fail(
+                f"{value!r} is not NAME=CHOICE (e.g. discount_timing=mid_year); names: "
+                + ", ".join(CONVENTION_NAMES),
+                param,
+                ctx,
+            )
+        parsed: Any = int(choice) if name == "valuation_year" and choice.isdigit() else choice
+        try:
+            Conventions.parse({name: parsed})
+        except ModelError as exc:
+            self.fail(message_of(exc), param, ctx)
+        return name, parsed
+
+
+_CONVENTIONS = click.option(
+    "--convention",
+    "-c",
+    "conventions",
+    type=_Convention(),
+    multiple=True,
+    metavar="NAME=CHOICE",
+    help="Evaluate under a named convention, instead of the model's conventions block "
+    "(options not given take their defaults); repeat for several: "
+    "drop_off_from=first_year, partial_years=pro_rata, discount_timing=mid_year, "
+    "deductions=additive, valuation_year=3.",
+)
+
+
+def _conventions(given: Sequence[tuple[str, Any]]) -> dict[str, Any] | None:
+    """The ``--convention`` options as the mapping ``evaluate(conventions=...)`` takes."""
+    return dict(given) if given else None
+
+
 def _proxy_table(proxy_csv: str | None) -> ProxyTable | None:
     if proxy_csv is None:
         return None
@@ -240,16 +388,10 @@ def _evaluation_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 type=_PriceYear(),
                 metavar="YEAR",
                 help="Present every figure at this price year (2024 or 2023/24; the bundled "
-                "deflators run to 2024), moving the model's amounts and proxies with the GDP "
-                "deflator.",
+                "hmt deflators run to 2030/31, from 2025/26 on OBR forecasts), moving the "
+                "model's amounts and proxies with the GDP deflator.",
             ),
-            click.option(
-                "--deflator",
-                type=click.Choice(SERIES),
-                default="hmt",
-                show_default=True,
-                help="GDP deflator series used to move proxies and amounts between price years.",
-            ),
+            *_DEFLATOR_OPTIONS,
             _PROXIES,
         )
     ):
@@ -334,14 +476,17 @@ _FORMATS: dict[str, Callable[[Result], str]] = {
     "parameters; csv: the impact map, one row per outcome.",
 )
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="Same as --format json.")
+@_CONVENTIONS
 def evaluate_command(
     model: str,
     discount_rate: float | str | tuple[float, ...] | None,
     price_year: int | str | None,
     deflator: str,
+    extrapolate_deflator: float | None,
     proxy_csv: str | None,
     fmt: str,
     as_json: bool,
+    conventions: tuple[tuple[str, Any], ...],
 ) -> None:
     """Evaluate MODEL: present value, NPV, SROI ratio, payback and the impact map.
 
@@ -351,15 +496,19 @@ def evaluate_command(
       sroi evaluate model.yaml --discount-rate green_book --price-year 2023/24
       sroi evaluate model.yaml --format json > result.json
       sroi evaluate model.yaml --proxies my_licensed_values.csv --format csv
+      sroi evaluate model.yaml --price-year 2026/27 --deflator my_deflators.csv
+      sroi evaluate their_impact_map.xlsx --convention drop_off_from=first_year
     """
     table = _proxy_table(proxy_csv)
+    series = _deflator(deflator, extrapolate_deflator)
     with _reported(model):
         result = evaluate(
             model,
             discount_rate=discount_rate,
             price_year=price_year,
-            deflator=deflator,  # type: ignore[arg-type]
+            deflator=series,
             proxies=table,
+            conventions=_conventions(conventions),
         )
         text = _FORMATS["json" if as_json else fmt](result)
     _echo(text.rstrip("\n"))
@@ -372,19 +521,247 @@ def evaluate_command(
 @cli.command(short_help="Check a model; list every problem with its location.")
 @_MODEL
 @_PROXIES
-def validate(model: str, proxy_csv: str | None) -> None:
+@_deflator_options
+def validate(
+    model: str, proxy_csv: str | None, deflator: str, extrapolate_deflator: float | None
+) -> None:
     """Check MODEL without printing figures: every problem is listed with its location.
 
     Checks the file format, every field, that each proxy id is in the table and its unit
     fits the outcome's quantity, and that the investment is not zero. Exit status 0 if
     the model is valid, 1 if not.
+
+    An impact map laid out as the SROI Guide's is read as it is, and the reading is
+    printed: the columns recognised, every total row checked against the rows it totals,
+    every Impact cell compared with sroi's figure, and every cell not read, with why.
     """
+    from sroi.io import read_model_report
+
     table = _proxy_table(proxy_csv)
+    series = _deflator(deflator, extrapolate_deflator)
     with _reported(model):
+        reading = read_model_report(model)
+        for warning in reading.warnings:
+            warnings.warn(warning, stacklevel=1)
         # one round: fields, proxy ids, units and a zero investment are reported together
-        m = evaluate(model, proxies=table).model
+        m = evaluate(reading.model, proxies=table, deflator=series).model
     n, k = len(m.outcomes), len(m.inputs)
     _echo(f"{model}: valid ({n} outcome{'s' if n != 1 else ''}, {k} input{'s' if k != 1 else ''})")
+    if reading.layout == "impact-map":
+        _echo(reading.summary())
+
+
+# --------------------------------------------------------------------------------------
+# check: the claims check
+
+
+class _Threshold(click.ParamType):
+    """``NAME=VALUE``: one threshold of the claims check (``materiality=0.02``)."""
+
+    name = "name=value"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, Any]:
+        from sroi.claims import THRESHOLDS
+
+        if isinstance(value, tuple):
+            return value
+        name, sep, text = str(value).partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or name not in THRESHOLDS:
+            self.fail(
+                f"{value!r} is not NAME=VALUE with NAME one of " + ", ".join(THRESHOLDS),
+                param,
+                ctx,
+            )
+        if name == "data_ages":
+            return name, tuple(a.strip() for a in text.split(",") if a.strip())
+        try:
+            return name, float(text)
+        except ValueError:
+            self.fail(f"{value!r}: {name} must be a number", param, ctx)
+
+
+def _findings_text(model: str, findings: Any, fmt: str) -> str:
+    """The claims check's findings as a readable list, JSON or CSV."""
+    thresholds = findings.attrs.get("thresholds", {})
+    if fmt == "json":
+        return json.dumps(
+            {
+                "model": model,
+                "thresholds": thresholds,
+                "findings": findings.to_dict("records"),
+            },
+            indent=2,
+            ensure_ascii=True,
+        )
+    if fmt == "csv":
+        from sroi.io.cells import protect
+
+        table = findings.copy()
+        for column in table.columns:
+            table[column] = table[column].map(lambda v: protect(v) if isinstance(v, str) else v)
+        return table.to_csv(index=False, lineterminator="\n")
+    counts = findings["severity"].value_counts()
+    n = len(findings)
+    if n:
+        by = ", ".join(f"{counts[s]} {s}" for s in ("high", "medium", "low") if s in counts)
+        lines = [f"{model}: {n} finding{'s' if n != 1 else ''} ({by})", ""]
+    else:
+        lines = [f"{model}: no findings", ""]
+    for i, row in enumerate(findings.itertuples(), start=1):
+        where = f"{row.location} {row.outcome}" if isinstance(row.outcome, str) else "the model"
+        lines.append(f"{i}. [{row.severity}] {where}: {row.principle} ({row.rule})")
+        lines += textwrap.wrap(row.finding, width=96, initial_indent="   ", subsequent_indent="   ")
+    if n:
+        lines.append("")
+    shown = [
+        f"{k} {', '.join(v) if isinstance(v, list) else format(v, 'g')}"
+        for k, v in thresholds.items()
+    ]
+    lines += textwrap.wrap("Thresholds: " + "; ".join(shown), width=96, subsequent_indent="  ")
+    return "\n".join(lines)
+
+
+@cli.command("check", short_help="Check a claim: what looks inflated, and why.")
+@_MODEL
+@_evaluation_options
+@click.option(
+    "--threshold",
+    "-t",
+    "thresholds",
+    type=_Threshold(),
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Change a rule's threshold; repeat for several: max_deductions=0.9, "
+    "long_duration=3, max_outcome_share=0.5, max_wellbeing_share=0.5, "
+    "data_ages=green,amber, max_transfer_share=0, materiality=0.01.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("table", "json", "csv")),
+    default="table",
+    show_default=True,
+    help="table: a readable list; json: the findings and thresholds; csv: one row a finding.",
+)
+def check_command(
+    model: str,
+    discount_rate: float | str | tuple[float, ...] | None,
+    price_year: int | str | None,
+    deflator: str,
+    extrapolate_deflator: float | None,
+    proxy_csv: str | None,
+    thresholds: tuple[tuple[str, Any], ...],
+    fmt: str,
+) -> None:
+    """Check the claim of MODEL: the findings that suggest it is inflated, and why.
+
+    Each finding names the SROI principle it serves (do not over-claim; be transparent;
+    only include what is material; value the things that matter), its severity and the
+    outcome it concerns: no deductions at all, deductions above 90 %, long durations with
+    no drop-off, the same change valued twice (fiscal and wellbeing), transfer payments
+    counted as value, old proxies, one outcome or wellbeing values carrying most of the
+    value, a proxy converted from another unit, immaterial outcomes. Findings are for
+    judgement: the exit status is 0 whatever is found, 1 if the model is not valid.
+
+    \b
+    Examples:
+      sroi check model.yaml
+      sroi check model.yaml --threshold materiality=0.02 --threshold long_duration=5
+      sroi check model.yaml --format csv > findings.csv
+    """
+    from sroi.claims import check
+
+    table = _proxy_table(proxy_csv)
+    series = _deflator(deflator, extrapolate_deflator)
+    with _reported(model):
+        result = evaluate(
+            model,
+            discount_rate=discount_rate,
+            price_year=price_year,
+            deflator=series,
+            proxies=table,
+        )
+        findings = check(result, **dict(thresholds))
+    _echo(_findings_text(model, findings, fmt).rstrip("\n"))
+
+
+# --------------------------------------------------------------------------------------
+# template and convert
+
+
+@cli.command(short_help="Write a blank impact map (.xlsx) to fill in.")
+@click.argument("out", metavar="OUT", type=click.Path(dir_okay=False))
+@click.option(
+    "--rows",
+    type=click.IntRange(1, 10_000),
+    default=30,
+    show_default=True,
+    help="How many blank rows to lay out, each with its Impact formula.",
+)
+def template(out: str, rows: int) -> None:
+    """Write OUT, a blank impact map laid out as the SROI Guide's, to fill in.
+
+    The Guide's four stages side by side (stakeholders and changes; inputs, outputs and
+    outcomes; indicators, quantities, durations and financial proxies; deadweight,
+    displacement, attribution, leakage, drop-off and impact), an Impact formula on every
+    row and a Total row, percentages limited to 0-100 %, proxy ids from the bundled table
+    and the fixed choices in drop-down lists, and a Model sheet for the name, price year
+    and discount rate. Fill it in and run `sroi evaluate OUT`. Needs
+    pip install 'sroi[excel]'.
+
+    \b
+    Examples:
+      sroi template impact_map.xlsx
+      sroi template impact_map.xlsx --rows 100
+    """
+    try:
+        from sroi.io.sector_map import template_workbook
+
+        book = template_workbook(rows)
+    except ImportError as exc:
+        raise _Failure(str(exc)) from None
+    try:
+        book.save(out)
+    except OSError as exc:
+        raise _Failure(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    _echo(f"Wrote {out}", err=True)
+
+
+@cli.command(short_help="Write a model in another format (an impact map, YAML, CSV ...).")
+@_MODEL
+@click.argument("out", metavar="OUT", type=click.Path())
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("yaml", "json", "csv", "xlsx", "impact-map")),
+    default=None,
+    help="The format to write; default from OUT's suffix (.yaml, .json, .xlsx, .zip, or a "
+    "folder of CSV tables). impact-map: a workbook laid out as the SROI Guide's impact map, "
+    "with live formulas.",
+)
+def convert(model: str, out: str, fmt: str | None) -> None:
+    """Read MODEL and write it to OUT in another format; it reads back to the same model.
+
+    \b
+    Examples:
+      sroi convert their_impact_map.xlsx model.yaml
+      sroi convert model.yaml impact_map.xlsx --format impact-map
+    """
+    from sroi.io import read_model, write_model
+
+    with _reported(model):
+        m = read_model(model)
+    with _reported(out):
+        try:
+            written = write_model(m, out, format=fmt)
+        except ImportError as exc:
+            raise _Failure(str(exc)) from None
+    _echo(f"Wrote {written}", err=True)
 
 
 # --------------------------------------------------------------------------------------
@@ -425,8 +802,8 @@ def format_proxy_table(table: ProxyTable) -> str:
     >>> text = format_proxy_table(load().search("jsa claimant into work total", limit=1))
     >>> header, rule, row = text.splitlines()
     >>> [cell.strip() for cell in row.split("  ") if cell]
-    ['ucd_jsa_claimant_into_work_fiscal_total', '9,800.00', 'GBP / person / year', '2012/13',
-     'fiscal', 'DWP 94% / NHS 6%']
+    ['ucd_ee1_0_fiscal', '9,800.00', 'GBP / person / year', '2012/13', 'fiscal',
+     'DWP 94% / NHS 6%']
     """
     head = ("id", "value", "unit", "price year", "value type", "bearer")
     rows = [
@@ -478,30 +855,94 @@ def format_proxy_table(table: ProxyTable) -> str:
     multiple=True,
     help="Only this value type (repeat for several).",
 )
+@click.option(
+    "--bearer",
+    "-b",
+    multiple=True,
+    help="Only proxies gained by this agency, e.g. NHS (any case; repeat for several).",
+)
 @_PROXIES
 def search(
     text: str,
     limit: int,
     category: tuple[str, ...],
     value_type: tuple[str, ...],
+    bearer: tuple[str, ...],
     proxy_csv: str | None,
 ) -> None:
-    """Search the proxies for TEXT (words in the id, name, category or note), best first.
+    """Search the proxies for TEXT, best first: words of the id, name, category, cost
+    code, source or note, with the field's synonyms (unemployed finds workless).
 
     \b
     Examples:
       sroi proxies search homeless
       sroi proxies search "mental health" --value-type fiscal --limit 5
+      sroi proxies search CR8.4
     """
     table = _proxy_table(proxy_csv) or load()
     with _reported():
-        table = table.filter(category=category or None, value_type=value_type or None)
+        table = table.filter(
+            category=category or None, value_type=value_type or None, bearer=bearer or None
+        )
     found = table.search(text, limit=limit)
     if not len(found):
-        _echo(f"No proxy matches {text!r}.", err=True)
+        near = table.near_words(text)
+        hint = f" Near words: {', '.join(near)}." if near else ""
+        _echo(f"No proxy matches {text!r}.{hint}", err=True)
         return
     _echo(format_proxy_table(found))
     _echo("\n`sroi proxies show ID` gives a proxy's source, licence and notes.", err=True)
+
+
+@proxies.command("list", short_help="List proxies by category, value type or bearer.")
+@click.option(
+    "--category",
+    "-c",
+    type=click.Choice(CATEGORIES),
+    multiple=True,
+    help="Only this category (repeat for several).",
+)
+@click.option(
+    "--value-type",
+    "-t",
+    type=click.Choice(VALUE_TYPES),
+    multiple=True,
+    help="Only this value type (repeat for several).",
+)
+@click.option(
+    "--bearer",
+    "-b",
+    multiple=True,
+    help="Only proxies gained by this agency, e.g. NHS (any case; repeat for several).",
+)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=None, help="Most rows to show.")
+@_PROXIES
+def list_proxies(
+    category: tuple[str, ...],
+    value_type: tuple[str, ...],
+    bearer: tuple[str, ...],
+    limit: int | None,
+    proxy_csv: str | None,
+) -> None:
+    """List the proxies, in table order, that meet every filter given (all without one).
+
+    \b
+    Examples:
+      sroi proxies list --category housing
+      sroi proxies list --value-type social --bearer "Local authority"
+    """
+    table = _proxy_table(proxy_csv) or load()
+    with _reported():
+        table = table.filter(
+            category=category or None, value_type=value_type or None, bearer=bearer or None
+        )
+    if not len(table):
+        _echo("No proxy meets these filters.", err=True)
+        return
+    shown = table if limit is None else table.head(limit)
+    _echo(format_proxy_table(shown))
+    more = f" (the first {limit} shown)" if limit is not None and limit < len(table) else ""
+    _echo(f"\n{len(table)} proxies{more}. `sroi proxies show ID` gives one in full.", err=True)
 
 
 def _wrapped(label: str, text: str, width: int) -> str:
@@ -515,6 +956,24 @@ def _wrapped(label: str, text: str, width: int) -> str:
         break_on_hyphens=False,
     ).rstrip()
     return body or label
+
+
+_DATA_AGE_TEXT = {
+    "green": "green: price year 2011/12 or later (the Unit Cost Database's rule)",
+    "amber": "amber: price year 2008/09 to 2010/11 (the Unit Cost Database's rule)",
+    "red": "red: price year 2007/08 or earlier (the Unit Cost Database's rule)",
+    "": "not graded (no price year)",
+}
+
+
+def _transfer_text(share: float | None) -> str:
+    """How much of a proxy's value is a transfer payment, for people."""
+    if share is None:
+        return "not stated"
+    if share == 0:
+        return "none"
+    what = "all of the value" if share == 1 else f"{percent(share, 0)} of the value"
+    return f"{what} (benefits or taxes: money moved, not saved)"
 
 
 def format_proxy(p: Proxy, width: int = 88) -> str:
@@ -533,12 +992,16 @@ def format_proxy(p: Proxy, width: int = 88) -> str:
 
     Examples
     --------
-    >>> text = format_proxy(load().get("ucd_jsa_claimant_into_work_fiscal_total"))
-    >>> print("\\n".join(line for line in text.splitlines() if line.startswith(("val", "bea"))))
+    >>> text = format_proxy(load().get("ucd_ee1_0_fiscal"))
+    >>> wanted = ("val", "bea", "data", "trans")
+    >>> print("\\n".join(line for line in text.splitlines() if line.startswith(wanted)))
     value             9,800.00 GBP / person / year (2012/13 prices)
     value type        fiscal
     bearer            Multiple
     bearer split      DWP: 94%, NHS: 6%
+    bearer detail     DWP
+    data age          green: price year 2011/12 or later (the Unit Cost Database's rule)
+    transfer payment  94% of the value (benefits or taxes: money moved, not saved)
     """
     year = f" ({p.price_year} prices)" if p.price_year is not None else " (no price year)"
     marmot = f"{p.marmot_objective}: {p.marmot_wording}" if p.marmot_objective is not None else ""
@@ -551,10 +1014,15 @@ def format_proxy(p: Proxy, width: int = 88) -> str:
         ("currency", p.currency),
         ("bearer", p.bearer),
         ("bearer split", ", ".join(f"{a}: {percent(s, 0)}" for a, s in p.bearer_split)),
+        ("bearer detail", p.bearer_detail),
         ("marmot objective", marmot),
         ("confidence", p.confidence),
+        ("data age", _DATA_AGE_TEXT.get(p.data_age, p.data_age)),
+        ("transfer payment", _transfer_text(p.transfer_share)),
         ("source", p.source),
+        ("source code", p.source_code),
         ("licence", p.licence),
+        ("replaces", ", ".join(p.replaces)),
         ("note", p.note),
     ]
     size = max(len(k) for k, _ in fields)
@@ -604,6 +1072,7 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
     help="Write the report as GitHub-flavoured Markdown to FILE.",
 )
 @_evaluation_options
+@_CONVENTIONS
 def report(
     model: str,
     html_path: str | None,
@@ -612,7 +1081,9 @@ def report(
     discount_rate: float | str | tuple[float, ...] | None,
     price_year: int | str | None,
     deflator: str,
+    extrapolate_deflator: float | None,
     proxy_csv: str | None,
+    conventions: tuple[tuple[str, Any], ...],
 ) -> None:
     """Write the social accounts of MODEL: by area and for the organisation.
 
@@ -630,13 +1101,15 @@ def report(
     if not wanted:
         raise click.UsageError("give at least one output: --html FILE, --xlsx FILE or --md FILE")
     table = _proxy_table(proxy_csv)
+    series = _deflator(deflator, extrapolate_deflator)
     with _reported(model):
         result = evaluate(
             model,
             discount_rate=discount_rate,
             price_year=price_year,
-            deflator=deflator,  # type: ignore[arg-type]
+            deflator=series,
             proxies=table,
+            conventions=_conventions(conventions),
         )
     try:
         from sroi import report as reports
@@ -656,6 +1129,367 @@ def report(
             _echo(f"Wrote {path}", err=True)
     except ImportError as exc:
         raise _Failure(str(exc)) from None
+
+
+# --------------------------------------------------------------------------------------
+# Commissioning: compare bids, monitor delivery, local spend (LM3)
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """``a=1,b=2`` as ``[("a", "1"), ("b", "2")]``; an item without ``=`` as ``("", item)``."""
+    out = []
+    for item in text.split(","):
+        name, sep, value = item.rpartition("=")
+        if item.strip():
+            out.append((name.strip() if sep else "", value.strip()))
+    return out
+
+
+def _fraction_text(text: str) -> float:
+    """``0.6`` or ``60%`` as 0.6 (ValueError for neither)."""
+    text = text.strip()
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+class _Weights(click.ParamType):
+    """Tender weights: ``price=0.6,quality=0.2,social_value=0.2`` (or ``60%``)."""
+
+    name = "weights"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> dict[str, float]:
+        from sroi.commissioning import parse_weights
+
+        if isinstance(value, dict):
+            return value
+        try:
+            given = {k: _fraction_text(v) for k, v in _pairs(str(value))}
+            return parse_weights(given, "--weights")
+        except ValueError as exc:
+            text = message_of(exc) if isinstance(exc, ModelError) else "a weight is not a number"
+            self.fail(
+                f"{value!r}: {text}; write price=0.6,quality=0.2,social_value=0.2", param, ctx
+            )
+
+
+class _NameEquals(click.ParamType):
+    """``NAME=NUMBER`` (a bid's quality score): the last ``=`` splits it."""
+
+    name = "name=score"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, float]:
+        if isinstance(value, tuple):
+            return value
+        name, sep, score = str(value).rpartition("=")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            return name.strip(), float(score)
+        except ValueError:
+            self.fail(f"{value!r} is not NAME=SCORE (e.g. Acorn=80)", param, ctx)
+
+
+class _Respend(click.ParamType):
+    """Re-spend shares: one for all (``0.4``), or ``staff=0.5,supplier=0.3,PAYEE=0.6``."""
+
+    name = "shares"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float | dict[str, float]:
+        if isinstance(value, (float, dict)):
+            return value
+        pairs = _pairs(str(value))
+        try:
+            if len(pairs) == 1 and not pairs[0][0]:
+                return _fraction_text(pairs[0][1])
+            if any(not k for k, _ in pairs):
+                raise ValueError
+            return {k: _fraction_text(v) for k, v in pairs}
+        except ValueError:
+            self.fail(f"{value!r} is not 0.4, or staff=0.5,supplier=0.3", param, ctx)
+
+
+def _json_ready(value: Any) -> Any:
+    """Plain data for JSON: NaN as null, numpy scalars as Python ones, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _frame_csv(frame: Any, index: bool = True) -> str:
+    """A table as CSV, text cells guarded by the one formula-injection rule."""
+    from sroi.io.cells import protect
+
+    table = frame.copy()
+    if index:
+        table.index = [protect(i) if isinstance(i, str) else i for i in table.index]
+    for column in table.columns:
+        if table[column].dtype == object:
+            table[column] = table[column].map(lambda v: protect(v) if isinstance(v, str) else v)
+    return table.to_csv(index=index, lineterminator="\n")
+
+
+def _basis_options(
+    discount_rate: Any, price_year: Any, series: Any, table: Any, conventions: Any
+) -> dict[str, Any]:
+    given = {
+        "discount_rate": discount_rate,
+        "price_year": price_year,
+        "proxies": table,
+        "conventions": _conventions(conventions),
+    }
+    basis = {k: v for k, v in given.items() if v is not None}
+    if basis.get("price_year") is not None or series.name != DEFAULT_SERIES:
+        basis["deflator"] = series
+    return basis
+
+
+@cli.command(short_help="Compare bids on one basis; score a tender.")
+@click.argument("models", metavar="MODEL...", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--weights",
+    "-w",
+    type=_Weights(),
+    metavar="WEIGHTS",
+    help="Score the tender: price=0.6,quality=0.2,social_value=0.2 (adding up to 1; 60% "
+    "also reads). Price is scored lowest price / bid price, social value bid / highest, "
+    "quality as given.",
+)
+@click.option(
+    "--quality",
+    "-q",
+    "quality",
+    type=_NameEquals(),
+    multiple=True,
+    metavar="NAME=SCORE",
+    help="A bid's quality score out of 100, by the model's name; repeat for each bid.",
+)
+@click.option(
+    "--take-from",
+    type=click.Choice(("price", "quality")),
+    default="price",
+    show_default=True,
+    help="With --weights: the criterion the switching weight takes social value's weight from.",
+)
+@_evaluation_options
+@_CONVENTIONS
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("table", "json", "csv")),
+    default="table",
+    show_default=True,
+    help="table: readable text; json: every figure, the basis and the weights; csv: one row a bid.",
+)
+def compare(
+    models: tuple[str, ...],
+    weights: dict[str, float] | None,
+    quality: tuple[tuple[str, float], ...],
+    take_from: str,
+    discount_rate: Any,
+    price_year: Any,
+    deflator: str,
+    extrapolate_deflator: float | None,
+    proxy_csv: str | None,
+    conventions: tuple[tuple[str, Any], ...],
+    fmt: str,
+) -> None:
+    """Compare bids (or options) on one basis: social value, per £ of contract, scores.
+
+    Every MODEL is evaluated in the same prices, at the same discount rate and under the
+    same conventions: models that differ are refused, naming the difference, unless
+    --discount-rate, --price-year or --convention sets it for all. Each bid's price is
+    its contract_value. With --weights the bids are scored and ranked, and the social
+    value weight at which first place changes is given.
+
+    \b
+    Examples:
+      sroi compare bid_a.yaml bid_b.yaml bid_c.yaml
+      sroi compare bid_*.yaml --weights price=0.6,quality=0.2,social_value=0.2 \\
+          --quality A=80 --quality B=70 --quality C=75
+      sroi compare bid_*.yaml --discount-rate 0.035 --price-year 2024/25 --format csv
+    """
+    from sroi.commissioning import compare as compare_bids
+    from sroi.commissioning import switching_weight
+    from sroi.commissioning.compare import comparison_text
+
+    table = _proxy_table(proxy_csv)
+    series = _deflator(deflator, extrapolate_deflator)
+    basis = _basis_options(discount_rate, price_year, series, table, conventions)
+    scores = dict(quality) if quality else None
+    with _reported():
+        frame = compare_bids(list(models), basis=basis, weights=weights, quality=scores)
+        switching = None
+        if weights and weights["social_value"] + weights[take_from] > 0:
+            switching = switching_weight(
+                list(models), weights=weights, quality=scores, take_from=take_from, basis=basis
+            )
+    if fmt == "csv":
+        _echo(_frame_csv(frame).rstrip("\n"))
+        return
+    if fmt == "json":
+        data = {
+            "basis": frame.attrs["basis"],
+            "weights": frame.attrs["weights"],
+            "bids": [{"name": name, **row} for name, row in frame.to_dict("index").items()],
+        }
+        if switching is not None:
+            data["switching_weight"] = {
+                "criterion": switching.criterion,
+                "take_from": switching.take_from,
+                "weight": switching.weight,
+                "swapped": switching.swapped,
+            }
+        _echo(json.dumps(_json_ready(data), indent=2, ensure_ascii=True, allow_nan=False))
+        return
+    text = comparison_text(frame)
+    if switching is not None:
+        text += "\n" + textwrap.fill(str(switching), width=96)
+    _echo(text)
+
+
+@cli.command(short_help="Set a contract's promise against what was delivered.")
+@click.argument("promise", metavar="PROMISE", type=click.Path())
+@click.argument("actuals", metavar="ACTUALS", type=click.Path(dir_okay=False))
+@_evaluation_options
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("table", "json", "csv")),
+    default="table",
+    show_default=True,
+    help="table: readable text; json: the figures and both tables; csv: one row an outcome.",
+)
+def monitor(
+    promise: str,
+    actuals: str,
+    discount_rate: Any,
+    price_year: Any,
+    deflator: str,
+    extrapolate_deflator: float | None,
+    proxy_csv: str | None,
+    fmt: str,
+) -> None:
+    """Set the promised model PROMISE against ACTUALS, a CSV of what was delivered.
+
+    ACTUALS has the columns outcome (an outcome id of PROMISE), year (the model year: 1,
+    2, ...), period (H1, H2, Q1-Q4, M1-M12, or blank for the whole year), quantity and
+    optionally spend. Prints delivery by outcome and overall (by value), the value
+    delivered to date against the value promised to date, and the variance.
+
+    \b
+    Examples:
+      sroi monitor promise.yaml actuals.csv
+      sroi monitor promise.yaml actuals.csv --format csv > delivery.csv
+    """
+    from sroi.commissioning import monitor as monitor_delivery
+
+    table = _proxy_table(proxy_csv)
+    series = _deflator(deflator, extrapolate_deflator)
+    options = {"discount_rate": discount_rate, "price_year": price_year, "proxies": table}
+    with _reported():
+        found = monitor_delivery(
+            promise, actuals, deflator=series, **{k: v for k, v in options.items() if v is not None}
+        )
+    if fmt == "csv":
+        _echo(_frame_csv(found.to_frame(), index=False).rstrip("\n"))
+    elif fmt == "json":
+        data = {
+            "promise": found.promise.model.name,
+            "reported_to": {"date_years": found.date, "label": found.date_label},
+            "value_promised": found.promise.present_value,
+            "value_promised_to_date": found.value_promised_to_date,
+            "value_delivered_to_date": found.value_delivered_to_date,
+            "variance": found.variance,
+            "delivery": found.delivery,
+            "spend_to_date": found.spend_to_date,
+            "by_outcome": found.to_frame().to_dict("records"),
+            "by_period": found.by_period.to_dict("records"),
+        }
+        _echo(json.dumps(_json_ready(data), indent=2, ensure_ascii=True, allow_nan=False))
+    else:
+        _echo(found.summary())
+
+
+@cli.command("lm3", short_help="Local spend and the Local Multiplier 3 (LM3).")
+@click.argument("spend", metavar="SPEND", type=click.Path(dir_okay=False))
+@click.option(
+    "--income",
+    type=click.FloatRange(min=0, min_open=True),
+    required=True,
+    metavar="AMOUNT",
+    help="Round 1: the income whose spending is followed (the contract's value) [money].",
+)
+@click.option(
+    "--local",
+    "local_area",
+    required=True,
+    metavar="AREAS",
+    help="The postcode areas and districts that are local, separated by commas: M5,M6,M7 "
+    "(M5 does not take in M50; an area such as M takes in every district in it).",
+)
+@click.option(
+    "--respend",
+    type=_Respend(),
+    required=True,
+    metavar="SHARES",
+    help="The share local payees re-spend locally: one for all (0.4), or by kind and payee "
+    "(staff=0.5,supplier=0.3).",
+)
+@click.option(
+    "--deciles",
+    type=click.Path(dir_okay=False),
+    metavar="CSV",
+    help="A lookup from postcode to deprivation decile (columns postcode, decile): spend "
+    "by decile too.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("table", "json", "csv")),
+    default="table",
+    show_default=True,
+    help="table: readable text; json: the figures; csv: the spend table, each row read.",
+)
+def lm3(
+    spend: str,
+    income: float,
+    local_area: str,
+    respend: float | dict[str, float],
+    deciles: str | None,
+    fmt: str,
+) -> None:
+    """Local share of spend and the Local Multiplier 3 of SPEND, a CSV of payments.
+
+    SPEND has the columns payee, amount, postcode and kind (staff or supplier). LM3 =
+    (R1 + R2 + R3) / R1: R1 the income, R2 what is spent with local staff and
+    suppliers, R3 what they re-spend locally (the New Economics Foundation's method).
+
+    \b
+    Examples:
+      sroi lm3 spend.csv --income 100000 --local M5,M6,M7 --respend staff=0.5,supplier=0.3
+      sroi lm3 spend.csv --income 100000 --local BB,LA --respend 0.4 --deciles imd.csv
+    """
+    from sroi.commissioning import local_multiplier
+
+    with _reported():
+        found = local_multiplier(
+            spend, income=income, local_area=local_area, respend=respend, deciles=deciles
+        )
+    if fmt == "csv":
+        _echo(_frame_csv(found.rows, index=False).rstrip("\n"))
+    elif fmt == "json":
+        data = _json_ready(found.to_dict())
+        _echo(json.dumps(data, indent=2, ensure_ascii=True, allow_nan=False))
+    else:
+        _echo(found.summary())
 
 
 # --------------------------------------------------------------------------------------

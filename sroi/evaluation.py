@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from os import PathLike
 from typing import Any
 
@@ -11,19 +13,50 @@ import numpy as np
 
 from sroi.adjustments import DiscountRate
 from sroi.conventions import DEFAULT, Conventions
-from sroi.engine import OutcomeArrays, compute
-from sroi.errors import ModelError, Problem, SROIError, error_for
+from sroi.double_counting import check_rule, count_once, double_counting_warnings
+from sroi.engine import Computation, OutcomeArrays, compute
+from sroi.errors import ModelError, Problem, ReadingWarning, SROIError, error_for
 from sroi.io import read_model
 from sroi.io.files import is_model_text
 from sroi.model import Model
 from sroi.model.records import checked_with, model_warnings
 from sroi.parsing import parse_discount_rate, parse_price_year
 from sroi.proxies.catalogue import ProxyTable, load
-from sroi.proxies.deflators import SERIES, Series, index_factor
+from sroi.proxies.deflators import (
+    DEFAULT_SERIES,
+    DeflatorSeries,
+    Series,
+    conversion_warnings,
+    deflator_series,
+    index_factor,
+)
 from sroi.result import Result
 from sroi.valuation import Valuation, check_proxies, valuation_warnings, value_outcomes
+from sroi.who_benefits import check_options
 
 __all__ = ["as_model", "evaluate"]
+
+
+@contextmanager
+def _read_warnings() -> Iterator[list[ReadingWarning]]:
+    """The :class:`~sroi.errors.ReadingWarning` s of reading a model file, kept for the
+    result; every warning caught is issued again when the reading is done."""
+    found: list[ReadingWarning] = []
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as recorded:
+            warnings.simplefilter("always", ReadingWarning)
+            try:
+                yield found
+            finally:
+                caught.extend(recorded)
+    finally:
+        for w in caught:
+            if isinstance(w.message, ReadingWarning):
+                found.append(w.message)
+                warnings.warn(w.message, stacklevel=4)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
@@ -165,7 +198,7 @@ def _restatement(
 
 
 def _argument_problems(
-    discount_rate: Any, proxies: Any, deflator: Any, price_year: Any
+    discount_rate: Any, proxies: Any, price_year: Any
 ) -> tuple[list[Problem], Any, int | str | None]:
     """Check evaluate's own arguments: (problems, the discount rate, the result's price year)."""
     problems: list[Problem] = []
@@ -175,15 +208,6 @@ def _argument_problems(
             rate = parse_discount_rate(discount_rate, "discount_rate")
         except ModelError as exc:
             problems += exc.problems
-    if not (isinstance(deflator, str) and deflator in SERIES):
-        problems.append(
-            Problem(
-                "deflator",
-                "must be one of " + ", ".join(map(repr, SERIES)),
-                deflator,
-                allowed="one of " + ", ".join(SERIES),
-            )
-        )
     if proxies is not None and not isinstance(proxies, ProxyTable):
         problems.append(
             Problem(
@@ -202,14 +226,27 @@ def _argument_problems(
     return problems, rate, target
 
 
+def _deflator(deflator: Any, problems: list[Problem]) -> DeflatorSeries | None:
+    """The GDP deflator series evaluate's ``deflator`` names; None, with the problems
+    added, when it names none (an unknown name, a missing or invalid file)."""
+    try:
+        return deflator_series(deflator)
+    except ModelError as exc:
+        problems += exc.problems
+        return None
+
+
 def evaluate(
     model: Model | Mapping[str, Any] | str | PathLike[str],
     *,
     discount_rate: DiscountRate | None = None,
     proxies: ProxyTable | None = None,
-    deflator: Series = "hmt",
+    deflator: Series = DEFAULT_SERIES,
     price_year: int | str | None = None,
     conventions: Conventions | Mapping[str, Any] | None = None,
+    double_counting: str = "warn",
+    optimism_bias: Mapping[str, Any] | None = None,
+    median_income: float | None = None,
 ) -> Result:
     """Evaluate an SROI model: present value, NPV, the SROI ratio, payback and the tables.
 
@@ -227,9 +264,15 @@ def evaluate(
         The table that outcomes' ``proxy`` ids are looked up in; default the bundled table
         (:func:`sroi.proxies.load`), read only when an outcome names a proxy. Use
         :func:`sroi.proxies.read_table` to bring your own (licensed) values.
-    deflator : {"hmt", "ucd"}, default "hmt"
+    deflator : str, path or DeflatorSeries, default "hmt"
         The GDP deflator series that moves each proxy from its own price year to the
-        model's (see :mod:`sroi.proxies.deflators`).
+        model's, and the model's amounts to ``price_year``: a bundled series (``"hmt"``,
+        HM Treasury, March 2026, financial years 2000/01-2030/31, 2025/26 on OBR
+        forecasts; ``"hmt_dec2025"``; ``"ucd"``), the path of a CSV or Excel file of your
+        own, or a series from :func:`sroi.proxies.read_deflators` (which can also project
+        it beyond its last year: ``extrapolate=0.02``). See :mod:`sroi.proxies.deflators`.
+        The result records the series (name, vintage, range), and says in its warnings
+        when a figure rests on a forecast or projected index.
     price_year : int or str, optional
         Present the result in another price year (``2024`` or ``"2024/25"``): the model's
         own amounts (inputs and outcomes' ``value``) are moved from the model's price year
@@ -239,6 +282,22 @@ def evaluate(
         Overrides the model's ``conventions:`` block (:mod:`sroi.conventions`), e.g.
         ``{"discount_timing": "mid_year", "drop_off_from": "first_year"}``: options not
         given keep their defaults. The result records the conventions it used.
+    double_counting : {"warn", "highest"}, default "warn"
+        What to do when one stakeholder has several outcomes in the same
+        ``outcome_group`` (the same change valued more than once): ``"warn"`` counts every
+        one, with an :class:`~sroi.errors.SROIWarning` at each later outcome;
+        ``"highest"`` counts only the one with the highest present value and values the
+        others at 0, recorded in ``result.not_counted`` and ``to_dict()["parameters"]``.
+    optimism_bias : mapping, optional
+        ``{"costs": 0.321, "benefits": 0.1, "source": "..."}``: raise the investment by
+        ``costs`` [fraction, >= 0] and reduce the outcomes' value by ``benefits``
+        [fraction, 0-1] (:func:`sroi.adjustments.optimism_bias` combines the Green Book's
+        upper bounds). The adjusted figures are ``result.optimism_adjusted``, beside the
+        unadjusted ones, which do not change.
+    median_income : float, optional
+        The median equivalised household income [money / year, model prices] that
+        distributional weights are relative to (``result.weighted``); default the median
+        of the incomes of the model's ``groups``.
 
     Returns
     -------
@@ -258,7 +317,8 @@ def evaluate(
     --------
     SROIWarning
         For input that is legal but suspicious (deductions above 90 %, a proxy with no
-        price year); each is also recorded in ``result.warnings`` and ``result.to_dict()``.
+        price year, the same change valued twice); each is also recorded in
+        ``result.warnings`` and ``result.to_dict()``.
 
     Examples
     --------
@@ -278,7 +338,11 @@ def evaluate(
     >>> round(result.payback_months, 2)
     26.67
     """
-    problems, rate, target = _argument_problems(discount_rate, proxies, deflator, price_year)
+    problems, rate, target = _argument_problems(discount_rate, proxies, price_year)
+    problems += check_rule(double_counting)
+    found, bias, median = check_options(optimism_bias, median_income)
+    problems += found
+    index_series = _deflator(deflator, problems)
     chosen = None
     try:
         chosen = None if conventions is None else Conventions.parse(conventions)
@@ -297,14 +361,13 @@ def evaluate(
 
     def check(data: Mapping[str, Any]) -> list[Problem]:
         # run while the model's fields are checked: proxies and units in the same round
-        series = None if "deflator" in bad else deflator
-        found = check_proxies(data, table, deflator=series, price_year=target)
+        found = check_proxies(data, table, deflator=index_series, price_year=target)
         if target is not None and data.get("price_year") is None:
             found.append(_no_model_price_year(price_year))
         return found
 
     try:
-        with checked_with(None if "proxies" in bad else check):
+        with checked_with(None if "proxies" in bad else check), _read_warnings() as read:
             m = as_model(model)
     except SROIError as exc:
         raise error_for([*problems, *exc.problems], title=exc.title) from None
@@ -315,7 +378,7 @@ def evaluate(
     else:
         source = "argument"
     try:
-        target, restate = _restatement(m, target, deflator)
+        target, restate = _restatement(m, target, index_series)  # type: ignore[arg-type]
     except ModelError as exc:  # the model's or the asked-for price year is not in the series
         problems += [p.at("price_year") for p in exc.problems]
         restate = 1.0
@@ -324,7 +387,7 @@ def evaluate(
         valuations = value_outcomes(
             m,
             table() if needs_table else proxies,
-            deflator=deflator,
+            deflator=index_series,  # type: ignore[arg-type]
             price_year=target,
             restate=restate,
         )
@@ -332,14 +395,23 @@ def evaluate(
         problems += exc.problems
     if problems:
         raise error_for(problems)
+    sources = [("price_year", m.price_year)] + [
+        (f"outcomes[{i}].proxy", v.proxy.price_year) for i, v in enumerate(valuations) if v.proxy
+    ]
+    labels = conversion_warnings(index_series, target, sources)  # type: ignore[arg-type]
+    for label in labels:  # a forecast or projected index: said in the result and as a warning
+        warnings.warn(label, stacklevel=2)
     used = chosen or m.conventions or DEFAULT
-    computation = compute(
-        _outcome_arrays(m, valuations, used),
-        [i.amount * restate for i in m.inputs],
-        [i.year for i in m.inputs],
-        rate,
-        conventions=used,
-    )
+
+    def run(arrays: OutcomeArrays) -> Computation:
+        amounts = [i.amount * restate for i in m.inputs]
+        return compute(arrays, amounts, [i.year for i in m.inputs], rate, conventions=used)
+
+    computation = run(_outcome_arrays(m, valuations, used))
+    computation, not_counted = count_once(m, computation, double_counting, run)
+    overlaps = double_counting_warnings(m) if double_counting == "warn" else ()
+    for overlap in overlaps:
+        warnings.warn(overlap, stacklevel=2)
     return Result(
         model=m,
         computation=computation,
@@ -347,8 +419,18 @@ def evaluate(
         discount_rate_from=source,
         valuations=valuations,
         proxy_table=table() if needs_table else proxies,
-        deflator=deflator,
+        deflator=index_series.describe(labels),  # type: ignore[union-attr]
         price_year=target,
         price_index=restate,
-        warnings=(*model_warnings(m), *valuation_warnings(valuations)),
+        warnings=(
+            *read,
+            *model_warnings(m),
+            *valuation_warnings(valuations, [o.proxy for o in m.outcomes]),
+            *labels,
+            *overlaps,
+        ),
+        double_counting=double_counting,
+        not_counted=not_counted,
+        median_income=median,
+        optimism_bias=bias,
     )

@@ -15,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from sroi import who_benefits
 from sroi._version import __version__
 from sroi.adjustments import DiscountRate
+from sroi.adjustments.equity import ELASTICITY
 from sroi.conventions import DEFAULT
+from sroi.double_counting import NotCounted
 from sroi.engine import Computation
 from sroi.errors import ModelError, Problem, SROIWarning
 from sroi.formatting import CURRENCY_SYMBOLS as CURRENCY_SYMBOLS
@@ -86,6 +89,14 @@ class Result:
     warnings : tuple of SROIWarning
         The warnings the evaluation gave (input that is legal but suspicious), each with
         its ``location`` and ``message``; also in ``to_dict()["warnings"]``.
+    double_counting : {"warn", "highest"}
+        What was done with outcomes valuing the same change (:mod:`sroi.double_counting`).
+    not_counted : tuple of NotCounted
+        The outcomes the rule "count only the highest" left out (valued at 0).
+    median_income : float or None
+        The median income given for distributional weights [money / year].
+    optimism_bias : OptimismBias or None
+        The optimism-bias percentages given (:attr:`optimism_adjusted`).
     """
 
     model: Model
@@ -98,10 +109,15 @@ class Result:
     price_year: int | str | None = None
     price_index: float = 1.0
     warnings: tuple[SROIWarning, ...] = field(default=(), repr=False, compare=False)
+    double_counting: str = "warn"
+    not_counted: tuple[NotCounted, ...] = field(default=(), repr=False)
+    median_income: float | None = None
+    optimism_bias: who_benefits.OptimismBias | None = None
 
     BREAKDOWNS = (
         "stakeholder",
         "outcome",
+        "group",
         "area",
         "value_type",
         "bearer",
@@ -165,6 +181,98 @@ class Result:
         """The last year with an outcome or an input [years]."""
         return int(self.computation.years[-1])
 
+    # ------------------------------------------------------------------ the contract
+
+    @property
+    def contract_value(self) -> float | None:
+        """The price of the contract [money, in the result's price year]: the model's
+        ``contract_value`` (moved to :attr:`price_year` like its other amounts); ``None``
+        when the model gives none. It is a price, not discounted."""
+        given = self.model.contract_value
+        return None if given is None else given * self.price_index
+
+    @property
+    def share_of_contract(self) -> float | None:
+        """Social value as a share of the contract's value: ``present_value /
+        contract_value`` [fraction]; ``None`` without a contract value above 0.
+
+        Where the SROI ratio divides by what the offer costs the supplier, this divides by
+        what the commissioner pays: a bid offering £150,000 of social value on a
+        £1,000,000 contract offers 15 % of the contract's value (and £0.15 per £1 of
+        contract, :attr:`value_per_contract_pound`: the same figure read as money).
+
+        Examples
+        --------
+        >>> import sroi
+        >>> r = sroi.evaluate({"name": "Bid", "contract_value": 1_000_000, "discount_rate": 0,
+        ...     "inputs": [{"stakeholder": "Supplier", "amount": 50_000}],
+        ...     "outcomes": [{"stakeholder": "Residents", "outcome": "Into work",
+        ...                   "quantity": 15, "value": 10_000, "duration": 1}]})
+        >>> r.share_of_contract, r.value_per_contract_pound, r.ratio
+        (0.15, 0.15, 3.0)
+        """
+        contract = self.contract_value
+        if not contract:
+            return None
+        share = self.present_value / contract
+        return share if math.isfinite(share) else None
+
+    @property
+    def value_per_contract_pound(self) -> float | None:
+        """Social value per unit of contract value [money per unit of contract]: the
+        figure of :attr:`share_of_contract`, read as money (£0.15 per £1 of contract);
+        ``None`` without a contract value above 0."""
+        return self.share_of_contract
+
+    @property
+    def transfer_present_value(self) -> float:
+        """The part of the present value that is transfer payments (benefits paid from one
+        party to another), not resources saved [money].
+
+        Each proxy-valued outcome's present value times its proxy's ``transfer_share`` (the
+        share of the proxy's value the proxy table marks as a transfer; 0 where it says
+        none or does not say). Reported beside :attr:`present_value`, never taken from it.
+
+        Examples
+        --------
+        >>> import sroi
+        >>> r = sroi.evaluate({"name": "x", "price_year": "2012/13",
+        ...     "inputs": [{"stakeholder": "Council", "amount": 10_000}],
+        ...     "outcomes": [{"stakeholder": "Residents", "outcome": "Into work",
+        ...                   "quantity": 1, "duration": 1, "proxy": "ucd_ee1_0_fiscal"}]})
+        >>> # £9,800 at 2012/13 prices, of which 94.22 % is benefit payments saved
+        >>> round(r.transfer_present_value, 2), round(r.present_value * 0.9422, 2)
+        (8921.31, 8921.31)
+        """
+        pv = self.computation.present_value_by_outcome
+        return float(
+            sum(
+                float(pv[i]) * (getattr(v.proxy, "transfer_share", None) or 0.0)
+                for i, v in enumerate(self.valuations)
+                if v.proxy is not None
+            )
+        )
+
+    def _transfer_figures(self) -> dict[str, float]:
+        """Transfers beside the present value for ``to_dict()["results"]``: empty with none."""
+        transfers = self.transfer_present_value
+        if not transfers:
+            return {}
+        return {
+            "transfer_present_value": transfers,
+            "resource_present_value": self.present_value - transfers,
+        }
+
+    def _contract_figures(self) -> dict[str, float | None]:
+        """The contract's figures for ``to_dict()["results"]``: empty without one."""
+        if self.contract_value is None:
+            return {}
+        return {
+            "contract_value": self.contract_value,
+            "share_of_contract": self.share_of_contract,
+            "value_per_contract_pound": self.value_per_contract_pound,
+        }
+
     def headline(self) -> dict[str, float | None]:
         """The headline figures as a plain mapping."""
         return {
@@ -217,7 +325,9 @@ class Result:
         ``duration``, the four deductions, then the steps ``gross`` (quantity x value, a
         year), ``after_deadweight``, ``after_displacement``, ``after_attribution`` (the
         first-year impact), ``total_impact`` (undiscounted over the outcome's life, after
-        drop-off), ``present_value`` and ``share_of_present_value``.
+        drop-off), ``present_value`` and ``share_of_present_value``; ``area``, ``group``
+        and ``outcome_group`` as the outcome gives them; ``counted``, False for an outcome
+        the rule "count only the highest" left out (its value is then 0).
         """
         import pandas as pd
 
@@ -258,6 +368,9 @@ class Result:
                 "leakage": [o.leakage for o in m.outcomes],
                 "drop_off": [o.drop_off for o in m.outcomes],
                 "area": [o.area for o in m.outcomes],
+                "group": [o.group for o in m.outcomes],
+                "outcome_group": [o.outcome_group for o in m.outcomes],
+                "counted": [i not in {n.index for n in self.not_counted} for i in range(len(pv))],
                 "gross": c.gross,
                 "after_deadweight": c.after_deadweight,
                 "after_displacement": c.after_displacement,
@@ -284,19 +397,22 @@ class Result:
 
         Parameters
         ----------
-        by : {"stakeholder", "outcome", "area", "value_type", "bearer", "category", \
+        by : {"stakeholder", "outcome", "group", "area", "value_type", "bearer", "category", \
 "marmot_objective"}
-            The grouping. ``bearer`` splits each outcome's present value between the
-            agencies that gain, by the proxy's (or outcome's) shares, so the fiscal saving of
-            a JSA claimant entering work lands 94 % with DWP and 6 % with the NHS. Outcomes
-            that do not say are grouped as ``"(not given)"``.
+            The grouping. ``group`` is the beneficiary group each outcome reaches, with the
+            model's ``priority`` and ``income`` for it. ``bearer`` splits each outcome's
+            present value between the agencies that gain, by the proxy's (or outcome's)
+            shares, so the fiscal saving of a JSA claimant entering work lands 94 % with DWP
+            and 6 % with the NHS. Outcomes that do not say are grouped as
+            ``"(not given)"``.
 
         Returns
         -------
         pandas.DataFrame
             Columns ``by``, ``present_value`` [money] and ``share`` [fraction], largest
-            first; ``marmot_objective`` adds the objective's ``wording``. The present values
-            always add up to :attr:`present_value`.
+            first; ``marmot_objective`` adds the objective's ``wording``, ``group`` the
+            group's ``priority`` and ``income``. The present values always add up to
+            :attr:`present_value`.
 
         Examples
         --------
@@ -305,9 +421,9 @@ class Result:
         ...     "inputs": [{"stakeholder": "Council", "amount": 10_000}],
         ...     "outcomes": [{"stakeholder": "Residents", "outcome": "Into work",
         ...                   "quantity": 1, "duration": 1,
-        ...                   "proxy": "ucd_jsa_claimant_into_work_fiscal_total"}]})
+        ...                   "proxy": "ucd_ee1_0_fiscal"}]})
         >>> r.breakdown("bearer").round(2).to_dict("list")
-        {'bearer': ['DWP', 'NHS'], 'present_value': [8900.48, 568.12], 'share': [0.94, 0.06]}
+        {'bearer': ['DWP', 'NHS'], 'present_value': [8921.31, 547.29], 'share': [0.94, 0.06]}
         """
         import pandas as pd
 
@@ -332,6 +448,7 @@ class Result:
             label = {
                 "stakeholder": outcome.stakeholder,
                 "outcome": m.outcome_ids[i],
+                "group": outcome.group,
                 "area": outcome.area,
                 "value_type": v.value_type,
                 "category": v.category,
@@ -350,9 +467,76 @@ class Result:
         frame["share"] = np.where(np.isfinite(share), share, np.nan)
         if by == "marmot_objective":
             frame["wording"] = frame[by].map(lambda k: MARMOT_OBJECTIVES.get(k, ""))
+        if by == "group":
+            frame = who_benefits.group_columns(self, frame)
         return frame.sort_values("present_value", ascending=False, kind="stable").reset_index(
             drop=True
         )
+
+    # ------------------------------------------------------------------ who benefits
+
+    @property
+    def priority_share(self) -> float | None:
+        """The share of the present value reaching the groups the model marks ``priority``
+        [fraction]; ``None`` when no group is a priority.
+
+        Examples
+        --------
+        >>> import sroi
+        >>> r = sroi.evaluate({"name": "x", "discount_rate": 0,
+        ...     "groups": {"IMD 1-2": {"priority": True}, "Other": {}},
+        ...     "inputs": [{"stakeholder": "Council", "amount": 1_000}],
+        ...     "outcomes": [
+        ...         {"stakeholder": "Residents", "outcome": "Into work", "group": "IMD 1-2",
+        ...          "quantity": 3, "value": 1_000, "duration": 1},
+        ...         {"stakeholder": "Residents", "outcome": "Into work", "group": "Other",
+        ...          "quantity": 1, "value": 1_000, "duration": 1}]})
+        >>> r.priority_share
+        0.75
+        """
+        return who_benefits.priority_share(self)
+
+    @property
+    def weighted(self) -> who_benefits.Weighted | None:
+        """The distributionally weighted figures (HM Treasury Green Book, Annex A3), beside
+        the unweighted ones; ``None`` when no group gives an ``income``.
+
+        Each outcome's present value is weighted by ``(median income / group income) **
+        1.3`` (:func:`sroi.adjustments.equity_weights`); fiscal and environmental values,
+        and the inputs, keep weight 1. The median is the one given to
+        :func:`sroi.evaluate` (``median_income=``), else the median of the incomes of the
+        model's groups, and the result says which. :meth:`weighting` takes another median
+        or elasticity.
+        """
+        return who_benefits.weighting(self)
+
+    def weighting(
+        self, median_income: float | None = None, elasticity: float = ELASTICITY
+    ) -> who_benefits.Weighted | None:
+        """The weighted figures with another median income [money / year] or elasticity
+        (for a sensitivity test of the weights); see :attr:`weighted`."""
+        return who_benefits.weighting(self, median_income, elasticity)
+
+    def money_flows(self) -> pd.DataFrame:
+        """Who puts in and who gains: one row per agency or stakeholder, with ``agency``,
+        ``puts_in``, ``in_kind``, ``gains``, ``net`` and the gains by kind
+        (``fiscal_saving``, ``transfer``, ``wider_benefit``, ``unclassified``); see
+        :func:`sroi.who_benefits.money_flows`. ``puts_in`` adds up to
+        :attr:`total_investment`, ``gains`` to :attr:`present_value`.
+        """
+        return who_benefits.money_flows(self)
+
+    @property
+    def optimism_adjusted(self) -> who_benefits.Adjusted | None:
+        """The figures with costs raised and benefits reduced for optimism bias, beside the
+        unadjusted ones; ``None`` unless :func:`sroi.evaluate` was given
+        ``optimism_bias``."""
+        return who_benefits.optimism_adjusted(self)
+
+    def materiality(self, threshold: float = who_benefits.MATERIALITY) -> pd.DataFrame:
+        """Each outcome's share of the value and whether it reaches ``threshold``
+        [fraction, 0-1; default 0.01]: a flag for judgement, nothing is dropped."""
+        return who_benefits.materiality(self, threshold)
 
     # ------------------------------------------------------------------ export
 
@@ -404,10 +588,19 @@ class Result:
                     }
                     for where, figure in self.model.uncertainties
                 ],
+                **who_benefits.parameters(self),
             },
             "proxies": self._proxies_dict(),
             "warnings": [w.to_dict() for w in self.warnings],
-            "results": {k: _plain(v, f"results.{k}") for k, v in self.headline().items()},
+            **who_benefits.results(self),
+            "results": {
+                k: _plain(v, f"results.{k}")
+                for k, v in {
+                    **self.headline(),
+                    **self._contract_figures(),
+                    **self._transfer_figures(),
+                }.items()
+            },
             "by_year": [
                 {k: _plain(v) for k, v in row.items()} for row in by_year.to_dict("records")
             ],
@@ -439,6 +632,11 @@ class Result:
                     "confidence": p.confidence,
                     "source": p.source,
                     "licence": p.licence,
+                    **{
+                        name: getattr(p, name)
+                        for name in ("source_code", "bearer_detail", "data_age", "transfer_share")
+                        if getattr(p, name, None) not in (None, "")
+                    },
                 }
         return {
             "table_checksum_sha256": self.proxy_table.checksum,
@@ -461,6 +659,22 @@ class Result:
             ("Net SROI ratio", f"{_money(self.net_ratio, cur)} per {_money(1, cur, 0)} invested"),
             ("Payback", payback_text(payback, self.payback_year)),
             ("Discounted payback", discounted_payback_text(dpayback)),
+            *self._contract_rows(),
+        ]
+
+    def _contract_rows(self) -> list[tuple[str, str]]:
+        """The contract's figures as labelled text; none without a contract value."""
+        contract = self.contract_value
+        if contract is None:
+            return []
+        cur, share = self.currency, self.share_of_contract
+        return [
+            ("Contract value", _money(contract, cur)),
+            (
+                f"Social value per {_money(1, cur, 0)} of contract",
+                "none (the contract value is 0)" if share is None else _money(share, cur),
+            ),
+            ("Share of contract value", "" if share is None else f"{share:.1%}"),
         ]
 
     def _title(self) -> str:
@@ -477,6 +691,9 @@ class Result:
         rows = self._headline_rows()
         width = max(len(k) for k, _ in rows)
         lines = [self._title(), *(f"  {k:<{width}}  {v}" for k, v in rows), ""]
+        differences = self.computation.conventions.differences()
+        if differences:
+            lines[-1:-1] = [f"  {'Conventions':<{width}}  " + "; ".join(differences)]
         table = self.by_outcome
         cur = self.currency
         names = ["deadweight", "displacement", "attribution", "drop_off"]
@@ -521,6 +738,7 @@ class Result:
                 f"{'' if pd.isna(row.share) else format(row.share, '.1%'):>6}"
                 for row in gains.itertuples()
             ]
+        lines += who_benefits.summary_lines(self)
         if self.model.outputs:
             lines += ["", "Outputs (not valued)"]
             lines += [
@@ -562,5 +780,6 @@ class Result:
         impact_map = table.to_html(index=False, float_format=lambda x: f"{x:,.2f}", escape=True)
         return (
             f"<div class='sroi-result'><h4>{html.escape(self._title())}</h4>"
-            f"<table>{rows}</table><h5>Impact map</h5>{impact_map}</div>"
+            f"<table>{rows}</table><h5>Impact map</h5>{impact_map}"
+            f"{who_benefits.html_block(self)}</div>"
         )

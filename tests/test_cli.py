@@ -22,7 +22,7 @@ from tests.conftest import hand_worked
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(ROOT.joinpath("examples").glob("*.yaml"))
 COUNCIL = ROOT / "examples" / "council_contract.yaml"
-JSA = "ucd_jsa_claimant_into_work_fiscal_total"
+JSA = "ucd_ee1_0_fiscal"
 
 
 def run(*args: str):
@@ -56,9 +56,9 @@ def bad_model_file(tmp_path) -> Path:
 EXAMPLE_HEADLINES = {
     "council_contract.yaml": """\
 SROI: Highways contract social value offer (GBP, 2024 prices; discounted at 3.5 %; 4 years)
-  Present value of outcomes         £293,800.46
+  Present value of outcomes         £293,960.75
   Total investment (present value)  £239,247.34
-  Net present value                 £54,553.12
+  Net present value                 £54,713.41
   SROI ratio                        £1.23 per £1 invested
   Net SROI ratio                    £0.23 per £1 invested
   Payback                           17.1 months
@@ -66,9 +66,9 @@ SROI: Highways contract social value offer (GBP, 2024 prices; discounted at 3.5 
     "housing_community_investment.yaml": """\
 SROI: Community investment programme (GBP, 2024 prices; discounted at the 'green_book' \
 schedule; 3 years)
-  Present value of outcomes         £290,669.77
+  Present value of outcomes         £290,714.55
   Total investment (present value)  £152,900.00
-  Net present value                 £137,769.77
+  Net present value                 £137,814.55
   SROI ratio                        £1.90 per £1 invested
   Net SROI ratio                    £0.90 per £1 invested
   Payback                           7.0 months
@@ -80,7 +80,7 @@ def worked_figures(path: Path) -> list[str]:
     """An example's headline figures, as text, worked from its model file and data/ alone.
 
     Each proxy value is moved from its price year to the model's with the HM Treasury
-    deflator (a financial year Y/Y+1 is 3/4 of year Y and 1/4 of year Y+1); then
+    deflator (financial years; a calendar year Y is 1/4 of Y-1/Y and 3/4 of Y/Y+1); then
     impact(t) = q v (1 - dw)(1 - dp)(1 - at)(1 - d)^(t - s), discounted at 3.5 % a year
     (the Green Book rate for years 1-30), and the investment likewise.
     """
@@ -91,9 +91,10 @@ def worked_figures(path: Path) -> list[str]:
 
     def deflator(year: str) -> float:
         if "/" in year:
-            first = int(year[:4])
-            return 0.75 * float(index[str(first)]) + 0.25 * float(index[str(first + 1)])
-        return float(index[year])
+            return float(index[year])
+        y = int(year)
+        before, during = f"{y - 1}/{str(y)[2:]}", f"{y}/{str(y + 1)[2:]}"
+        return 0.25 * float(index[before]) + 0.75 * float(index[during])
 
     assert model["discount_rate"] in (0.035, "green_book")
     impact: dict[int, float] = {}
@@ -300,7 +301,7 @@ def test_missing_file_is_exit_1(tmp_path):
 def test_unknown_proxy_in_a_model_is_exit_1_with_suggestions(tmp_path):
     model = hand_worked()
     del model["outcomes"][0]["value"]
-    model["outcomes"][0]["proxy"] = "ucd_jsa_claimant_into_work_fiscal_totl"
+    model["outcomes"][0]["proxy"] = "ucd_jsa_claimant_into_work_fiscal_totl"  # an older id
     path = tmp_path / "m.yaml"
     path.write_text(yaml.safe_dump(model))
     out = run("validate", path)
@@ -312,7 +313,7 @@ def test_unknown_proxy_in_a_model_is_exit_1_with_suggestions(tmp_path):
 def test_unit_error_is_exit_1(tmp_path):
     model = hand_worked()
     del model["outcomes"][0]["value"]
-    model["outcomes"][0] |= {"proxy": "ucd_gp_face_to_face_consultation", "unit": "tonne"}
+    model["outcomes"][0] |= {"proxy": "ucd_he20_2_fiscal", "unit": "tonne"}
     path = tmp_path / "m.yaml"
     path.write_text(yaml.safe_dump(model))
     out = run("evaluate", path)
@@ -392,12 +393,12 @@ def test_schema_is_the_model_schema():
 
 
 def test_proxies_search_table():
-    out = run("proxies", "search", "homeless")
+    out = run("proxies", "search", "rough sleeping")
     assert out.exit_code == 0
     lines = out.stdout.splitlines()
     assert lines[0].split() == ["id", "value", "unit", "price", "year", "value", "type", "bearer"]
     assert set(lines[1]) <= {"-", " "}
-    assert lines[2].split()[:2] == ["ucd_rough_sleeper_la_cost_per_year", "7,900.00"]
+    assert lines[2].split()[:2] == ["ucd_ho6_0_fiscal", "7,900.00"]
     assert "2010/11" in lines[2] and "fiscal" in lines[2] and "Local authority" in lines[2]
 
 
@@ -422,7 +423,7 @@ def test_proxies_search_shows_bearer_split():
 def test_proxies_search_without_matches():
     out = run("proxies", "search", "zzzzqqq")
     assert out.exit_code == 0
-    assert out.stdout == "" and "No proxy matches 'zzzzqqq'" in out.stderr
+    assert out.stdout == "" and "No proxy matches 'zzzzqqq'." in out.stderr
 
 
 def test_proxies_show_every_field():
@@ -440,12 +441,13 @@ def test_proxies_show_every_field():
 
 
 def test_proxies_show_unknown_id_suggests():
+    # a misspelt older id suggests the id that replaces it
     out = run("proxies", "show", "ucd_gp_face_to_face_consultaton")
     assert out.exit_code == 1
     assert out.stdout == ""
     assert out.stderr.strip() == (
         "Error: unknown financial proxy 'ucd_gp_face_to_face_consultaton'; "
-        "closest ids: ucd_gp_face_to_face_consultation"
+        "closest ids: ucd_he20_2_fiscal"
     )
 
 

@@ -163,7 +163,7 @@ def test_notebook_proxy_is_the_one_the_model_uses(executed, expected):
     text = _stdout(executed, "proxy")
     proxy_id = text.splitlines()[0].strip()
     proxy = sroi.proxies.load().get(proxy_id)
-    assert proxy_id == sroi.proxies.load().search("employment").ids[0]
+    assert proxy_id == sroi.proxies.load().search("unemployed into work").ids[0]
     used = expected.by_outcome.set_index("id").loc["youth_into_work"]
     assert used["proxy"] == proxy_id
     assert _line(text, "In 2024 prices:") == f"£{used['value']:,.2f}"

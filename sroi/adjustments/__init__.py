@@ -4,7 +4,9 @@
   chained multiplicatively;
 - :func:`drop_off`: the decline of an outcome after its first year;
 - :func:`discount_factors`, :func:`present_value`: end-of-year discounting at a constant
-  rate, a schedule of yearly rates, or the Green Book's declining schedules.
+  rate, a schedule of yearly rates, or the Green Book's declining schedules;
+- :func:`optimism_bias`: the Green Book's optimism bias of a project made of parts;
+- :func:`equity_weights`: the Green Book's distributional weights by income.
 
 Scalars or arrays in, the same (broadcast) shape out. ``docs/method.md`` sets out the
 conventions these functions implement.
@@ -23,9 +25,13 @@ from sroi.adjustments.discounting import (
     yearly_rates,
 )
 from sroi.adjustments.drop_off import drop_off, drop_off_factor
+from sroi.adjustments.equity import ELASTICITY, equity_weights
+from sroi.adjustments.optimism import CAPEX_UPPER_BOUNDS, optimism_bias
 
 __all__ = [
+    "CAPEX_UPPER_BOUNDS",
     "DEFAULT_DISCOUNT_RATE",
+    "ELASTICITY",
     "GREEN_BOOK",
     "GREEN_BOOK_HEALTH",
     "SCHEDULES",
@@ -37,7 +43,9 @@ __all__ = [
     "displacement",
     "drop_off",
     "drop_off_factor",
+    "equity_weights",
     "leakage",
+    "optimism_bias",
     "present_value",
     "rates_from_bands",
     "yearly_rates",

@@ -33,6 +33,7 @@ __all__ = [
     "KIND_LABELS",
     "area_anchor",
     "bearer_text",
+    "claims",
     "deductions",
     "headline",
     "impact_rows",
@@ -47,6 +48,7 @@ __all__ = [
     "require_finite",
     "share",
     "title",
+    "who_benefits",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -292,7 +294,8 @@ def method(result: Result) -> dict[str, Any]:
             "id": pid,
             "name": row["name"],
             "value": f"{number(row['value'])} {row['unit']}",
-            "price_year": row["price_year"] or "",
+            "price_year": (row["price_year"] or "")
+            + (f" (data age: {row['data_age']})" if row.get("data_age") else ""),
             "price_index": row["price_index"],
             "value_type": row["value_type"],
             "source": row["source"],
@@ -320,6 +323,10 @@ def bearer_text(result: Result, index: int) -> str:
     return describe_bearers(result.valuations[index].bearer_split if result.valuations else ())
 
 
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
 def _finite_or_none(value: Any) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
 
@@ -332,6 +339,8 @@ def impact_rows(result: Result) -> list[dict[str, Any]]:
     table = result.by_outcome
     rows = []
     for i, row in enumerate(table.to_dict("records")):
+        # pandas' text columns hold NaN where a text is not given: None for the templates
+        row = {k: None if k not in _FIGURE_COLUMNS and _is_nan(v) else v for k, v in row.items()}
         start, duration = int(row["start_year"]), int(row["duration"])
         rows.append(
             {
@@ -347,3 +356,99 @@ def impact_rows(result: Result) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --------------------------------------------------------------------------------------
+# Who benefits, and the claims check
+
+
+def who_benefits(result: Result) -> dict[str, Any]:
+    """Groups, money flows, and the weighted and optimism-adjusted figures beside the
+    result's own, as display rows (empty lists where the model gives nothing to show)."""
+    cur = result.currency
+    groups = []
+    if result.model.groups or any(o.group for o in result.model.outcomes):
+        groups = [
+            {
+                "group": r["group"],
+                "priority": "yes" if r["priority"] else "",
+                "present_value": money(r["present_value"], cur),
+                "share": percent(share(r["present_value"], result.present_value)),
+            }
+            for r in result.breakdown("group").to_dict("records")
+        ]
+    flows = [
+        {
+            "agency": r["agency"],
+            **{
+                k: money(r[k], cur)
+                for k in ("puts_in", "gains", "net", "fiscal_saving", "transfer", "wider_benefit")
+            },
+        }
+        for r in result.money_flows().to_dict("records")
+    ]
+    compared = []
+    for title, found, names in (
+        ("Distributional weights", result.weighted, ("Unweighted", "Weighted")),
+        ("Optimism bias", result.optimism_adjusted, ("Unadjusted", "Adjusted")),
+    ):
+        if found is None:
+            continue
+        table = found.table
+        rows = []
+        for key, label in (
+            ("ratio", "SROI ratio"),
+            ("present_value", "Present value of outcomes"),
+            ("total_investment", "Total investment (present value)"),
+            ("npv", "Net present value"),
+        ):
+            a, b = (float(x) for x in table.loc[key])
+            show = (lambda x: ratio_text(x, cur)) if key == "ratio" else (lambda x: money(x, cur))
+            rows.append((label, show(a), show(b)))
+        if title == "Distributional weights":
+            where = (
+                "as given"
+                if found.median_income_from == "argument"
+                else "the median of the model's group incomes"
+            )
+            note = (
+                f"Each outcome's present value times (median income / its group's income) "
+                f"^ {found.elasticity:g} (HM Treasury Green Book, Annex A3); median income "
+                f"{money(found.median_income, cur, 0)}, {where}. Fiscal and environmental "
+                "values, and the investment, keep weight 1."
+            )
+        else:
+            b = found.bias
+            note = (
+                f"Costs raised by {percent(b.costs)}, benefits reduced by "
+                f"{percent(b.benefits)}" + (f" ({b.source})" if b.source else "") + "."
+            )
+        compared.append({"title": title, "names": names, "rows": rows, "note": note})
+    return {
+        "groups": groups,
+        "priority_share": percent(result.priority_share),
+        "flows": flows,
+        "compared": compared,
+    }
+
+
+def claims(result: Result) -> dict[str, Any]:
+    """The claims check's findings (:func:`sroi.check`) and the thresholds it used."""
+    from sroi.claims import check
+
+    found = check(result)
+    rows = [
+        {
+            "severity": r["severity"],
+            "principle": r["principle"],
+            "rule": r["rule"],
+            "where": f"{r['location']} ({r['outcome']})" if r["outcome"] else "the model",
+            "finding": r["finding"],
+        }
+        for r in found.to_dict("records")
+    ]
+    thresholds = "; ".join(
+        f"{k} {', '.join(v) if isinstance(v, list) else format(v, 'g')}"
+        for k, v in found.attrs["thresholds"].items()
+    )
+    return {"rows": rows, "thresholds": thresholds}

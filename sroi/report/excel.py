@@ -303,6 +303,42 @@ def _account_figures(s: _Sheet, account: Account) -> None:
         s.line(["Why no ratio", account.ratio_reason])
 
 
+def _who_and_claims(s: _Sheet, result: Result) -> None:
+    """Groups, money flows, weighted and adjusted figures, and the claims check."""
+    s.title("Who benefits and who saves", 12)
+    if result.model.groups or any(o.group for o in result.model.outcomes):
+        s.header(["Group", "Priority", "Present value", "Share"])
+        for r in result.breakdown("group").to_dict("records"):
+            s.line(
+                [r["group"], "yes" if r["priority"] else "", r["present_value"],
+                 common.share(r["present_value"], result.present_value)],
+                [None, None, "money", "percent"],
+            )  # fmt: skip
+        if result.priority_share is not None:
+            s.line(["Share reaching priority groups", result.priority_share], [None, "percent"])
+        s.gap()
+    keys = ["puts_in", "gains", "net", "fiscal_saving", "transfer", "wider_benefit"]
+    s.header(["Agency or stakeholder", "Puts in", "Gains", "Net", "Fiscal saving", "Transfer",
+              "Wider benefit"])  # fmt: skip
+    for r in result.money_flows().to_dict("records"):
+        s.line([r["agency"], *(r[k] for k in keys)], [None, *["money"] * len(keys)])
+    for c in common.who_benefits(result)["compared"]:
+        s.gap()
+        s.header([c["title"], *c["names"]])
+        for row in c["rows"]:
+            s.line(list(row))
+        s.line([c["note"]])
+    s.gap()
+    found = common.claims(result)
+    s.title("Claims check", 12)
+    s.header(["Severity", "Principle", "Where", "Rule", "Finding"])
+    for f in found["rows"]:
+        s.line([f["severity"], f["principle"], f["where"], f["rule"], f["finding"]])
+    if not found["rows"]:
+        s.line(["No findings."])
+    s.line([f"Thresholds: {found['thresholds']}"])
+
+
 def _summary(
     s: _Sheet, result: Result, accounts: SocialAccounts, area_sheets: Sequence[str]
 ) -> None:
@@ -342,6 +378,8 @@ def _summary(
     s.gap()
     s.title("Organisation totals", 12)
     _account_figures(s, accounts.organisation)
+    s.gap()
+    _who_and_claims(s, result)
     s.gap()
     method = common.method(result)
     s.title("Method notes", 12)

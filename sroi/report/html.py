@@ -159,6 +159,8 @@ def context(result: Result, *, with_charts: bool = True) -> dict[str, Any]:
         "impact": common.impact_rows(result),
         "outcome_anchor": outcome_anchors,
         "method": common.method(result),
+        "who": common.who_benefits(result),
+        "claims": common.claims(result),
     }
 
 

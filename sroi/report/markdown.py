@@ -378,6 +378,56 @@ def _method(result: Result) -> list[str]:
     return out
 
 
+def _who_benefits(result: Result) -> list[str]:
+    who = common.who_benefits(result)
+    out = ["## Who benefits and who saves", ""]
+    if who["groups"]:
+        rows = [
+            [md(g["group"]), g["priority"], md(g["present_value"]), g["share"]]
+            for g in who["groups"]
+        ]
+        out += ["### Value by beneficiary group", ""]
+        out += [_table(["Group", "Priority", "Present value", "Share"], rows, (2, 3)), ""]
+        if who["priority_share"]:
+            share = who["priority_share"]
+            out += [f"Share of the present value reaching priority groups: {share}.", ""]
+    keys = ("puts_in", "gains", "net", "fiscal_saving", "transfer", "wider_benefit")
+    rows = [[md(f["agency"]), *(md(f[k]) for k in keys)] for f in who["flows"]]
+    head = ["Agency or stakeholder", "Puts in", "Gains", "Net", "Fiscal saving", "Transfer",
+            "Wider benefit"]  # fmt: skip
+    out += ["### Money flows: who puts in, who gains", "", _table(head, rows, (1, 2, 3, 4, 5, 6))]
+    out += [
+        "",
+        "Present values. Gains are the outcomes' value split by who gains; a transfer is a "
+        "benefit or tax payment moved, not a resource saved.",
+        "",
+    ]
+    for c in who["compared"]:
+        rows = [[md(label), md(a), md(b)] for label, a, b in c["rows"]]
+        out += [f"### {c['title']}", "", _table(["Figure", *c["names"]], rows, (1, 2)), ""]
+        out += [md(c["note"]), ""]
+    return out
+
+
+def _claims(result: Result) -> list[str]:
+    found = common.claims(result)
+    out = ["## Claims check", ""]
+    if found["rows"]:
+        rows = [
+            [f["severity"], md(f["principle"]), md(f["where"]), f"{md(f['finding'])} ({f['rule']})"]
+            for f in found["rows"]
+        ]
+        out += [_table(["Severity", "Principle", "Where", "Finding"], rows), ""]
+    else:
+        out += ["No findings.", ""]
+    out += [
+        f"Thresholds: {md(found['thresholds'])}. Findings are for judgement; no figure has been "
+        "changed.",
+        "",
+    ]
+    return out
+
+
 def render_markdown(result: Result) -> str:
     """The social accounts report as GitHub-flavoured Markdown text.
 
@@ -432,6 +482,8 @@ def render_markdown(result: Result) -> str:
     out += ["## Organisation totals", "", md(org.note), "", *_key(org, cur)]
     out += _figures(org, cur, anchors)
     out += _impact_map(result, accounts)
+    out += _who_benefits(result)
+    out += _claims(result)
     out += _method(result)
     text = "\n".join(out).rstrip("\n") + "\n"
     return re.sub(r"\n{3,}", "\n\n", text)
