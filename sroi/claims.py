@@ -322,6 +322,29 @@ def _findings(result: Result, t: Mapping[str, Any]) -> list[dict[str, Any]]:
                     "once unless these are different people",
                 )
 
+        # the same change named alike, with no outcome_group: a fiscal saving and a
+        # wellbeing value for the same stakeholder and the same words
+        grouped = {i for _, _, where in same_change(m) for i in where}
+        named: dict[tuple[str, str], list[int]] = {}
+        for i, outcome in enumerate(m.outcomes):
+            if i not in grouped and i not in skipped and outcome.outcome_group is None:
+                key = (outcome.stakeholder.casefold(), " ".join(outcome.outcome.casefold().split()))
+                named.setdefault(key, []).append(i)
+        for where in named.values():
+            fiscal = [i for i in where if value_type(i) == "fiscal"]
+            wellbeing = [i for i in where if value_type(i) == "wellbeing"]
+            for i in wellbeing if fiscal else []:
+                add(
+                    "fiscal_and_wellbeing",
+                    "Do not over-claim",
+                    "medium",
+                    i,
+                    f"is a wellbeing value for the same change, named alike, as the fiscal "
+                    f"saving of outcomes[{fiscal[0]}] ({ids[fiscal[0]]}) for "
+                    f"{m.outcomes[i].stakeholder}: the change may be counted twice; if both "
+                    "stand, say why, and give them one outcome_group so the rule can be applied",
+                )
+
     size = np.abs(pv)
     whole = math.fsum(size)
     for i, outcome in enumerate(m.outcomes):

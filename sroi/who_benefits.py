@@ -41,6 +41,7 @@ from __future__ import annotations
 import html
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +49,7 @@ import numpy as np
 
 from sroi.adjustments.equity import ELASTICITY, equity_weights
 from sroi.engine import Headline, headline
-from sroi.errors import Problem, show_value
+from sroi.errors import Problem, SROIWarning, show_value
 from sroi.formatting import money, percent
 from sroi.valuation import Valuation
 
@@ -382,13 +383,33 @@ def weighting(
     """
     m = result.model
     incomes = {name: g.income for name, g in m.groups.items() if g.income is not None}
-    if not incomes:
-        return None
     if median_income is None and result.median_income is not None:
         median_income = result.median_income
+    if not incomes:
+        if median_income is not None:
+            warnings.warn(
+                SROIWarning(
+                    "is given, but no group of the model gives an income, so there are no "
+                    "distributional weights; give each group its income",
+                    location="median_income",
+                ),
+                stacklevel=2,
+            )
+        return None
     source = "argument"
     if median_income is None:
         median_income, source = float(np.median(list(incomes.values()))), "groups"
+        warnings.warn(
+            SROIWarning(
+                f"not given: the median of the model's own groups' incomes "
+                f"({median_income:,.0f}) is used, so the weights compare the groups with each "
+                "other, not with the population (a model of deprived groups only gets weights "
+                "near 1); give median_income= (the median equivalised household income) to "
+                "weight against the population",
+                location="median_income",
+            ),
+            stacklevel=2,
+        )
     vals = _valuations(result)
     pv = result.computation.present_value_by_outcome
     weights, basis, rows = [], [], []

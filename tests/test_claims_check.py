@@ -349,3 +349,28 @@ def test_a_disbenefit_claimed_in_full_is_not_an_over_claim():
     )  # fmt: skip
     found = _check(model)
     assert not {"no_deductions", "no_drop_off"} & set(found["rule"])
+
+
+def test_a_fiscal_saving_and_a_wellbeing_value_named_alike_are_found_without_a_group():
+    model = {
+        "name": "Provider claim",
+        "price_year": "2023/24",
+        "inputs": [{"stakeholder": "Council", "amount": 100_000}],
+        "outcomes": [
+            {"id": "jsa", "stakeholder": "Residents", "outcome": "Into work", "quantity": 5,
+             "proxy": "ucd_ee1_0_fiscal", "duration": 1, "deadweight": 0.2},
+            {"id": "happier", "stakeholder": "Residents", "outcome": "into  Work",
+             "quantity": 5, "value": 20_000, "value_type": "wellbeing", "duration": 1,
+             "deadweight": 0.2},
+        ],
+    }  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = sroi.check(model)
+    [row] = found[found["rule"] == "fiscal_and_wellbeing"].to_dict("records")
+    assert row["outcome"] == "happier" and "outcomes[0] (jsa)" in row["finding"]
+    other = {**model, "outcomes": [model["outcomes"][0], {**model["outcomes"][1],
+             "outcome": "Feel better"}]}  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert "fiscal_and_wellbeing" not in set(sroi.check(other)["rule"])

@@ -1055,3 +1055,39 @@ def test_the_switching_weight_nearest_the_weights_as_set():
     assert high.changes["weight"].tolist() == pytest.approx([5 / 38, 45 / 89])
     assert high.changes["first_above"].tolist() == ["Y", "Z"]
     assert high.range == (0.0, 1.0)
+
+
+def test_prices_are_scored_as_tendered_when_the_basis_moves_the_price_year():
+    def bid(name, price, value, year):
+        return {"name": name, "contract_value": price, "discount_rate": 0, "price_year": year,
+                "inputs": [{"stakeholder": "Supplier", "amount": 10_000}],
+                "outcomes": [{"stakeholder": "Residents", "outcome": "SV", "quantity": 1,
+                              "value": value, "duration": 1}]}  # fmt: skip
+
+    bids = [bid("A", 1_000_000, 150_000, "2022/23"), bid("B", 900_000, 60_000, "2024/25")]
+    weights = {"price": 0.6, "quality": 0.2, "social_value": 0.2}
+    table = sroi.compare(
+        bids, basis={"price_year": "2024/25"}, weights=weights, quality={"A": 80, "B": 70}
+    )
+    # price: lowest tendered price / bid price x 60: A 900,000 / 1,000,000 x 60 = 54, B 60,
+    # although A's contract value is restated in 2024/25 prices (above £1,000,000)
+    assert table.loc["A", "price_score"] == pytest.approx(54.0, abs=1e-9)
+    assert table.loc["B", "price_score"] == pytest.approx(60.0, abs=1e-9)
+    assert table.loc["A", "contract_value"] > 1_000_000
+
+
+def test_delivery_after_the_year_it_was_due_is_flagged_as_late():
+    promise = {"name": "P", "discount_rate": 0.035,
+               "inputs": [{"stakeholder": "S", "amount": 1_000}],
+               "outcomes": [{"id": "app", "stakeholder": "Y", "outcome": "Apprenticeship",
+                             "quantity": 6, "value": 2_000, "duration": 3}]}  # fmt: skip
+    on_time = sroi.monitor(promise, {"outcome": ["app"], "year": [1], "period": ["H1"],
+                                     "quantity": [6]})  # fmt: skip
+    assert not on_time.warnings
+    actuals = {"outcome": ["app", "app"], "year": [1, 3], "period": ["H1", "H2"],
+               "quantity": [0, 6]}  # fmt: skip
+    with pytest.warns(sroi.SROIWarning, match="6 of the 6 delivered came after year 1"):
+        late = sroi.monitor(promise, actuals)
+    [warning] = late.warnings
+    assert warning.location == "outcomes[0] (app)"
+    assert "Warnings" in late.summary() and "as if delivered on time" in late.summary()

@@ -538,3 +538,21 @@ def test_money_flow_transfers_agree_with_the_results_transfer_figure():
     transfers = r.money_flows()["transfer"].sum()
     assert transfers == pytest.approx(r.transfer_present_value, rel=1e-12)
     assert transfers > 0
+
+
+def test_weights_say_when_the_median_is_the_models_own_or_has_nothing_to_weight():
+    model = {
+        "name": "Deprived groups only",
+        "groups": {"IMD 1": {"income": 12_000}, "IMD 2": {"income": 15_000}},
+        "inputs": [{"stakeholder": "Council", "amount": 1_000}],
+        "outcomes": [{"stakeholder": "Tenants", "outcome": "Warmer", "quantity": 1,
+                      "value": 1_000, "duration": 1, "group": "IMD 1",
+                      "value_type": "wellbeing"}],
+    }  # fmt: skip
+    with pytest.warns(sroi.SROIWarning, match="median of the model's own groups"):
+        weighted = sroi.evaluate(model).weighted
+    # the median of 12,000 and 15,000 is 13,500: IMD 1's weight is (13,500 / 12,000) ** 1.3
+    assert weighted.weights[0] == pytest.approx((13_500 / 12_000) ** 1.3, rel=1e-12)
+    no_incomes = {**model, "groups": {"IMD 1": {}, "IMD 2": {}}}
+    with pytest.warns(sroi.SROIWarning, match="no group of the model gives an income"):
+        assert sroi.evaluate(no_incomes, median_income=30_000).weighted is None

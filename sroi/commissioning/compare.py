@@ -109,7 +109,9 @@ def compare(
     weights : mapping, optional
         Tender weights (``{"price": 0.2, "quality": 0.6, "social_value": 0.2}``, adding up
         to 1): the table then scores and ranks the bids (see
-        :mod:`sroi.commissioning.tender`).
+        :mod:`sroi.commissioning.tender`). Prices are scored as tendered (each model's own
+        ``contract_value``), never moved to the basis's price year; the table's
+        ``contract_value`` column is in the basis's prices.
     quality : mapping, optional
         The commissioner's quality score of each bid [0-100], by name.
 
@@ -193,7 +195,7 @@ def compare(
     if chosen_weights is not None:
         points = tender_scores(
             names,
-            prices=[b.result.contract_value for b in bids],
+            prices=[b.result.model.contract_value for b in bids],  # as tendered
             quality=scores or [None] * len(bids),
             social_values=[b.result.present_value for b in bids],
             weights=chosen_weights,

@@ -46,13 +46,14 @@ import difflib
 import html
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sroi.commissioning._display import aligned
 from sroi.commissioning._tables import Row, as_number, blank, number_cell, read_table, text_cell
-from sroi.errors import ModelError, Problem, show_names
+from sroi.errors import ModelError, Problem, SROIWarning, show_names
 from sroi.evaluation import as_model, evaluate
 from sroi.formatting import money, percent, quantity
 from sroi.model import Model
@@ -155,6 +156,9 @@ class Monitoring:
         ``start`` and ``end`` [model years], ``quantity``, ``promised`` (the promise for
         that period) [count], ``delivery`` [fraction; NaN where nothing was promised]
         and, where given, ``spend`` [money].
+    warnings : tuple of SROIWarning
+        What deserves a look: delivery reported after the year an outcome was due (valued
+        as if on time), each located at its outcome.
     """
 
     promise: Result
@@ -164,6 +168,7 @@ class Monitoring:
     date_label: str
     by_outcome: pd.DataFrame = field(repr=False)
     by_period: pd.DataFrame = field(repr=False)
+    warnings: tuple[SROIWarning, ...] = field(default=(), repr=False)
 
     @property
     def value_promised_to_date(self) -> float:
@@ -246,6 +251,8 @@ class Monitoring:
                 "",
                 "By outcome",
                 *aligned("outcome", shown, "  "),
+                *(["", "Warnings"] if self.warnings else []),
+                *(f"  {w.location}: {w.message}" for w in self.warnings),
             ]
         )
 
@@ -488,6 +495,7 @@ def monitor(promise: Any, actuals: Any, **evaluate_kwargs: Any) -> Monitoring:
     n = len(m.outcomes)
     due: list[Any] = []
     delivered: list[Any] = []
+    late: list[SROIWarning] = []
     for i, o in enumerate(m.outcomes):
         years = _promised(m, i)
         mine = [r for r in reports if r.outcome == i]
@@ -502,12 +510,27 @@ def monitor(promise: Any, actuals: Any, **evaluate_kwargs: Any) -> Monitoring:
         else:
             due.append(years[o.start_year] * _elapsed(date, o.start_year))
             delivered.append(sum(by_year.values()))
+            after = sum(q for t, q in by_year.items() if t > o.start_year)
+            if after > 0:
+                late.append(
+                    SROIWarning(
+                        f"{quantity(after)} of the {quantity(sum(by_year.values()))} delivered "
+                        f"came after year {o.start_year}, when the promise was due; the "
+                        "evaluative re-run values them as if delivered on time, which "
+                        "overstates their present value by the delay's discounting (give the "
+                        "promise a yearly quantity list to value each year's delivery in its "
+                        "year)",
+                        location=f"outcomes[{i}] ({m.outcome_ids[i]})",
+                    )
+                )
     promise_result = evaluate(m, **evaluate_kwargs)
     to_date = evaluate(_with_quantities(m, due), **evaluate_kwargs)
     evaluated = evaluate(_with_quantities(m, delivered), **evaluate_kwargs)
     by_outcome = _by_outcome(m, promise_result, to_date, evaluated, due, delivered, reports)
     by_period = _by_period(m, reports)
     assert len(by_outcome) == n
+    for warning in late:
+        warnings.warn(warning, stacklevel=2)
     return Monitoring(
         promise=promise_result,
         to_date=to_date,
@@ -516,6 +539,7 @@ def monitor(promise: Any, actuals: Any, **evaluate_kwargs: Any) -> Monitoring:
         date_label=_label(date, reports),
         by_outcome=by_outcome,
         by_period=by_period,
+        warnings=tuple(late),
     )
 
 

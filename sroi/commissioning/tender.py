@@ -626,7 +626,7 @@ def switching_weight(
     names = [b.name for b in bids]
     scores = parse_quality(quality, names)
     needed = {k for k, w in chosen.items() if w > 0} | {criterion, take_from}
-    prices = [b.result.contract_value for b in bids]
+    prices = [b.result.model.contract_value for b in bids]  # as tendered, never restated
     problems = _check_bids(names, prices, scores, needed, [b.label for b in bids])
     if problems:
         raise ModelError(problems, title="the tender scores")
