@@ -419,8 +419,9 @@ class OutcomeArrays:
         Per outcome, whether its first year already carries a year's drop-off; ``None``
         follows the conventions' ``drop_off_from``.
     profiles : mapping of str to numpy.ndarray, optional
-        Year-by-year values of ``quantity``, ``deadweight``, ``displacement``,
-        ``attribution`` or ``leakage``: an ``(outcomes, years)`` array whose column ``k`` is
+        Year-by-year values of ``quantity``, ``value`` (a proxy that is a series over
+        calendar years), ``deadweight``, ``displacement``, ``attribution`` or ``leakage``:
+        an ``(outcomes, years)`` array whose column ``k`` is
         the outcome's ``k``-th year (columns past an outcome's last year are ignored). An
         outcome's row holds its own column value in every year when it has no profile.
     """
@@ -507,7 +508,7 @@ class OutcomeArrays:
         return int(self.duration.shape[-1])
 
 
-PROFILED = ("quantity", "deadweight", "displacement", "attribution", "leakage")
+PROFILED = ("quantity", "value", "deadweight", "displacement", "attribution", "leakage")
 """The outcome figures that may be given year by year (:attr:`OutcomeArrays.profiles`)."""
 
 
@@ -524,6 +525,9 @@ def _profile(name: str, table: ArrayLike, outcomes: int) -> np.ndarray:
     if name == "quantity":
         if not np.all(np.isfinite(values) & (values >= 0)):
             raise ModelError([Problem("profiles.quantity", "must be finite and >= 0")])
+    elif name == "value":
+        if not np.all(np.isfinite(values)):
+            raise ModelError([Problem("profiles.value", "must be finite")])
     else:
         as_fraction(name, values)
     return values
@@ -881,7 +885,7 @@ def _grid(outcomes: OutcomeArrays, touched: np.ndarray, additive: bool) -> tuple
             return None
         return np.asarray(column)[..., None]
 
-    gross = table("quantity") * np.asarray(o.value)[..., None]
+    gross = table("quantity") * table("value")
     steps = deduct(
         gross,
         table("deadweight"),

@@ -133,7 +133,8 @@ def _outcome_arrays(
     first = [o.drop_off_from for o in outcomes]
     profiles = None
     yearly = {name for o in outcomes for name in o.yearly}
-    if yearly:
+    series = any(v.yearly for v in valuations)  # a proxy that is a series over years
+    if yearly or series:
         width = max(math.ceil(o.duration) for o in outcomes)
         profiles = {
             name: np.array(
@@ -147,6 +148,11 @@ def _outcome_arrays(
             )
             for name in sorted(yearly)
         }
+        if series:
+            profiles["value"] = np.array(
+                [_padded(v.yearly, width) if v.yearly else [v.value] * width for v in valuations],
+                dtype=float,
+            )
     return OutcomeArrays(
         quantity=q,
         value=value,

@@ -618,8 +618,9 @@ class Result:
             return None
         used: dict[str, Any] = {}
         for v in self.valuations:
-            p = v.proxy
-            if p is not None and p.id not in used:
+            for p in v.yearly_proxies or (v.proxy,):
+                if p is None or p.id in used:
+                    continue
                 used[p.id] = {
                     "name": p.name,
                     "value": p.value,
@@ -679,9 +680,10 @@ class Result:
 
     def _title(self) -> str:
         prices = f", {self.price_year} prices" if self.price_year else ""
+        years = "1 year" if self.horizon == 1 else f"{self.horizon} years"
         return (
             f"SROI: {self.model.name} ({self.currency}{prices}; discounted at "
-            f"{_rate_text(self.discount_rate)}; {self.horizon} years)"
+            f"{_rate_text(self.discount_rate)}; {years})"
         )
 
     def summary(self) -> str:
@@ -694,6 +696,14 @@ class Result:
         differences = self.computation.conventions.differences()
         if differences:
             lines[-1:-1] = [f"  {'Conventions':<{width}}  " + "; ".join(differences)]
+        transfers = self.transfer_present_value
+        if transfers:
+            share = transfers / self.present_value if self.present_value else math.nan
+            lines[2:2] = [
+                f"  {'  of which transfers':<{width}}  {_money(transfers, self.currency)}"
+                + (f" ({share:.1%})" if math.isfinite(share) else "")
+                + ": benefits or taxes moved between parties, not resources saved"
+            ]
         table = self.by_outcome
         cur = self.currency
         names = ["deadweight", "displacement", "attribution", "drop_off"]

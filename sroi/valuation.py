@@ -68,6 +68,12 @@ class Valuation(NamedTuple):
         How the value is classed (the outcome's own, else the proxy's).
     bearer_split : tuple of (str, float)
         Who gains, with shares summing to 1; ``()`` when nobody was named.
+    yearly : tuple of float, optional
+        For a proxy that is a series over calendar years: the value used in each year of
+        the outcome, from its first [money / unit of quantity / year, model prices];
+        ``value`` is the first of them. None otherwise.
+    yearly_proxies : tuple of Proxy, optional
+        The series' row used in each of those years; ``proxy`` is the first of them.
     """
 
     value: float
@@ -78,6 +84,8 @@ class Valuation(NamedTuple):
     category: str | None = None
     marmot_objective: str | None = None
     bearer_split: tuple[tuple[str, float], ...] = ()
+    yearly: tuple[float, ...] | None = None
+    yearly_proxies: tuple[Proxy, ...] | None = None
 
 
 _split = functools.lru_cache(maxsize=1024)(parse_bearer_split)
@@ -127,6 +135,9 @@ def _resolve(
     ``currency`` None skips the unit check, ``deflator`` None the price index (what they
     come from has a problem of its own).
     """
+    series = table.series(proxy_id) if proxy_id not in table else None
+    if series:  # a series over years: its rows share a unit; check the first
+        proxy_id = series[min(series)]
     try:
         proxy = table.get(proxy_id)
     except UnknownProxyError as exc:
@@ -274,9 +285,77 @@ def check_proxies(
         problems += found.problems
         if found.needs_price_year and known_target:
             used_by.append(found.needs_price_year)
+        series = table.series(proxy_id) if proxy_id not in table else None
+        if series and data.get("first_calendar_year") is None:
+            problems.append(_needs_first_year(f"outcomes[{i}]", proxy_id, series))
     if used_by:
         problems.insert(0, _needs_price_year(used_by))
     return _unique(problems)
+
+
+def _needs_first_year(where: str, proxy_id: str, series: Mapping[int, str]) -> Problem:
+    return Problem(
+        f"{where}.proxy",
+        f"{proxy_id!r} is a series over calendar years ({min(series)}-{max(series)}): give the "
+        "model's first_calendar_year (the calendar year of its year 1), so that each year of "
+        "the outcome takes that year's value",
+        proxy_id,
+        allowed="a model with first_calendar_year, or one year's row of the series",
+        kind="missing",
+    )
+
+
+def _value_series(
+    where: str,
+    outcome: Outcome,
+    series: Mapping[int, str],
+    model: Model,
+    target: int | str | None,
+    table: ProxyTable,
+    deflator: Series | None,
+    problems: list[Problem],
+    used_by: list[str],
+) -> Valuation | None:
+    """An outcome valued with a series over calendar years: each year at that year's row.
+
+    Year ``t`` of the model (``t = start_year ...``) is calendar year
+    ``first_calendar_year + t - 1``. Problems go to ``problems``; None when there are any.
+    """
+    if model.first_calendar_year is None:
+        problems.append(_needs_first_year(where, outcome.proxy or "", series))
+        return None
+    first = model.first_calendar_year + outcome.start_year - 1
+    years = [first + k for k in range(math.ceil(outcome.duration))]
+    missing = [y for y in years if y not in series]
+    if missing:
+        problems.append(
+            Problem(
+                f"{where}.proxy",
+                f"{outcome.proxy!r} is a series over {min(series)}-{max(series)}; the outcome "
+                f"needs {years[0]}-{years[-1]} (its years from first_calendar_year "
+                f"{model.first_calendar_year}), and {', '.join(map(str, missing[:5]))}"
+                f"{' ...' if len(missing) > 5 else ''} {'is' if len(missing) == 1 else 'are'} "
+                "not in it",
+                outcome.proxy,
+                allowed=f"years {min(series)}-{max(series)}",
+            )
+        )
+        return None
+    values, rows, firsts = [], [], None
+    for year in years:
+        found = _resolve(where, series[year], outcome.unit, model.currency, target, table, deflator)
+        if found.problems or found.proxy is None:
+            problems += found.problems
+            return None
+        if found.needs_price_year:
+            used_by.append(found.needs_price_year)
+            return None
+        values.append(found.proxy.value * found.price_index * found.unit_factor)
+        rows.append(found.proxy)
+        firsts = firsts or found
+    assert firsts is not None and firsts.proxy is not None
+    valuation = _own(outcome, values[0], firsts.proxy, firsts.price_index, firsts.unit_factor)
+    return valuation._replace(yearly=tuple(values), yearly_proxies=tuple(rows))
 
 
 def value_outcomes(
@@ -340,6 +419,14 @@ def value_outcomes(
             continue
         if table is None:  # pragma: no cover - evaluate() always passes a table here
             raise ModelError([Problem(f"{where}.proxy", "no proxy table given", outcome.proxy)])
+        series = table.series(outcome.proxy) if outcome.proxy not in table else None
+        if series:
+            valued_years = _value_series(
+                where, outcome, series, model, target, table, deflator, problems, used_by
+            )
+            if valued_years is not None:
+                out.append(valued_years)
+            continue
         found = _resolve(
             where, outcome.proxy, outcome.unit, model.currency, target, table, deflator
         )

@@ -135,7 +135,11 @@ def test_evaluate_table_prints_the_summary(path):
     out = run("evaluate", path)
     assert out.exit_code == 0, out.stderr
     headline = EXAMPLE_HEADLINES[path.name].splitlines()
-    assert out.stdout.splitlines()[: len(headline)] == headline
+    printed = out.stdout.splitlines()
+    # the line under the present value says how much of it is transfers (benefits paid)
+    transfers = sroi.evaluate(path).transfer_present_value
+    assert printed[2].startswith("    of which transfers") and f"£{transfers:,.2f}" in printed[2]
+    assert [printed[0], printed[1], *printed[3 : len(headline) + 1]] == headline
     assert [line.split("  ")[-1].strip() for line in headline[1:]] == worked_figures(path)
     assert out.stderr == ""
 

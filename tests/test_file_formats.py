@@ -229,6 +229,7 @@ def valid_models(draw) -> Model:
         "currency": draw(st.sampled_from(["GBP", "EUR", "USD"])),
         "price_year": draw(st.sampled_from([None, 2024, "2024/25", 1999])),
         "contract_value": draw(st.one_of(st.none(), st.floats(min_value=0, max_value=1e9))),
+        "first_calendar_year": draw(st.one_of(st.none(), st.integers(1990, 2100))),
         "groups": {
             g: {
                 "description": draw(optional_text()),

@@ -208,3 +208,11 @@ def test_cli_show_gives_data_age_transfer_code_and_replaced_ids():
     assert out.exit_code == 0 and "ucd_he20_4_fiscal" in out.stdout.splitlines()[0]
     assert "Warning: proxy id 'ucd_gp_home_visit' is an older id" in out.stderr
     assert "replaces ucd_gp_home_visit" in " ".join(out.stdout.split())
+
+
+def test_a_and_e_is_found_by_its_letters_and_one_letter_words_match_nothing():
+    from sroi.proxies import load
+
+    table = load()
+    for query in ("A&E", "A and E", "accident and emergency"):
+        assert next(iter(table.search(query, limit=1).ids)).startswith("ucd_he4_"), query

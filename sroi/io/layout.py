@@ -326,6 +326,14 @@ _STRUCTURED = frozenset(
     )
 )
 """The model's own fields that hold a mapping (``conventions``): JSON text in their cell."""
+_NUMERIC_SCALARS = frozenset(
+    name
+    for name in SCALARS
+    if name not in ("price_year", "discount_rate")
+    and (kinds := _types(Model.model_fields[name].annotation)) & {int, float}
+    and str not in kinds
+)
+"""The model's own fields that hold a number (``contract_value``, ``first_calendar_year``)."""
 FRACTIONS = frozenset(
     {"deadweight", "displacement", "attribution", "leakage", "drop_off", "discount_rate"}
 )
@@ -513,6 +521,8 @@ def _read_scalar(name: str, value: Any, limits: Limits | None = None) -> Any:
         if isinstance(value, str) and not is_blank(value):
             return _json_cell(unprotect(value).strip(), limits)
         return _read_cell(name, value, numeric=False, limits=limits)
+    if name in _NUMERIC_SCALARS:
+        return _read_cell(name, value, numeric=True, limits=limits)
     if name == "price_year":
         if isinstance(value, float) and value.is_integer():
             return int(value)

@@ -51,6 +51,7 @@ from sroi.vocabulary import (
 __all__ = [
     "UNCERTAIN_FIELDS",
     "YEARLY_FIELDS",
+    "CalendarYear",
     "Category",
     "DiscountRateField",
     "Duration",
@@ -290,6 +291,16 @@ YearsFromOne = Annotated[
     Field(json_schema_extra={"minimum": 1, "maximum": MAX_YEARS}),
 ]
 """A whole number of years from 1 to :data:`~sroi.parsing.MAX_YEARS` [years]."""
+
+
+CalendarYear = Annotated[
+    int,
+    BeforeValidator(
+        for_pydantic(lambda value: parse_whole_years(value, minimum=1800, maximum=2300))
+    ),
+    Field(json_schema_extra={"minimum": 1800, "maximum": 2300}),
+]
+"""A calendar year, 1800 to 2300 [year]."""
 
 
 def _choice(words: Iterable[str], *, optional: bool) -> Any:

@@ -37,6 +37,7 @@ from sroi.io.yaml_json import read_json, read_mapping, read_yaml
 from sroi.model.fields import (
     UNCERTAIN_FIELDS,
     YEARLY_FIELDS,
+    CalendarYear,
     Category,
     DiscountRateField,
     Duration,
@@ -418,6 +419,10 @@ class Model(Record):
     discount_rate : float, str or list of float, optional
         A constant rate [fraction, 0-1], a schedule name (``"green_book"``,
         ``"green_book_health"``) or yearly rates whose last rate carries on; default 0.035.
+    first_calendar_year : int, optional
+        The calendar year of the model's year 1 (``2025``) [year]. An outcome valued with
+        a proxy that is a series over calendar years (the carbon path,
+        ``desnz2023_carbon_value_central``) takes, in each of its years, that year's value.
     contract_value : float, optional
         The price of the contract the social value is offered under [money, >= 0]:
         results then show social value per £ of contract and as a share of it.
@@ -466,6 +471,11 @@ class Model(Record):
         description="Computation conventions: drop_off_from (second_year | first_year), "
         "partial_years (error | pro_rata), discount_timing (end_of_year | mid_year | "
         "start_of_year), deductions (multiplicative | additive), valuation_year (0, 1, ...).",
+    )
+    first_calendar_year: Optional[CalendarYear] = Field(
+        None,
+        description="The calendar year of the model's year 1 (2025); needed by outcomes "
+        "valued with a proxy that is a series over years, such as the carbon path.",
     )
     contract_value: Optional[Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(
         None,

@@ -692,6 +692,10 @@ def _proxy_from_row(row: Mapping[str, Any]) -> Proxy:
     )
 
 
+_SERIES_ID = re.compile(r"(?P<stem>.+?)_(?P<year>(?:19|20|21)\d\d)(?P<rest>_[a-z0-9_]+)?")
+"""A row id that is one year of a series: its stem, calendar year and the rest."""
+
+
 class ProxyTable:
     """A validated, immutable table of financial proxies (pandas-backed).
 
@@ -735,6 +739,7 @@ class ProxyTable:
         "_notes",
         "_proxies",
         "_query",
+        "_series_index",
         "_vocabulary",
         "_words",
     )
@@ -894,6 +899,43 @@ class ProxyTable:
         if not close:  # fall back on the search ranking for very different spellings
             close = list(self.search(text, limit=n).ids)
         return close
+
+    def series(self, series_id: str) -> dict[int, str] | None:
+        """The rows of a proxy that is a series over calendar years, by year; None if
+        ``series_id`` names no series.
+
+        A series is two or more rows whose ids differ only in a calendar year
+        (``desnz2023_carbon_value_2025_central``, ``..._2026_central`` ...); its id is
+        theirs without the year (``desnz2023_carbon_value_central``). An outcome that
+        names a series is valued in each of its years at that year's row (see
+        :func:`sroi.evaluate` and the model's ``first_calendar_year``).
+
+        Examples
+        --------
+        >>> from sroi.proxies import load
+        >>> carbon = load().series("desnz2023_carbon_value_central")
+        >>> carbon[2025], min(carbon), max(carbon)
+        ('desnz2023_carbon_value_2025_central', 2020, 2050)
+        >>> load().series("ucd_ee1_0_fiscal") is None
+        True
+        """
+        found = self._series().get(series_id)
+        return dict(found) if found else None
+
+    def _series(self) -> dict[str, dict[int, str]]:
+        cached = getattr(self, "_series_index", None)
+        if cached is None:
+            groups: dict[str, dict[int, str]] = {}
+            for pid in self._proxies:
+                match = _SERIES_ID.fullmatch(pid)
+                if match:
+                    key = match["stem"] + (match["rest"] or "")
+                    groups.setdefault(key, {})[int(match["year"])] = pid
+            cached = {
+                k: v for k, v in groups.items() if len(v) >= 2 and k not in self._proxies
+            }
+            object.__setattr__(self, "_series_index", cached)
+        return cached
 
     def __contains__(self, item: object) -> bool:
         if isinstance(item, Proxy):

@@ -199,6 +199,9 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 _WORD = re.compile(r"[a-z0-9]+")
+_A_AND_E = re.compile(r"\ba\s*(?:&|and)\s*e\b")
+"""A&E, A and E: accident and emergency, so that it is found by its words."""
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
 _SUFFIXES = ("ments", "ment", "ness", "ings", "ing", "ies", "es", "ed", "s")
 
 
@@ -224,7 +227,9 @@ def words(text: str) -> list[str]:
     >>> words("Homelessness applications, per household")
     ['homeless', 'application', 'household']
     """
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS]
+    text = _A_AND_E.sub(" accident emergency ", text.lower())
+    text = _HYPHENATED.sub(r"\1\2", text)  # long-term -> longterm, one word as typed
+    return [stem(w) for w in _WORD.findall(text) if w not in _STOPWORDS and len(w) > 1]
 
 
 Phrase = tuple[str, ...]
