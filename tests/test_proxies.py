@@ -384,14 +384,14 @@ def test_validation_reports_every_problem_with_its_location(tmp_path):
 
 
 def test_missing_and_unknown_columns_are_errors(tmp_path):
-    # only id, name, value, unit and price_year are required; an unknown column is refused
+    # only id, name, value, unit and price_year are required; the headers not read are named
     columns = [c for c in COLUMNS if c not in ("unit", "licence")] + ["licence_url"]
     path = _write(tmp_path, [_row(licence_url="x")], columns=columns)
     with pytest.raises(ModelError) as info:
         read_table(path, merge_with_bundled=False)
     text = str(info.value)
-    assert "missing column(s) 'unit'" in text and "'licence'" not in text.split("unknown")[0]
-    assert "unknown column(s) 'licence_url'" in text
+    assert "missing column(s) 'unit'" in text and "'licence'" not in text.split("headers")[0]
+    assert "headers not read: 'licence_url'" in text
     assert "columns={'Your header': 'column'}" in text
 
 

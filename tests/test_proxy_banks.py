@@ -141,7 +141,7 @@ def test_headers_as_the_bank_writes_them(tmp_path):
         read_table(path)
     message = str(info.value)
     assert "missing column(s) 'id', 'name', 'value'" in message
-    assert "unknown column(s) 'Ref', 'Measure', 'Proxy value (GBP)', 'Notes'" in message
+    assert "headers not read: 'Ref', 'Measure', 'Proxy value (GBP)', 'Notes'" in message
     assert "columns={'Your header': 'column'}" in message
     columns = {"Ref": "id", "Measure": "name", "Proxy value (GBP)": "value", "Notes": "note"}
     table = quiet_read(path, columns=columns, merge_with_bundled=False)
@@ -275,3 +275,15 @@ def test_the_command_line_takes_a_toms_table(tmp_path):
     show = runner.invoke(cli, ["proxies", "show", "NT1", "--proxies", str(toms_file(tmp_path))])
     assert show.exit_code == 0
     assert "user-supplied, licence not stated" in show.stdout
+
+
+def test_a_banks_own_extra_columns_are_left_out_and_listed(tmp_path):
+    text = "id,name,value,unit,price_year,Theme\n"
+    text += "NT1,Local people employed,1000,GBP / person / year,2023/24,Jobs\n"
+    table = quiet_read(toms_file(tmp_path, text), merge_with_bundled=False)
+    assert table.get("NT1").value == 1000.0
+    assert any("'Theme' not read" in note for note in table.notes)
+    typo = "id,name,value,unit,price_year,licnce\n"
+    typo += "NT1,Local people employed,1000,GBP / person / year,2023/24,ours\n"
+    with pytest.raises(ModelError, match="did you mean 'licence'"):
+        read_table(toms_file(tmp_path, typo), merge_with_bundled=False)

@@ -495,21 +495,38 @@ def _columns(
         seen[target] = column
     missing = [c for c in REQUIRED_COLUMNS if c not in seen]
     if missing:
+        unread = f"; headers not read: {', '.join(map(repr, unknown))}" if unknown else ""
         problems.append(
             Problem(
                 where,
                 f"missing column(s) {', '.join(map(repr, missing))}; a proxy table needs "
-                f"{', '.join(REQUIRED_COLUMNS)} (the other columns are optional)",
+                f"{', '.join(REQUIRED_COLUMNS)} (the other columns are optional){unread} "
+                "(name your own headers with read_table(..., columns={'Your header': "
+                "'column'}))",
             )
         )
-    if unknown:
+    # a bank's own columns (Theme, Outcome ...) are left out and listed; a header close to
+    # a column's name is taken for a typo of it and refused, never ignored
+    typos = {
+        c: close[0]
+        for c in unknown
+        if (close := difflib.get_close_matches(_column_key(c), list(_KEYS), n=1, cutoff=0.8))
+    }
+    if typos:
         problems.append(
             Problem(
                 where,
-                f"unknown column(s) {', '.join(map(repr, unknown))}; the columns are "
-                f"{', '.join(COLUMNS)} (name your own headers with "
+                "unknown column(s) "
+                + ", ".join(f"{c!r} (did you mean {_KEYS[k]!r}?)" for c, k in typos.items())
+                + f"; the columns are {', '.join(COLUMNS)} (name your own headers with "
                 "read_table(..., columns={'Your header': 'column'}))",
             )
+        )
+    left_out = [c for c in unknown if c not in typos]
+    if left_out:
+        notes.append(
+            f"column(s) {', '.join(map(repr, left_out))} not read: not proxy-table columns "
+            "(keep one with read_table(..., columns={'Your header': 'note'}))"
         )
     return found, problems, notes
 
@@ -931,9 +948,7 @@ class ProxyTable:
                 if match:
                     key = match["stem"] + (match["rest"] or "")
                     groups.setdefault(key, {})[int(match["year"])] = pid
-            cached = {
-                k: v for k, v in groups.items() if len(v) >= 2 and k not in self._proxies
-            }
+            cached = {k: v for k, v in groups.items() if len(v) >= 2 and k not in self._proxies}
             object.__setattr__(self, "_series_index", cached)
         return cached
 
