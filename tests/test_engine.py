@@ -1019,7 +1019,7 @@ def test_the_horizon_error_names_the_inputs_when_only_they_reach_too_far():
 def test_profile_problems_are_located_and_worded():
     cases = [
         ({"duration": [[1.0]]}, "profiles.duration",
-         "may be given for quantity, deadweight, displacement, attribution, leakage"),
+         "may be given for quantity, value, deadweight, displacement, attribution, leakage"),
         ({"deadweight": [[0.1], [0.2]]}, "profiles.deadweight",
          "must have one row per outcome (1)"),
         ({"quantity": [[-1.0, 1.0, 1.0]]}, "profiles.quantity", "must be finite and >= 0"),
