@@ -39,6 +39,7 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_simulate.py
+	$(PY) benchmarks/bench_portfolio.py
 
 # Mutation testing of sroi/engine.py and sroi/adjustments/ (configured in pyproject.toml,
 # [tool.mutmut]); not part of `make test`. See docs/quality.md.

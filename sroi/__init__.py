@@ -13,17 +13,11 @@
 '0.76'
 """
 
-from sroi import (
-    adjustments,
-    commissioning,
-    errors,
-    proxies,
-    sensitivity,
-    units,
-)
+import importlib
+import importlib.util
+from typing import Any
+
 from sroi._version import __version__
-from sroi.claims import check
-from sroi.commissioning import compare, local_multiplier, monitor, switching_weight
 from sroi.errors import (
     ModelError,
     ReadingWarning,
@@ -32,10 +26,46 @@ from sroi.errors import (
     UnitError,
     UnknownProxyError,
 )
-from sroi.evaluation import evaluate
-from sroi.io import read_model, read_model_report, write_model
-from sroi.model import Input, Model, Outcome, Output, Stakeholder, load_model, model_schema
-from sroi.result import Result
+
+# Everything else is imported on first use, so that `sroi --version` and `sroi --help`
+# (and a script that needs one part) do not pay for numpy, pandas and the model's
+# validators.
+_LAZY = {
+    "Input": "sroi.model",
+    "Model": "sroi.model",
+    "Outcome": "sroi.model",
+    "Output": "sroi.model",
+    "Stakeholder": "sroi.model",
+    "load_model": "sroi.model",
+    "model_schema": "sroi.model",
+    "Result": "sroi.result",
+    "check": "sroi.claims",
+    "compare": "sroi.commissioning",
+    "local_multiplier": "sroi.commissioning",
+    "monitor": "sroi.commissioning",
+    "switching_weight": "sroi.commissioning",
+    "evaluate": "sroi.evaluation",
+    "evaluate_portfolio": "sroi.portfolio",
+    "read_model": "sroi.io",
+    "read_model_report": "sroi.io",
+    "write_model": "sroi.io",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif not name.startswith("_") and importlib.util.find_spec(f"sroi.{name}") is not None:
+        value = importlib.import_module(f"sroi.{name}")  # a subpackage: sroi.sensitivity
+    else:
+        raise AttributeError(f"module 'sroi' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "Input",
@@ -57,6 +87,7 @@ __all__ = [
     "compare",
     "errors",
     "evaluate",
+    "evaluate_portfolio",
     "load_model",
     "local_multiplier",
     "model_schema",

@@ -81,6 +81,7 @@ __all__ = [
     "parse_number",
     "parse_price_year",
     "parse_whole_years",
+    "rate_from_text",
 ]
 
 FIRST_PRICE_YEAR = 1800
@@ -513,7 +514,7 @@ def parse_price_year(value: Any, location: str = "price_year") -> PriceYear:
 
 _SCHEDULE_NAMES = ", ".join(map(repr, DISCOUNT_SCHEDULES))
 DISCOUNT_RATE_TEXT_ALLOWED = (
-    "a rate between 0 and 1 (3.5 % is 0.035), comma-separated yearly rates, or one of "
+    "a rate between 0 and 1 (0.035, 3.5% or 3.5 %), comma-separated yearly rates, or one of "
     + ", ".join(DISCOUNT_SCHEDULES)
 )
 """What :func:`parse_discount_rate_text` accepts, in words."""
@@ -598,17 +599,52 @@ def parse_discount_rate(value: Any, location: str = "discount_rate") -> Discount
         ) from None
 
 
-def parse_discount_rate_text(text: str, location: str = "discount_rate") -> DiscountRateValue:
-    """A discount rate written as text, as on the command line: ``0.035``, ``0.05,0.04``
-    (yearly rates, the last carries on) or a schedule name.
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
-    The numbers are read from the text and then checked by :func:`parse_discount_rate`,
-    so the two accept the same rates.
+
+def rate_from_text(text: str) -> float:
+    """A rate written as text: a fraction (``"0.035"``) or a percentage (``"3.5%"``,
+    ``"3.5 %"``) [fraction].
+
+    Only the number is read; whether it is a rate in range is for the caller to check. A
+    bare ``"3.5"`` is 3.5, not 3.5 %: a percentage needs its sign.
+
+    Raises
+    ------
+    ValueError
+        If the text is neither.
+
+    Examples
+    --------
+    >>> rate_from_text("0.035"), rate_from_text("3.5%"), rate_from_text(" 3.5 % ")
+    (0.035, 0.035, 0.035)
+    >>> rate_from_text("3.5")
+    3.5
+    """
+    written = str(text).strip()
+    if written.endswith("%"):
+        number = written[:-1].strip()
+        if not _DECIMAL.match(number):
+            raise ValueError(f"not a rate: {text!r}")
+        # In decimal, 0.7 % is exactly 0.007 (0.7 / 100 in floats is 0.006999999999999999).
+        return float(Decimal(number) / 100)
+    return float(written)
+
+
+def parse_discount_rate_text(text: str, location: str = "discount_rate") -> DiscountRateValue:
+    """A discount rate written as text, as on the command line: ``0.035``, ``3.5%`` or
+    ``3.5 %``, ``0.05,0.04`` or ``5%,4%`` (yearly rates, the last carries on) or a
+    schedule name.
+
+    The numbers are read from the text (by :func:`rate_from_text`) and then checked by
+    :func:`parse_discount_rate`, so the two accept the same rates. A bare ``3.5`` is
+    refused: it is not a fraction, and a percentage needs its sign.
 
     Parameters
     ----------
     text : str
-        ``"0.035"`` [fraction], ``"0.05,0.04"`` [fraction each] or a schedule name.
+        ``"0.035"`` or ``"3.5%"`` [fraction], ``"0.05,0.04"`` or ``"5%,4%"`` [fraction
+        each] or a schedule name.
     location : str, default "discount_rate"
         Where the text came from, for the error.
 
@@ -626,16 +662,18 @@ def parse_discount_rate_text(text: str, location: str = "discount_rate") -> Disc
     --------
     >>> parse_discount_rate_text("0.035"), parse_discount_rate_text(" 0.05, 0.04 ")
     (0.035, (0.05, 0.04))
+    >>> parse_discount_rate_text("3.5%"), parse_discount_rate_text("5 %, 4 %")
+    (0.035, (0.05, 0.04))
     >>> parse_discount_rate_text("3.5")
     Traceback (most recent call last):
     ...
     sroi.errors.ModelError: 1 problem in the model:
-      discount_rate: must be a rate between 0 and 1 (3.5 % is 0.035), comma-separated yearly
-      rates, or one of green_book, green_book_health (got '3.5')
+      discount_rate: must be a rate between 0 and 1 (0.035, 3.5% or 3.5 %), comma-separated
+      yearly rates, or one of green_book, green_book_health (got '3.5')
     """
     written: Any = str(text).strip()
     try:
-        rates = tuple(float(part) for part in written.split(","))
+        rates = tuple(rate_from_text(part) for part in written.split(","))
     except ValueError:
         pass
     else:

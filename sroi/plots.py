@@ -25,7 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
-__all__ = ["breakdown", "tornado", "value_by_year", "waterfall", "waterfall_steps"]
+    from sroi.sensitivity.monte_carlo import Simulation
+
+__all__ = ["breakdown", "histogram", "tornado", "value_by_year", "waterfall", "waterfall_steps"]
 
 #: Colours (colour-blind safe, from the Okabe-Ito palette).
 _TOTAL = "#0072B2"
@@ -434,3 +436,55 @@ def tornado(frame: pd.DataFrame, ax: Axes | None = None, *, currency: str | None
     ax.grid(axis="x", color="0.9")
     ax.set_axisbelow(True)
     return ax
+
+
+# --------------------------------------------------------------------------------------
+# Monte Carlo histogram
+
+
+def histogram(simulation: Simulation, ax: Axes | None = None, *, bins: int = 50) -> Axes:
+    """The Monte Carlo draws of the SROI ratio as a histogram, with the 1 : 1 line.
+
+    Parameters
+    ----------
+    simulation : Simulation
+        From :func:`sroi.sensitivity.simulate`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; default a new figure's axes.
+    bins : int, default 50
+        Number of bars.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.patches`` holds the bars (share of draws in each); vertical lines mark the
+        break-even ratio 1 and the central (deterministic) ratio; the title gives
+        P(ratio > 1) and the number of draws.
+    """
+    ratio = np.asarray(simulation.ratio, dtype=float)
+    ax = _axes(ax, (8, 4.5))
+    weights = np.full(ratio.size, 1.0 / max(ratio.size, 1))
+    ax.hist(ratio, bins=bins, weights=weights, color=_LIGHT, edgecolor="white", lw=0.5)
+    ax.axvline(1.0, color=_LOSS, ls="--", lw=1.2, label="break-even (1 : 1)")
+    central = simulation.base.ratio
+    ax.axvline(central, color=_TOTAL, lw=1.2, label=f"central estimate {central:.2f}")
+    currency = simulation.base.currency
+    ax.set_xlabel(f"SROI ratio [value per {money(1, currency, 0)} invested]")
+    ax.set_ylabel("share of draws")
+    ax.yaxis.set_major_formatter(_percent_formatter())
+    above = simulation.probability_ratio_above(1.0)
+    ax.set_title(
+        f"{_plain(simulation.base.model.name)}: SROI ratio in {simulation.n:,} draws; "
+        f"P(ratio > 1) = {percent(above)}",
+        fontsize=10,
+    )
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="y", color="0.9")
+    ax.set_axisbelow(True)
+    return ax
+
+
+def _percent_formatter() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0, decimals=0)

@@ -260,7 +260,9 @@ def test_switching_weight_agrees_with_a_fine_scan(tender):
     bids = [bid(n, p, v) for n, p, v in zip(names, prices, values, strict=True)]
     grades = dict(zip(names, quality, strict=True))
     sw = sroi.switching_weight(bids, weights=weights, quality=grades)
-    top = weights["price"] + weights["social_value"]
+    # the weights are hundredths: held exactly, so that the far end of the scan gives price
+    # a weight of exactly 0 (not a float's -1e-17, which would reverse the price ranking)
+    top = Fraction(round(100 * (weights["price"] + weights["social_value"])), 100)
 
     def leader(w):
         at = {"price": top - w, "quality": weights["quality"], "social_value": w}
@@ -278,7 +280,7 @@ def test_switching_weight_agrees_with_a_fine_scan(tender):
     now = weights["social_value"]
     if sw.weight is None:
         grid = [top * k / 200 for k in range(201)]
-        firsts = [leader(Fraction(w)) for w in grid]
+        firsts = [leader(w) for w in grid]
         assert all(len(f & firsts[0]) for f in firsts)  # one bid leads (or ties) throughout
         return
     w = Fraction(sw.weight)

@@ -28,13 +28,14 @@ from __future__ import annotations
 import math
 import numbers
 import sys
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sroi.engine import Headline, compute, headline
-from sroi.errors import ModelError, Problem
+from sroi.errors import ModelError, Problem, SROIWarning
 from sroi.result import Result
 from sroi.sensitivity._base import Base, argument_error, problem, real_number
 
@@ -264,6 +265,13 @@ def simulate(
     -------
     Simulation
 
+    Warns
+    -----
+    SROIWarning
+        When nothing in the model is uncertain (no figure is a distribution, or every
+        distribution has zero width): every draw is then the central result, and
+        P(ratio > 1) is 0 or 100 % trivially, not a measure of confidence.
+
     Raises
     ------
     ModelError
@@ -355,6 +363,20 @@ def simulate(
         )
         pv_out[lo : lo + b] = np.broadcast_to(drawn.present_value, (b,))
         inv_out[lo : lo + b] = np.broadcast_to(drawn.total_investment, (b,))
+    if not uncertain or (np.all(pv_out == pv_out[0]) and np.all(inv_out == inv_out[0])):
+        why = (
+            "no figure of the model is a distribution"
+            if not uncertain
+            else "every distribution of the model has zero width"
+        )
+        warnings.warn(
+            SROIWarning(
+                f"nothing is uncertain in the simulation of {m.name!r}: {why}, so every draw "
+                "is the central result and P(ratio > 1) is 0 or 100 % trivially; write the "
+                "uncertain figures as distributions (see sroi.distributions)"
+            ),
+            stacklevel=2,
+        )
     return Simulation(
         base=result,
         figures=headline(pv_out, inv_out),
