@@ -567,7 +567,8 @@ def money_flows(result: Result) -> pd.DataFrame:
         transfer payment (benefits or taxes: money moved, not resources saved), an
         economic, social, wellbeing or environmental value, and value whose type nobody
         gave. A proxy's transfer share is assigned to its bearers in the order the proxy
-        lists them (the Unit Cost Database lists the paying agency, DWP or HMRC, first).
+        lists them (the Unit Cost Database lists the paying agency, DWP or HMRC, first),
+        whatever order an outcome's own ``bearer`` gives them in.
 
     Rows run from the largest net gain to the largest net cost.
     """
@@ -589,6 +590,13 @@ def money_flows(result: Result) -> pd.DataFrame:
         split = v.bearer_split or ((outcome.stakeholder, 1.0),)
         share = getattr(v.proxy, "transfer_share", None) if v.proxy is not None else None
         transfer_left = float(share or 0.0)
+        if transfer_left and v.proxy is not None:
+            # the transfer falls to the agencies in the order the proxy lists them (the
+            # paying agency first), whatever order the outcome's own bearers are given in
+            order = [a for a, _ in v.proxy.bearer_split]
+            split = tuple(
+                sorted(split, key=lambda b: order.index(b[0]) if b[0] in order else len(order))
+            )
         for agency, part in split:
             moved = min(part, transfer_left)
             transfer_left -= moved

@@ -556,3 +556,23 @@ def test_weights_say_when_the_median_is_the_models_own_or_has_nothing_to_weight(
     no_incomes = {**model, "groups": {"IMD 1": {}, "IMD 2": {}}}
     with pytest.warns(sroi.SROIWarning, match="no group of the model gives an income"):
         assert sroi.evaluate(no_incomes, median_income=30_000).weighted is None
+
+
+def test_a_transfer_falls_to_the_paying_agency_whatever_order_the_outcome_gives():
+    def flows(bearer):
+        model = {
+            "name": "Into work", "price_year": "2012/13", "discount_rate": 0,
+            "inputs": [{"stakeholder": "Council", "amount": 8_000}],
+            "outcomes": [{"stakeholder": "Residents", "outcome": "Into work", "quantity": 1,
+                          "duration": 1, "proxy": "ucd_ee1_0_fiscal", "bearer": bearer}],
+        }  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sroi.evaluate(model).money_flows().set_index("agency")
+
+    a, b = flows("DWP:0.9422;NHS:0.0578"), flows("NHS:0.0578;DWP:0.9422")
+    # 9,800 x 0.9422 = 9,233.56 of benefit payments (DWP), 9,800 x 0.0578 = 566.44 of NHS savings
+    for f in (a, b):
+        assert f.loc["DWP", "transfer"] == pytest.approx(9_233.56)
+        assert f.loc["NHS", "fiscal_saving"] == pytest.approx(566.44)
+        assert f.loc["NHS", "transfer"] == 0
