@@ -430,7 +430,7 @@ def evaluate(
         price_index=restate,
         warnings=(
             *read,
-            *model_warnings(m),
+            *model_warnings(m, used),
             *valuation_warnings(valuations, [o.proxy for o in m.outcomes]),
             *labels,
             *overlaps,

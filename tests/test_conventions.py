@@ -236,3 +236,18 @@ def test_monte_carlo_draws_other_figures_of_a_model_with_a_yearly_profile():
     assert kept.min() >= 0.5 - 1e-12 and kept.max() <= 1 + 1e-12
     assert abs(kept.mean() - 0.75) < 0.05 and kept.std() > 0.1
     assert np.allclose(np.asarray(sim.ratio), np.asarray(sim.present_value) / 1_000, rtol=1e-12)
+
+
+def test_the_large_deductions_warning_follows_the_deductions_convention():
+    model = {
+        "name": "Heavy deductions",
+        "inputs": [{"stakeholder": "Council", "amount": 1_000}],
+        "outcomes": [{"stakeholder": "P", "outcome": "Work", "quantity": 1, "value": 1_000,
+                      "duration": 1, "deadweight": 0.5, "attribution": 0.45}],
+    }  # fmt: skip
+    # multiplicative: 1 - 0.5 x 0.55 = 72.5 % removed, under 90 %: no warning
+    assert not sroi.evaluate(model).warnings
+    # additive: 0.5 + 0.45 = 95 % removed: warned, as the claims check finds too
+    additive = sroi.evaluate(model, conventions={"deductions": "additive"})
+    [warning] = additive.warnings
+    assert warning.location == "outcomes[0]" and "95.0%" in warning.message

@@ -766,7 +766,7 @@ class Model(Record):
         return tuple(seen)
 
 
-def model_warnings(model: Model) -> tuple[SROIWarning, ...]:
+def model_warnings(model: Model, conventions: Conventions | None = None) -> tuple[SROIWarning, ...]:
     """The legal but suspicious things in a model, each an :class:`~sroi.errors.SROIWarning`
     with its location: combined deductions above :data:`DEDUCTIONS_WARNING_THRESHOLD`.
 
@@ -777,9 +777,14 @@ def model_warnings(model: Model) -> tuple[SROIWarning, ...]:
     >>> [w.location for w in model_warnings(m)]
     ['outcomes[0]']
     """
+    additive = (conventions or model.conventions or Conventions()).deductions == "additive"
     found = []
     for i, outcome in enumerate(model.outcomes):
-        removed = 1 - outcome.remaining_share
+        if additive:  # max(0, 1 - the sum of the shares): the whole sum is removed, up to 1
+            names = ("deadweight", "displacement", "attribution", "leakage")
+            removed = min(1.0, sum(outcome.first_year(name) for name in names))
+        else:
+            removed = 1 - outcome.remaining_share
         if removed > DEDUCTIONS_WARNING_THRESHOLD:
             found.append(
                 SROIWarning(
