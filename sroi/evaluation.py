@@ -431,7 +431,9 @@ def evaluate(
         warnings=(
             *read,
             *model_warnings(m, used),
-            *valuation_warnings(valuations, [o.proxy for o in m.outcomes]),
+            *valuation_warnings(
+                valuations, [o.proxy for o in m.outcomes], [o.duration for o in m.outcomes]
+            ),
             *labels,
             *overlaps,
         ),

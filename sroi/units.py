@@ -292,6 +292,22 @@ def _shape_problem(unit: pint.Unit) -> str | None:
     return None
 
 
+def one_off_per_person(unit: str | pint.Unit) -> bool:
+    """Whether a proxy's unit is money per person (or child, household, family) with no
+    time in it: a one-off or whole-period value, not a yearly one.
+
+    Examples
+    --------
+    >>> one_off_per_person("GBP / person"), one_off_per_person("GBP / person / year")
+    (True, False)
+    >>> one_off_per_person("GBP / offence")
+    False
+    """
+    counts, times = _denominator(_as_unit(unit))
+    people = ("person", "child", "household", "family")
+    return not times and any(any(p in name for p in people) for name in counts)
+
+
 def _denominator(unit: pint.Unit) -> tuple[list[str], list[str]]:
     """Names in a unit's denominator: (count unit names, time unit names)."""
     ureg = registry()

@@ -45,7 +45,7 @@ from sroi.model import Model, Outcome
 from sroi.parsing import parse_bearer_split, parse_price_year
 from sroi.proxies.catalogue import Proxy, ProxyTable
 from sroi.proxies.deflators import Series, index_factor
-from sroi.units import annual_value_factor
+from sroi.units import annual_value_factor, one_off_per_person
 
 __all__ = ["Valuation", "check_proxies", "valuation_warnings", "value_outcomes"]
 
@@ -449,6 +449,7 @@ def value_outcomes(
 def valuation_warnings(
     valuations: tuple[Valuation, ...] | list[Valuation],
     requested: Sequence[str | None] | None = None,
+    durations: Sequence[float] | None = None,
 ) -> tuple[SROIWarning, ...]:
     """The warnings a valuation calls for: each proxy with no price year, used at face
     value; and each proxy named by an older id, valued with the row that replaces it.
@@ -459,6 +460,10 @@ def valuation_warnings(
         One per outcome, in order.
     requested : sequence of str or None, optional
         The proxy id each outcome named, in order (to tell an older id from its row's).
+    durations : sequence of float, optional
+        Each outcome's duration [years]: a one-off value per person (a proxy whose unit
+        has no time, such as "per child over a ten-year period") counted in more than one
+        year is warned about.
 
     Returns
     -------
@@ -476,6 +481,17 @@ def valuation_warnings(
                     f"proxy id {asked!r} is an older id; the row that replaces it, "
                     f"{v.proxy.id!r}, is used (name it to silence this warning)",
                     location=f"outcomes[{i}].proxy",
+                )
+            )
+        years = durations[i] if durations is not None and i < len(durations) else 1
+        if years > 1 and one_off_per_person(v.proxy.unit):
+            found.append(
+                SROIWarning(
+                    f"proxy {v.proxy.id!r} is a value per person with no time in its unit "
+                    f"({v.proxy.unit}): a one-off or whole-period value. With a duration of "
+                    f"{years:g} years it is counted in each of them; give duration 1 unless "
+                    "the value recurs every year",
+                    location=f"outcomes[{i}].duration",
                 )
             )
         if v.proxy.price_year is None:

@@ -378,3 +378,18 @@ def test_a_proxy_without_price_year_warning_is_located_and_recorded():
     (warning,) = [w.message for w in caught if issubclass(w.category, SROIWarning)]
     assert warning.location == "outcomes[0].proxy"
     assert r.to_dict()["warnings"] == [warning.to_dict()]
+
+
+def test_a_one_off_value_per_person_counted_over_years_is_warned_about():
+    # E&S4.1 is £3,206 per child over a ten-year period: a whole-period value, per person
+    model = proxy_model("ucd_es4_1_fiscal", price_year="2009/10", quantity=1, duration=5)
+    model["outcomes"][0]["unit"] = "person"
+    result = sroi.evaluate(model)
+    [warning] = [w for w in result.warnings if w.location == "outcomes[0].duration"]
+    assert "one-off or whole-period value" in warning.message and "5 years" in warning.message
+    assert result.present_value == pytest.approx(5 * 3_206)  # counted five times, and said so
+    model["outcomes"][0]["duration"] = 1
+    assert not [w for w in sroi.evaluate(model).warnings if "one-off" in w.message]
+    # a yearly value is not one: JSA into work is per person per year
+    yearly = proxy_model(JSA, duration=3)
+    assert not [w for w in sroi.evaluate(yearly).warnings if "one-off" in w.message]
