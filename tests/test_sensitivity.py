@@ -784,3 +784,20 @@ def test_probability_ratio_above_a_nan_threshold_is_an_error(threshold):
     with pytest.raises(ModelError) as info:
         simulate(m, 10, seed=1).probability_ratio_above(threshold)
     located(info, "threshold", "probability_ratio_above")
+
+
+def test_forecast_against_actual_with_a_yearly_quantity_list():
+    from sroi.sensitivity import compare_forecast
+
+    forecast = {
+        "name": "Jobs", "discount_rate": 0,
+        "inputs": [{"stakeholder": "Council", "amount": 1_000}],
+        "outcomes": [{"id": "jobs", "stakeholder": "P", "outcome": "Work",
+                      "quantity": [20, 20], "value": 1_000, "duration": 2}],
+    }  # fmt: skip
+    actual = {**forecast, "outcomes": [{**forecast["outcomes"][0], "quantity": [8, 9]}]}
+    table = compare_forecast(forecast, actual).by_outcome.set_index("id")
+    # a yearly list is compared by its total over the years: 40 promised, 17 delivered
+    assert table.loc["jobs", "quantity_forecast"] == 40
+    assert table.loc["jobs", "quantity_actual"] == 17
+    assert table.loc["jobs", "present_value_actual"] == 17 * 1_000

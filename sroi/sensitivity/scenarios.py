@@ -117,6 +117,13 @@ def compare_scenarios(
     return frame
 
 
+def _number(value: Any) -> float:
+    """A figure of the impact map as one number: a yearly list as its total over the years."""
+    if isinstance(value, (tuple, list)):
+        return float(sum(value))
+    return float(value)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A forecast SROI against the evaluative (actual) one.
@@ -154,10 +161,10 @@ class Comparison:
             ("present_value", "present_value"),
         ):
             out[f"{name}_forecast"] = _figures(
-                [float(f[col][i]) if i in f.index else None for i in ids]
+                [_number(f[col][i]) if i in f.index else None for i in ids]
             )
             out[f"{name}_actual"] = _figures(
-                [float(a[col][i]) if i in a.index else None for i in ids]
+                [_number(a[col][i]) if i in a.index else None for i in ids]
             )
         pv_f = [float(f["present_value"][i]) if i in f.index else 0.0 for i in ids]
         pv_a = [float(a["present_value"][i]) if i in a.index else 0.0 for i in ids]
