@@ -19,7 +19,7 @@ from sroi.errors import ModelError, Problem, ReadingWarning, SROIError, error_fo
 from sroi.io import read_model
 from sroi.io.files import is_model_text
 from sroi.model import Model
-from sroi.model.records import checked_with, model_warnings
+from sroi.model.records import _is_frame, checked_with, model_warnings
 from sroi.parsing import parse_discount_rate, parse_price_year
 from sroi.proxies.catalogue import ProxyTable, load
 from sroi.proxies.deflators import (
@@ -62,6 +62,15 @@ def _read_warnings() -> Iterator[list[ReadingWarning]]:
 def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
     """Return ``model`` as a validated :class:`Model` (from a Model, a mapping or a file path).
 
+    A mapping's ``outcomes``, ``inputs`` and ``outputs`` may each be a pandas DataFrame,
+    one row per item and one column per field (:meth:`Model.from_frame
+    <sroi.model.Model.from_frame>`): ``{"name": "Advice", "inputs": inputs_df,
+    "outcomes": outcomes_df}``. A blank deduction cell is read as 0 and said in a
+    :class:`~sroi.errors.ReadingWarning` (which :func:`evaluate` keeps in
+    ``result.warnings``); any other blank in a required column is a located error. A
+    DataFrame alone is refused with a message saying how to give its inputs: a model
+    needs inputs for its ratio, and a frame of outcomes does not hold them.
+
     A path may be a YAML or JSON model, an Excel impact map (``.xlsx``) or a folder or
     ``.zip`` of CSV tables (see :mod:`sroi.io`). A str is always a path, never model text:
     text that is plainly JSON or YAML (a line break, or a leading ``{`` or ``[``) and names
@@ -79,7 +88,27 @@ def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
     if isinstance(model, Model):
         return model
     if isinstance(model, Mapping):
+        tables = ("outcomes", "inputs", "outputs")
+        if any(_is_frame(model.get(name)) for name in tables):
+            fields = {k: v for k, v in model.items() if k not in ("outcomes", "inputs")}
+            return Model._from_tables(
+                model.get("outcomes", []), model.get("inputs", []), fields, outcome_lists=True
+            )
         return Model.from_dict(model)
+    if _is_frame(model):
+        raise ModelError(
+            [
+                Problem(
+                    "model",
+                    "is a DataFrame alone; a model also needs its name and inputs: pass "
+                    "{'name': ..., 'inputs': inputs_df, 'outcomes': outcomes_df} (each table "
+                    "a DataFrame or a list of mappings)",
+                    f"a DataFrame of {len(model)} rows",
+                    allowed="a sroi.Model, a mapping (its tables may be DataFrames), or the "
+                    "path of a model file",
+                )
+            ]
+        )
     if isinstance(model, (str, PathLike)):
         if isinstance(model, str) and is_model_text(model):
             shown = model if len(model) <= 60 else model[:57] + "..."

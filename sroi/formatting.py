@@ -162,8 +162,21 @@ def deductions_text(fractions: Iterable[float]) -> str:
     return "/".join(f"{100 * float(x):g}" for x in fractions)
 
 
+_SCHEDULE_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "green_book": "the Green Book's 3.5 % declining schedule",
+        "green_book_health": "the Green Book's 1.5 % declining schedule for health effects",
+    }
+)
+"""The named discount schedules in words (the names of
+:data:`sroi.vocabulary.DISCOUNT_SCHEDULES`)."""
+
+
 def discount_rate_text(rate: DiscountRateLike) -> str:
-    """A discount rate or schedule in words.
+    """A discount rate or schedule in words, to follow "discounted at".
+
+    The one place a rate is put in words: the text summary of a result, every report, the
+    comparison of bids and the command line use it.
 
     Parameters
     ----------
@@ -173,12 +186,14 @@ def discount_rate_text(rate: DiscountRateLike) -> str:
     Examples
     --------
     >>> discount_rate_text(0.035), discount_rate_text("green_book")
-    ('3.5 %', "the 'green_book' schedule")
+    ('3.5 %', "the Green Book's 3.5 % declining schedule")
+    >>> discount_rate_text("green_book_health")
+    "the Green Book's 1.5 % declining schedule for health effects"
     >>> discount_rate_text((0.05, 0.04))
     'yearly rates 5 %, 4 % (the last carries on)'
     """
     if isinstance(rate, str):
-        return f"the {rate!r} schedule"
+        return _SCHEDULE_WORDS.get(rate, f"the {rate!r} schedule")
     if isinstance(rate, (int, float)):
         return f"{rate * 100:g} %"
     rates = ", ".join(f"{r * 100:g} %" for r in rate)

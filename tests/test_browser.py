@@ -10,6 +10,7 @@ profile, and only ever opens the local report file.
 from __future__ import annotations
 
 import html
+import re
 import struct
 import subprocess
 from pathlib import Path
@@ -115,3 +116,10 @@ def test_rendered_dom_shows_the_figures(chromium, report, tmp_path):
         assert present_value in dom, name
         assert investment in dom, name
     assert dom.count('src="data:image/png;base64,') >= 3  # the charts were kept
+    # plain words: the schedule, the ratio as money, names for inputs and outcomes
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", dom))
+    assert "discounted at the Green Book's 3.5 % declining schedule;" in words
+    assert "Every £1 invested produces £1.90 of social value (present value)." in words
+    assert "Money advice service (two advisers)" in words and "Less financial stress" in words
+    assert "inputs[" not in words and "green_book" not in words
+    assert "Notes and warnings" in words and "The evaluation gave no warnings." in words

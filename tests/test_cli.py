@@ -64,8 +64,8 @@ SROI: Highways contract social value offer (GBP, 2024 prices; discounted at 3.5 
   Payback                           17.1 months
   Discounted payback                1.74 years""",
     "housing_community_investment.yaml": """\
-SROI: Community investment programme (GBP, 2024 prices; discounted at the 'green_book' \
-schedule; 3 years)
+SROI: Community investment programme (GBP, 2024 prices; discounted at the Green \
+Book's 3.5 % declining schedule; 3 years)
   Present value of outcomes         £290,714.55
   Total investment (present value)  £152,900.00
   Net present value                 £137,814.55

@@ -100,7 +100,12 @@ def test_quantity_number_and_deductions():
     [
         (0.035, "3.5 %", 0.035),
         (0, "0 %", 0),
-        ("green_book", "the 'green_book' schedule", "green_book"),
+        ("green_book", "the Green Book's 3.5 % declining schedule", "green_book"),
+        (
+            "green_book_health",
+            "the Green Book's 1.5 % declining schedule for health effects",
+            "green_book_health",
+        ),
         ((0.05, 0.04), "yearly rates 5 %, 4 % (the last carries on)", [0.05, 0.04]),
         ([0.03], "yearly rates 3 % (the last carries on)", [0.03]),
     ],

@@ -88,11 +88,65 @@ def test_from_frame():
     assert m.outcomes[0].value == 1_000 and m.outcomes[1].value is None
     assert m.outcomes[1].proxy == "some_proxy"
     assert isinstance(m.outcomes[0].duration, int)
-    # A blank where a number is required is an error, not a default.
-    outcomes.loc[0, "deadweight"] = float("nan")
+    # A blank where a number is required is an error, not a default ...
+    outcomes.loc[0, "duration"] = float("nan")
     with pytest.raises(sroi.ModelError) as info:
         sroi.Model.from_frame(outcomes, inputs=[{"stakeholder": "F", "amount": 1}], name="df")
-    assert info.value.locations == ["outcomes[0].deadweight"]
+    assert info.value.locations == ["outcomes[0].duration"]
+
+
+def test_blank_deduction_cells_are_read_as_zero_and_reported():
+    outcomes = pd.DataFrame(
+        {
+            "stakeholder": ["Tenants", "NHS", "Residents"],
+            "outcome": ["Less stress", "Fewer GP visits", "Safer estate"],
+            "quantity": [16, 120, 10],
+            "value": [1_000.0, 40.0, 200.0],
+            "duration": [1, 2, 1],
+            "deadweight": [0.3, None, float("nan")],
+            "attribution": [float("nan"), 0.1, 0.2],
+            "drop_off": [0.0, 0.1, 0.0],
+        }
+    )
+    inputs = pd.DataFrame({"stakeholder": ["HA"], "amount": [10_000.0], "description": [None]})
+    with pytest.warns(sroi.ReadingWarning) as caught:
+        m = sroi.Model.from_frame(outcomes, inputs=inputs, name="df")
+    assert [o.deadweight for o in m.outcomes] == [0.3, 0.0, 0.0]
+    assert m.outcomes[0].attribution == 0.0 and m.inputs[0].description == ""
+    assert [str(w.message) for w in caught] == [
+        "outcomes: blank deduction cells read as 0: deadweight of outcomes[1], outcomes[2]; "
+        "attribution of outcomes[0]"
+    ]
+    # sroi.evaluate takes the DataFrames in a mapping, and keeps the warning in the result
+    with pytest.warns(sroi.ReadingWarning):
+        r = sroi.evaluate(
+            {"name": "df", "discount_rate": 0, "inputs": inputs, "outcomes": outcomes}
+        )
+    expected = 16 * 1_000 * 0.7 + 120 * 40 * 0.9 * (1 + 0.9) + 10 * 200 * 0.8
+    assert r.present_value == pytest.approx(expected)
+    assert [w.location for w in r.warnings] == ["outcomes"]
+    assert "deadweight of outcomes[1], outcomes[2]" in r.to_dict()["warnings"][0]["message"]
+    # the same model from lists gives the same figures, with no warning
+    same = sroi.evaluate(
+        {"name": "df", "discount_rate": 0, "inputs": [{"stakeholder": "HA", "amount": 10_000}],
+         "outcomes": [{k: (0.0 if pd.isna(v) else v) for k, v in row.items()}
+                      for row in outcomes.to_dict("records")]}
+    )  # fmt: skip
+    assert same.present_value == r.present_value and same.warnings == ()
+    # a blank where a figure is required stays a located error
+    outcomes.loc[2, "quantity"] = None
+    with pytest.raises(sroi.ModelError) as info:
+        sroi.evaluate({"name": "df", "inputs": inputs, "outcomes": outcomes})
+    assert info.value.locations == ["outcomes[2].quantity"]
+
+
+def test_a_dataframe_alone_says_how_to_give_its_inputs():
+    outcomes = pd.DataFrame({"stakeholder": ["T"], "outcome": ["a"], "quantity": [1],
+                             "value": [1.0], "duration": [1]})  # fmt: skip
+    with pytest.raises(sroi.ModelError) as info:
+        sroi.evaluate(outcomes)
+    assert info.value.locations == ["model"]
+    assert "'inputs': inputs_df, 'outcomes': outcomes_df" in str(info.value)
 
 
 def test_schema_validates_examples_and_rejects_typos():

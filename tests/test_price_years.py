@@ -439,7 +439,7 @@ def test_cli_report_and_validate_take_the_deflator(tmp_path, garden):
     md = tmp_path / "r.md"
     out = run("report", garden, "--md", md, "--deflator", series, "--price-year", 2026)
     assert out.exit_code == 0, out.stderr
-    assert "deflators.csv: Council deflators; calendar years 2020-2026" in md.read_text()
+    assert "Council deflators: calendar years 2020-2026" in md.read_text()
     beyond = tmp_path / "later.yaml"
     beyond.write_text(yaml.safe_dump(proxy_model("2027/28")), encoding="utf-8")
     proxies = tmp_path / "proxies.csv"

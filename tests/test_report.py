@@ -26,6 +26,7 @@ Whole:   inputs 13,700 as spent, 13,500 at PV; value 26,500; costs saved 15,000;
 from __future__ import annotations
 
 import copy
+import html
 import json
 import math
 import re
@@ -412,8 +413,8 @@ def test_markdown_contains_the_accounts(result, accounts):
     assert "| SROI ratio | £1.96 per £1 |" in text
     for a in accounts.areas:
         assert f"## {a.name}\n" in text
-    assert '<a id="outcome-arrears"></a>arrears' in text
-    assert "[arrears](#outcome-arrears)" in text
+    assert '<a id="outcome-arrears"></a>Fewer evictions' in text
+    assert "[Fewer evictions](#outcome-arrears)" in text
     assert "No ratio" not in text
 
 
@@ -740,3 +741,147 @@ def test_a_share_that_overflows_is_left_blank_not_published_as_infinity(tmp_path
     book = _load(write_excel(r, tmp_path / "c.xlsx"))
     shares = [row[-1] for row in book["Impact map"].iter_rows(min_row=2, values_only=True)]
     assert shares == [None, None, 1.0]
+
+
+# ------------------------------------------------------------------ plain words
+
+
+def _section(text: str, heading: str) -> str:
+    """The Markdown of one section: from ``heading`` to the next heading of its level."""
+    level = heading.split(" ")[0]
+    start = text.index(heading + "\n")
+    end = text.find(f"\n{level} ", start + len(heading))
+    return text[start : end if end > 0 else None]
+
+
+def _first_column(section: str) -> list[str]:
+    """The first cells of the body rows of the first table in ``section``."""
+    table = _tables(section)[0]
+    return [_cells(line)[0].strip() for line in table[2:]]
+
+
+def test_reports_name_inputs_and_outcomes_not_ids_or_indices(result, tmp_path):
+    pytest.importorskip("jinja2")
+    openpyxl = pytest.importorskip("openpyxl")
+    page = render_html(result, charts=False)
+    text = render_markdown(result)
+    # inputs by their description, outcomes by their text, each linked to its row
+    assert '<a href="#input-1">Manager&#39;s time</a>' in page
+    assert '<a href="#outcome-arrears">Fewer evictions</a>' in page
+    assert "[Manager's time](#input-1)" in text
+    # the volunteers' input has no description: it is named by its stakeholder
+    assert '<a href="#input-2">Input from Volunteers</a>' in page
+    for shown in (page, text):
+        assert "inputs[" not in shown and "inputs\\[" not in shown
+        assert ">arrears</a>" not in shown and "[arrears]" not in shown
+    # an id stays as a small reference beside its outcome in the impact map
+    assert '<small class="ref">ref. <code>arrears</code></small>' in page
+    book = openpyxl.load_workbook(write_excel(result, tmp_path / "r.xlsx"))
+    advice = [c for row in book["Advice"].iter_rows(values_only=True) for c in row if c]
+    assert "Manager's time" in advice and "Fewer evictions" in advice
+    assert not any(isinstance(c, str) and c.startswith("inputs[") for c in advice)
+
+
+def test_kinds_and_value_types_with_nothing_are_left_out(result):
+    text = render_markdown(result)
+    advice = _section(text, "## Advice")
+    kinds = _section(advice, "#### Inputs by kind")
+    assert _first_column(kinds) == ["Cash", "Staff time", "**Total inputs**"]
+    types = _section(advice, "#### Value produced by value type")
+    assert _first_column(types) == ["fiscal (costs saved)", "**Value produced**"]
+    # the organisation has every kind the areas have, and still no empty one
+    org = _section(text, "## Organisation totals")
+    assert _first_column(_section(org, "#### Inputs by kind")) == [
+        "Cash", "Staff time", "Volunteer time", "In kind", "**Total inputs**"
+    ]  # fmt: skip
+    assert "£0.00 | 0.0%" not in text
+
+
+def test_the_ratio_sentence_reads_as_money_of_social_value(result):
+    pytest.importorskip("jinja2")
+    text = render_markdown(result)
+    page = render_html(result, charts=False)
+    assert "Every £1 invested produces **£1.96** of social value (present value)." in text
+    assert (
+        "Every £1 invested produces <strong>£1.96</strong> of social value (present value)." in page
+    )
+    for shown in (text, page):
+        assert "per £1</strong> of social value" not in shown
+        assert "per £1** of social value" not in shown
+
+
+def test_schedule_deflator_horizon_and_conventions_in_words():
+    pytest.importorskip("jinja2")
+    one_year = sroi.evaluate(
+        {"name": "Garden", "price_year": 2024, "discount_rate": "green_book_health",
+         "inputs": [{"stakeholder": "HA", "amount": 1_000}],
+         "outcomes": [{"stakeholder": "Tenants", "outcome": "Warmer homes", "quantity": 2,
+                       "proxy": "ucd_he20_2_fiscal", "duration": 1}]}
+    )  # fmt: skip
+    text = render_markdown(one_year)
+    page = html.unescape(render_html(one_year, charts=False))
+    words = "the Green Book's 1.5 % declining schedule for health effects"
+    for shown in (text, page):
+        assert f"discounted at {words};" in shown
+        assert "green_book" not in shown
+        assert "1 year" in shown and "1 years" not in shown
+        assert "HM Treasury GDP deflators at market prices" in shown
+        assert "hmt:" not in shown and "hmt_dec2025" not in shown
+        assert (
+            "Drop-off starts in an outcome's second year; its first year counts in full." in shown
+        )
+    assert "- Horizon: 1 year" in text
+    assert '<code class="formula">remaining share = (1 − deadweight)' in page
+    assert f"discounted at {words}; 1 year)" in str(one_year)
+
+
+def test_every_warning_is_in_notes_and_warnings(tmp_path):
+    pytest.importorskip("jinja2")
+    openpyxl = pytest.importorskip("openpyxl")
+    pd = pytest.importorskip("pandas")
+    outcomes = pd.DataFrame(
+        {
+            "stakeholder": ["Tenants", "Residents"],
+            "outcome": ["Less stress", "Safer estate"],
+            "quantity": [10, 5],
+            "value": [1_000.0, 500.0],
+            "duration": [1, 1],
+            "deadweight": [0.95, None],  # above 90 %; a blank read as 0
+        }
+    )
+    with pytest.warns(sroi.SROIWarning):
+        r = sroi.evaluate(
+            {"name": "Estate", "inputs": [{"stakeholder": "HA", "amount": 1_000}],
+             "outcomes": outcomes}
+        )  # fmt: skip
+    messages = [w.message for w in r.warnings]
+    assert len(messages) == 2
+    assert any("read as 0" in m for m in messages) and any("95.0%" in m for m in messages)
+    page = html.unescape(render_html(r, charts=False))
+    notes = page[page.index('<section id="notes">') : page.index('<section id="claims-check">')]
+    text = _section(render_markdown(r), "## Notes and warnings")
+    for m in messages:
+        assert m in notes and md(m) in text
+    assert "Less stress (Tenants)" in notes  # where, in words
+    assert "The evaluation gave 2 warnings" in page
+    assert len(_first_column(text)) == 2
+    book = openpyxl.load_workbook(write_excel(r, tmp_path / "r.xlsx"))
+    cells = [c for row in book["Summary"].iter_rows(values_only=True) for c in row if c]
+    assert "Notes and warnings" in cells and all(m in cells for m in messages)
+    # a result without warnings says so
+    assert "The evaluation gave no warnings." in render_markdown(sroi.evaluate(model()))
+
+
+def test_contract_figures_when_the_model_gives_a_contract_value(tmp_path):
+    pytest.importorskip("jinja2")
+    openpyxl = pytest.importorskip("openpyxl")
+    r = sroi.evaluate(model(contract_value=50_000))  # 26,500 / 50,000 = 53 %
+    text = render_markdown(r)
+    assert "| Contract value | £50,000.00 |" in text
+    assert "| Social value per £1 of contract | £0.53 |" in text
+    assert "| Share of contract value | 53.0% |" in text
+    assert "Contract value" in render_html(r, charts=False)
+    summary = openpyxl.load_workbook(write_excel(r, tmp_path / "r.xlsx"))["Summary"]
+    rows = {summary.cell(i, 1).value: i for i in range(1, summary.max_row + 1)}
+    assert summary.cell(rows["Share of contract value"], 2).value == pytest.approx(0.53)
+    assert "Contract value" not in render_markdown(sroi.evaluate(model()))

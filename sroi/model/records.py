@@ -675,44 +675,110 @@ class Model(Record):
     ) -> Model:
         """Build a model from a DataFrame of outcomes (one row per outcome).
 
+        :func:`sroi.evaluate` does the same for a mapping whose ``outcomes``, ``inputs``
+        or ``outputs`` are DataFrames: ``sroi.evaluate({"name": "Advice", "inputs":
+        inputs_df, "outcomes": outcomes_df})``.
+
         Parameters
         ----------
         outcomes : pandas.DataFrame
             One column per :class:`Outcome` field. A blank cell (NaN or None) in an optional
-            text or proxy column (``id``, ``indicator``, ``value``, ``proxy``, ``source``)
-            means "not given"; anywhere else a blank is an error, never a silent default.
+            text or proxy column (``id``, ``indicator``, ``value``, ``proxy``, ``source``,
+            ``unit``, ``area`` ...) means "not given". A blank deduction cell
+            (``deadweight``, ``displacement``, ``attribution``, ``leakage``, ``drop_off``)
+            is read as 0, as a spreadsheet reads an empty cell, and said in a
+            :class:`~sroi.errors.ReadingWarning` that lists every cell so read (a result
+            keeps it in ``result.warnings``, and reports show it). Anywhere else a blank is
+            an error, located, never a silent default.
         inputs : pandas.DataFrame or list of mappings
-            The inputs, one row per :class:`Input`.
+            The inputs, one row per :class:`Input`; a blank ``description`` or ``area``
+            means "not given".
         **fields
-            The model's other fields (``name``, ``discount_rate``, ...).
+            The model's other fields (``name``, ``discount_rate``, ...). ``outputs`` may
+            also be a DataFrame.
 
         Raises
         ------
         ModelError
             Listing every problem: of the frames (not a DataFrame, a column name that is not
             text or is given twice) and of the model's fields, each with its location.
+
+        Warns
+        -----
+        ReadingWarning
+            When a blank deduction cell was read as 0 (one warning naming every such cell).
+
+        Examples
+        --------
+        >>> import warnings, pandas as pd
+        >>> outcomes = pd.DataFrame({"stakeholder": ["Tenants", "NHS"],
+        ...     "outcome": ["Less stress", "Fewer GP visits"], "quantity": [16, 120],
+        ...     "value": [1_000.0, 40.0], "duration": [1, 1],
+        ...     "deadweight": [0.3, None], "attribution": [0.15, 0.1]})
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     m = Model.from_frame(outcomes, name="Advice",
+        ...                          inputs=[{"stakeholder": "HA", "amount": 10_000}])
+        >>> m.outcomes[1].deadweight
+        0.0
+        >>> print(caught[0].message)
+        outcomes: blank deduction cells read as 0: deadweight of outcomes[1]
         """
+        return cls._from_tables(outcomes, inputs, fields, outcome_lists=False)
+
+    @classmethod
+    def _from_tables(
+        cls, outcomes: Any, inputs: Any, fields: dict[str, Any], *, outcome_lists: bool
+    ) -> Model:
+        """:meth:`from_frame`; with ``outcome_lists`` the outcomes may be a list too (a
+        mapping given to :func:`sroi.evaluate` whose inputs or outputs are DataFrames)."""
         problems: list[Problem] = []
         records: dict[str, Any] = {}
-        found = _frame_records(
-            outcomes, "outcomes", {"id", "indicator", "value", "proxy", "source"}, problems
-        )
-        if found is not None:
-            records["outcomes"] = found
-        if hasattr(inputs, "to_dict") and hasattr(inputs, "columns"):
-            found = _frame_records(inputs, "inputs", {"description"}, problems)
-            if found is not None:
-                records["inputs"] = found
-        elif isinstance(inputs, (list, tuple)):
-            records["inputs"] = list(inputs)
-        else:
-            problems.append(
-                Problem(
-                    "inputs",
-                    f"must be a DataFrame or a list of mappings, not {kind_of(inputs)}",
-                    inputs,
-                    allowed="a pandas DataFrame, or a list of mappings, one per input",
+        defaulted: dict[str, list[int]] = {}
+        fields = dict(fields)
+        for name, table, blank_ok in (
+            ("outcomes", outcomes, _OUTCOME_BLANK_OK),
+            ("inputs", inputs, _INPUT_BLANK_OK),
+            *(
+                [("outputs", fields.pop("outputs"), _OUTPUT_BLANK_OK)]
+                if _is_frame(fields.get("outputs"))
+                else []
+            ),
+        ):
+            if _is_frame(table):
+                found = _frame_records(
+                    table,
+                    name,
+                    blank_ok,
+                    problems,
+                    zero_ok=frozenset(_DEDUCTIONS) if name == "outcomes" else frozenset(),
+                    defaulted=defaulted,
                 )
+                if found is not None:
+                    records[name] = found
+            elif isinstance(table, (list, tuple)) and (name != "outcomes" or outcome_lists):
+                records[name] = list(table)
+            elif name == "outcomes":
+                _frame_records(table, name, blank_ok, problems)  # says it must be a DataFrame
+            else:
+                problems.append(
+                    Problem(
+                        name,
+                        f"must be a DataFrame or a list of mappings, not {kind_of(table)}",
+                        table,
+                        allowed=f"a pandas DataFrame, or a list of mappings, one per {name[:-1]}",
+                    )
+                )
+        if defaulted:
+            from sroi.errors import ReadingWarning
+
+            cells = "; ".join(
+                f"{column} of " + ", ".join(f"outcomes[{i}]" for i in rows)
+                for column, rows in sorted(defaulted.items(), key=lambda c: _DEDUCTIONS.index(c[0]))
+            )
+            warnings.warn(
+                ReadingWarning(f"blank deduction cells read as 0: {cells}", location="outcomes"),
+                stacklevel=2,
             )
         if not problems:
             return cls.from_dict({**fields, **records})
@@ -809,11 +875,43 @@ def _is_blank(value: Any) -> bool:
         return False
 
 
+_DEDUCTIONS = ("deadweight", "displacement", "attribution", "leakage", "drop_off")
+"""Outcome columns whose blank cells a DataFrame gives are read as 0 (and reported)."""
+
+_OUTCOME_BLANK_OK = frozenset(
+    {"id", "indicator", "value", "proxy", "source", "proxy_description", "proxy_source",
+     "notes", "unit", "value_type", "bearer", "category", "marmot_objective", "area",
+     "group", "outcome_group", "drop_off_from"}
+)  # fmt: skip
+"""Outcome columns whose blank cells mean "not given"."""
+
+_INPUT_BLANK_OK = frozenset({"description", "area"})
+"""Input columns whose blank cells mean "not given"."""
+
+_OUTPUT_BLANK_OK = frozenset({"unit", "stakeholder", "area"})
+"""Output columns whose blank cells mean "not given"."""
+
+
+def _is_frame(value: Any) -> bool:
+    """Whether ``value`` looks like a pandas DataFrame (without importing pandas)."""
+    return hasattr(value, "to_dict") and hasattr(value, "columns")
+
+
 def _frame_records(
-    frame: Any, name: str, blank_ok: set[str], problems: list[Problem]
+    frame: Any,
+    name: str,
+    blank_ok: frozenset[str] | set[str],
+    problems: list[Problem],
+    *,
+    zero_ok: frozenset[str] = frozenset(),
+    defaulted: dict[str, list[int]] | None = None,
 ) -> list[dict[str, Any]] | None:
-    """One mapping per row of ``frame``, or None (with the problems) if it cannot be read."""
-    if not (hasattr(frame, "to_dict") and hasattr(frame, "columns")):
+    """One mapping per row of ``frame``, or None (with the problems) if it cannot be read.
+
+    A blank cell of a column in ``blank_ok`` is left out (the field's default); one in
+    ``zero_ok`` is read as 0 and its row recorded in ``defaulted`` under its column.
+    """
+    if not _is_frame(frame):
         problems.append(
             Problem(
                 name,
@@ -842,7 +940,7 @@ def _frame_records(
     if bad or twice:
         return None
     records = []
-    for row in frame.to_dict(orient="records"):
+    for i, row in enumerate(frame.to_dict(orient="records")):
         record = {}
         for key, value in row.items():
             if hasattr(value, "item") and not isinstance(value, (str, bytes)):
@@ -850,6 +948,10 @@ def _frame_records(
                     value = value.item()
             if key in blank_ok and _is_blank(value):
                 continue
+            if key in zero_ok and _is_blank(value):
+                value = 0.0
+                if defaulted is not None:
+                    defaulted.setdefault(key, []).append(i)
             record[key] = value
         records.append(record)
     return records

@@ -34,19 +34,30 @@ __all__ = [
     "area_anchor",
     "bearer_text",
     "claims",
+    "conventions",
     "deductions",
+    "deflator_text",
+    "discount_rate_detail",
     "headline",
     "impact_rows",
     "input_anchor",
+    "input_label",
     "method",
     "money",
+    "notes",
     "outcome_anchor",
+    "outcome_label",
     "output_anchor",
+    "parts",
+    "parts_text",
     "percent",
+    "place",
     "quantity",
+    "ratio_sentence",
     "ratio_text",
     "require_finite",
     "share",
+    "shown",
     "title",
     "who_benefits",
 ]
@@ -253,7 +264,30 @@ def headline(result: Result) -> list[tuple[str, str]]:
         ("Net SROI ratio", ratio_text(result.net_ratio, cur)),
         ("Payback", payback_text(payback)),
         ("Discounted payback", discounted_payback_text(dpayback)),
+        *result._contract_rows(),
     ]
+
+
+def ratio_sentence(result: Result) -> tuple[str, str, str]:
+    """The ratio in a sentence, in three parts so a writer can embolden the middle one:
+    ``("Every £1 invested produces ", "£1.90", " of social value (present value).")``.
+
+    Examples
+    --------
+    >>> import sroi
+    >>> r = sroi.evaluate({"name": "x", "discount_rate": 0,
+    ...     "inputs": [{"stakeholder": "a", "amount": 100}],
+    ...     "outcomes": [{"stakeholder": "b", "outcome": "c", "quantity": 1,
+    ...                   "value": 190, "duration": 1}]})
+    >>> "".join(ratio_sentence(r))
+    'Every £1 invested produces £1.90 of social value (present value).'
+    """
+    cur = result.currency
+    return (
+        f"Every {money(1, cur, 0)} invested produces ",
+        money(result.ratio, cur),
+        " of social value (present value).",
+    )
 
 
 def method(result: Result) -> dict[str, Any]:
@@ -271,8 +305,11 @@ def method(result: Result) -> dict[str, Any]:
         and str(p["model_price_year"]) != str(prices)
     )
     settings = [
-        ("Discount rate", discount_rate_text(result.discount_rate)),
-        ("Discount rate from", "the model" if p["discount_rate_from"] == "model" else "the user"),
+        ("Discount rate", discount_rate_detail(result.discount_rate)),
+        (
+            "Discount rate set by",
+            "the model" if p["discount_rate_from"] == "model" else "the person running it",
+        ),
         ("Currency", p["currency"]),
         ("Price year", "not stated" if prices is None else str(prices)),
     ]
@@ -283,9 +320,10 @@ def method(result: Result) -> dict[str, Any]:
                 f"{p['model_price_year']} prices (index {p['model_price_index']:.4f})",
             )
         )
+    horizon = p["horizon_years"]
     settings += [
-        ("GDP deflator series", p["deflator"]),
-        ("Horizon", f"{p['horizon_years']} years"),
+        ("GDP deflator (moves prices between years)", deflator_text(p["deflator"])),
+        ("Horizon", "1 year" if horizon == 1 else f"{horizon} years"),
         ("sroi version", d["sroi_version"]),
     ]
     proxies = d["proxies"] or {}
@@ -310,7 +348,7 @@ def method(result: Result) -> dict[str, Any]:
     ]
     return {
         "settings": settings,
-        "conventions": list(p["conventions"].items()),
+        "conventions": conventions(result),
         "proxies": used,
         "proxy_checksum": proxies.get("table_checksum_sha256"),
         "uncertain": uncertain,
@@ -329,6 +367,14 @@ def _is_nan(value: Any) -> bool:
 
 def _finite_or_none(value: Any) -> float | None:
     return float(value) if value is not None and math.isfinite(value) else None
+
+
+def _proxy_name(result: Result, index: int) -> str:
+    """The name of the proxy that valued outcome ``index`` (``""`` if none)."""
+    if not result.valuations:
+        return ""
+    proxy = result.valuations[index].proxy
+    return getattr(proxy, "name", "") or ""
 
 
 def impact_rows(result: Result) -> list[dict[str, Any]]:
@@ -352,6 +398,7 @@ def impact_rows(result: Result) -> list[dict[str, Any]]:
                 "unit": result.model.outcomes[i].unit or "",
                 "bearer_text": bearer_text(result, i),
                 "value_type_text": row["value_type"] or "",
+                "proxy_name": _proxy_name(result, i),
                 "share_of_present_value": _finite_or_none(row["share_of_present_value"]),
             }
         )
@@ -442,7 +489,8 @@ def claims(result: Result) -> dict[str, Any]:
             "severity": r["severity"],
             "principle": r["principle"],
             "rule": r["rule"],
-            "where": f"{r['location']} ({r['outcome']})" if r["outcome"] else "the model",
+            "where": place(result, r["location"])["text"] if r["location"] else "the model",
+            "ref": r["location"] or "",
             "finding": r["finding"],
         }
         for r in found.to_dict("records")
@@ -452,3 +500,288 @@ def claims(result: Result) -> dict[str, Any]:
         for k, v in found.attrs["thresholds"].items()
     )
     return {"rows": rows, "thresholds": thresholds}
+
+
+# --------------------------------------------------------------------------------------
+# Plain words: names for rows, places for locations, the method in sentences
+
+
+def outcome_label(result: Result, index: int) -> str:
+    """What outcome ``index`` is, in the model's own words: its ``outcome`` text."""
+    return result.model.outcomes[index].outcome
+
+
+def input_label(result: Result, index: int) -> str:
+    """What input ``index`` is: its description, else ``"Input from <stakeholder>"``."""
+    x = result.model.inputs[index]
+    return x.description or f"Input from {x.stakeholder}"
+
+
+def parts(result: Result, figure: Any) -> list[dict[str, str]]:
+    """The rows a :class:`~sroi.report.accounts.Figure` adds up, by name: one
+    ``{"text", "anchor", "ref"}`` per input (its description) and outcome (its text);
+    ``ref`` is the row's reference (``inputs[0]``, or the outcome's id)."""
+    index = {oid: i for i, oid in enumerate(result.model.outcome_ids)}
+    found = [
+        {"text": input_label(result, i), "anchor": input_anchor(i), "ref": f"inputs[{i}]"}
+        for i in figure.inputs
+    ]
+    found += [
+        {
+            "text": outcome_label(result, index[oid]),
+            "anchor": outcome_anchor(oid, index[oid]),
+            "ref": oid,
+        }
+        for oid in figure.outcomes
+    ]
+    return found
+
+
+def parts_text(result: Result, figure: Any) -> str:
+    """:func:`parts` as one line of text: ``"Advisers; Fewer evictions"``."""
+    return "; ".join(p["text"] for p in parts(result, figure))
+
+
+def shown(figures: Any, *others: Any) -> list[Any]:
+    """The figures worth a row: those that add up at least one input or outcome.
+
+    With ``others`` (figures of the same labels, in the same order, such as inputs at
+    present value beside inputs as spent), tuples of the matching figures.
+    """
+    rows = list(zip(figures, *others, strict=True)) if others else [(f,) for f in figures]
+    kept = [r for r in rows if r[0].inputs or r[0].outcomes or r[0].amount]
+    return kept if others else [r[0] for r in kept]
+
+
+_LOCATION = re.compile(r"(outcomes|inputs|outputs)\[(\d+)\](?:\.([A-Za-z_]+))?(.*)")
+
+
+def place(result: Result, location: str) -> dict[str, str]:
+    """A model location in words: ``outcomes[2].deadweight`` becomes ``{"text":
+    "Fewer GP visits (NHS): deadweight", "ref": "outcomes[2].deadweight"}``; a location
+    that names no row (``price_year``, a file's cell) is kept as it is."""
+    found = _LOCATION.fullmatch(location or "")
+    if location in ("outcomes", "inputs", "outputs"):
+        return {"text": f"the {location}", "ref": ""}
+    if not found:
+        return {"text": location.replace("_", " ") if location else "the model", "ref": ""}
+    table, i, field, rest = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+    m = result.model
+    if table == "outcomes" and i < len(m.outcomes):
+        text = f"{m.outcomes[i].outcome} ({m.outcomes[i].stakeholder})"
+    elif table == "inputs" and i < len(m.inputs):
+        text = f"{input_label(result, i)} ({m.inputs[i].stakeholder})"
+    elif table == "outputs" and i < len(m.outputs):
+        text = m.outputs[i].description
+    else:
+        return {"text": location, "ref": ""}
+    if field:
+        text += f": {field.replace('_', ' ')}{rest}"
+    return {"text": text, "ref": location}
+
+
+def notes(result: Result) -> list[dict[str, str]]:
+    """Every warning of the evaluation (``result.warnings``) as ``{"where", "ref",
+    "message"}``: forecast price indices, proxies without a price year, deductions above
+    90 %, the same change valued twice, what reading a file noticed."""
+    out = []
+    for w in result.warnings:
+        location = getattr(w, "location", "") or ""
+        where = place(result, location)
+        out.append(
+            {
+                "where": where["text"],
+                "ref": where["ref"],
+                "message": getattr(w, "message", str(w)),
+            }
+        )
+    return out
+
+
+def discount_rate_detail(rate: Any) -> str:
+    """The discount rate in words, with a named schedule's rates year by year.
+
+    Examples
+    --------
+    >>> print(discount_rate_detail("green_book"))  # doctest: +NORMALIZE_WHITESPACE
+    the Green Book's 3.5 % declining schedule: 3.5 % a year for years 1 to 30, 3 % for
+    years 31 to 75, 2.5 % for 76 to 125, 2 % for 126 to 200, 1.5 % for 201 to 300, 1 %
+    after
+    >>> discount_rate_detail(0.035)
+    '3.5 % a year'
+    """
+    from sroi.adjustments.discounting import SCHEDULES
+
+    words = discount_rate_text(rate)
+    if isinstance(rate, (int, float)):
+        return f"{words} a year"
+    bands = SCHEDULES.get(rate) if isinstance(rate, str) else None
+    if not bands:
+        return words
+    pieces = []
+    for k, (first, r) in enumerate(bands):
+        pct = f"{r * 100:g} %"
+        if k + 1 == len(bands):
+            pieces.append(f"{pct} after")
+            continue
+        last = bands[k + 1][0] - 1
+        span = f"{first} to {last}"
+        pieces.append(f"{pct} a year for years {span}" if k == 0 else
+                      f"{pct} for years {span}" if k == 1 else f"{pct} for {span}")  # fmt: skip
+    return f"{words}: " + ", ".join(pieces)
+
+
+_RANGE = re.compile(r"(calendar|financial) years (\S+)-(\S+), (\S+) forecasts?")
+
+
+def deflator_text(described: str) -> str:
+    """The GDP deflator series a result used, in words (from ``Result.deflator``).
+
+    Examples
+    --------
+    >>> print(deflator_text("hmt: HM Treasury GDP deflators, March 2026; financial years "
+    ...                     "2000/01-2030/31, 2025/26-2030/31 forecasts"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    HM Treasury GDP deflators, March 2026: financial years 2000/01 to 2030/31, of which
+    2025/26-2030/31 are forecasts
+    """
+    name, _, rest = described.partition(": ")
+    if not rest:
+        return f"the GDP deflator series {described}"
+    pieces = rest.split("; ")
+    out = []
+    for piece in pieces[1:]:
+        found = _RANGE.fullmatch(piece)
+        if found:
+            kind, a, b, forecast = found.groups()
+            verb = "are forecasts" if "-" in forecast else "is a forecast"
+            piece = f"{kind} years {a} to {b}, of which {forecast} {verb}"
+        out.append(piece)
+    vintage = pieces[0] if pieces[0] != "vintage not stated" else f"the series {name!r}"
+    return vintage + (": " + "; ".join(out) if out else "")
+
+
+_CONVENTION_TITLES = {
+    "impact": "Impact each year",
+    "deductions": "Deductions",
+    "drop_off": "Drop-off",
+    "partial_years": "Part years",
+    "discounting": "Discounting",
+    "valuation_year": "Present values at",
+    "inputs": "Inputs",
+    "ratio": "The ratio",
+    "payback_months": "Payback period",
+    "discounted_payback_years": "Discounted payback period",
+}
+
+
+def _convention_sentence(name: str, c: Any) -> str:
+    first = c.drop_off_from == "first_year"
+    if name == "impact":
+        return (
+            "Each outcome's impact in a year is its quantity times its financial proxy, less "
+            "the deductions, and less drop-off for each year "
+            + ("from its first." if first else "after its first.")
+        )
+    if name == "deductions":
+        if c.deductions == "additive":
+            return (
+                "Deadweight, displacement, attribution and leakage are added together and "
+                "taken once; the value never falls below zero."
+            )
+        return (
+            "Deadweight, displacement, attribution and leakage are taken one after another, "
+            "each from what the one before left."
+        )
+    if name == "drop_off":
+        if first:
+            return "Drop-off already applies in an outcome's first year."
+        return "Drop-off starts in an outcome's second year; its first year counts in full."
+    if name == "partial_years":
+        if c.partial_years == "pro_rata":
+            return "A part year at the end of a duration counts that share of its impact."
+        return "Every duration is a whole number of years."
+    if name == "discounting":
+        when = {
+            "end_of_year": "the end of",
+            "mid_year": "the middle of",
+            "start_of_year": "the start of",
+        }[c.discount_timing]
+        return (
+            f"Money is discounted from {when} the year it arises in, each year at that "
+            "year's rate in turn."
+        )
+    if name == "valuation_year":
+        if c.valuation_year:
+            return (
+                f"Every present value is expressed at year {c.valuation_year}; the ratio "
+                "does not change."
+            )
+        return "Every present value is expressed at year 0, the start."
+    if name == "inputs":
+        return (
+            "Inputs are discounted by the year they are spent; what is spent in year 0 is "
+            "not discounted."
+        )
+    if name == "ratio":
+        return (
+            "The SROI ratio is the present value of the outcomes divided by the present "
+            "value of the inputs."
+        )
+    if name == "payback_months":
+        return (
+            "Payback is the investment divided by the monthly impact of the first year with "
+            "any impact (the SROI Guide's formula), given only when the programme pays back."
+        )
+    if name == "discounted_payback_years":
+        return (
+            "Discounted payback is when the running total of discounted value, less the "
+            "discounted inputs, turns positive for good."
+        )
+    return ""
+
+
+def _formula(name: str, c: Any, described: str) -> str:
+    """The rule of a convention as a formula (``""`` where a sentence says it all)."""
+    first = c.drop_off_from == "first_year"
+    formulas = {
+        "deductions": "remaining share = max(0, 1 − (deadweight + displacement + attribution "
+        "+ leakage))"
+        if c.deductions == "additive"
+        else "remaining share = (1 − deadweight) × (1 − displacement) × (1 − attribution) "
+        "× (1 − leakage)",
+        "drop_off": "impact(t) = first-year impact × (1 − drop_off) ^ "
+        + ("(t − start_year + 1)" if first else "(t − start_year)"),
+        "partial_years": "",
+        "valuation_year": described if c.valuation_year else "",
+        "inputs": "present value of an input = amount × DF(year)",
+        "ratio": "SROI ratio = present value / total investment",
+        "payback_months": "payback [months] = total investment / (that year's impact / 12)",
+        "discounted_payback_years": "",
+    }
+    found = formulas.get(name, described)
+    typesetting = (
+        (" ** ", " ^ "),
+        (" * ", " × "),
+        (" - ", " − "),
+        ("prod_{k=1..t}", "∏ (k = 1..t)"),
+    )
+    for code, typeset in typesetting:
+        found = found.replace(code, typeset)
+    return found
+
+
+def conventions(result: Result) -> list[dict[str, str]]:
+    """The conventions of the evaluation, each as ``{"name", "title", "sentence",
+    "formula"}``: a sentence for people and the rule as a formula (the words of
+    :meth:`Conventions.describe <sroi.conventions.Conventions.describe>`)."""
+    c = result.computation.conventions
+    return [
+        {
+            "name": name,
+            "title": _CONVENTION_TITLES.get(name, name.replace("_", " ").capitalize()),
+            "sentence": _convention_sentence(name, c),
+            "formula": _formula(name, c, text),
+        }
+        for name, text in c.describe().items()
+    ]

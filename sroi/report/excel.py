@@ -30,7 +30,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sroi.formatting import CURRENCY_SYMBOLS
+from sroi.formatting import CURRENCY_SYMBOLS, discount_rate_text
 from sroi.io.cells import protect, xml_escape, xml_strip
 from sroi.report import _common as common
 from sroi.report.accounts import Account, Figure, SocialAccounts, social_accounts
@@ -269,14 +269,13 @@ def _or_never(value: float | None) -> float | str:
     return "never" if value is None else value
 
 
-def _rows_text(figure: Figure) -> str:
-    return ", ".join(figure.rows)
+def _account_figures(s: _Sheet, account: Account, result: Result) -> None:
+    def made_of(figure: Figure) -> str:
+        return common.parts_text(result, figure)
 
-
-def _account_figures(s: _Sheet, account: Account) -> None:
-    s.header(["Inputs by kind", "As spent", "Present value", "Rows"])
-    for spent, pv in zip(account.input_amounts, account.input_present_values, strict=True):
-        s.line([spent.label, spent.amount, pv.amount, _rows_text(spent)], [None, "money", "money"])
+    s.header(["Inputs by kind", "As spent", "Present value", "Made up of"])
+    for spent, pv in common.shown(account.input_amounts, account.input_present_values):
+        s.line([spent.label, spent.amount, pv.amount, made_of(spent)], [None, "money", "money"])
     s.line(
         ["Total inputs", account.input_amount.amount, account.investment.amount],
         [None, "money", "money"],
@@ -284,18 +283,18 @@ def _account_figures(s: _Sheet, account: Account) -> None:
     )
     s.gap()
     whole = account.present_value.amount
-    s.header(["Value by value type", "Present value", "Share", "Rows"])
-    for f in account.value_by_type:
+    s.header(["Value by value type", "Present value", "Share", "Made up of"])
+    for f in common.shown(account.value_by_type):
         label = f.label + (" (costs saved)" if f.label == "fiscal" else "")
         share = common.share(f.amount, whole)
-        s.line([label, f.amount, share, _rows_text(f)], [None, "money", "percent"])
+        s.line([label, f.amount, share, made_of(f)], [None, "money", "percent"])
     s.line(["Value produced", whole], [None, "money"], bold=True)
     s.gap()
     saved = account.costs_saved.amount
-    s.header(["Costs saved, by who saves", "Present value", "Share", "Rows"])
+    s.header(["Costs saved, by who saves", "Present value", "Share", "Made up of"])
     for f in account.costs_saved_by_bearer:
         share = common.share(f.amount, saved)
-        s.line([f.label, f.amount, share, _rows_text(f)], [None, "money", "percent"])
+        s.line([f.label, f.amount, share, made_of(f)], [None, "money", "percent"])
     s.line(["Costs saved", saved], [None, "money"], bold=True)
     s.gap()
     s.line(["Ratio", account.ratio if account.ratio is not None else "none"], [None, "ratio"])
@@ -331,9 +330,9 @@ def _who_and_claims(s: _Sheet, result: Result) -> None:
     s.gap()
     found = common.claims(result)
     s.title("Claims check", 12)
-    s.header(["Severity", "Principle", "Where", "Rule", "Finding"])
+    s.header(["Severity", "Principle", "Where", "Rule", "Finding", "Reference"])
     for f in found["rows"]:
-        s.line([f["severity"], f["principle"], f["where"], f["rule"], f["finding"]])
+        s.line([f["severity"], f["principle"], f["where"], f["rule"], f["finding"], f["ref"]])
     if not found["rows"]:
         s.line(["No findings."])
     s.line([f"Thresholds: {found['thresholds']}"])
@@ -344,7 +343,13 @@ def _summary(
 ) -> None:
     s.title(common.title(result))
     prices = f", {result.price_year} prices" if result.price_year else ""
-    s.line([f"{result.currency}{prices}; produced with sroi {common.method(result)['version']}"])
+    s.line(
+        [
+            f"{result.currency}{prices}; discounted at {discount_rate_text(result.discount_rate)}; "
+            f"produced with sroi {common.method(result)['version']}"
+        ]
+    )
+    s.line(["".join(common.ratio_sentence(result))])
     s.gap()
     s.header(["Headline figures", "Value"])
     s.line(
@@ -359,6 +364,15 @@ def _summary(
     s.line(
         ["Discounted payback [years]", _or_never(result.discounted_payback_years)], [None, "0.00"]
     )
+    if result.contract_value is not None:
+        per = common.money(1, result.currency, 0)
+        s.line(["Contract value", result.contract_value], [None, "money"])
+        share = result.share_of_contract
+        s.line(
+            [f"Social value per {per} of contract", "none" if share is None else share],
+            [None, "money"],
+        )
+        s.line(["Share of contract value", share], [None, "percent"])
     s.gap()
     s.header(
         ["Account", "Inputs (as spent)", "Inputs (present value)", "Value produced", "Costs saved",
@@ -377,36 +391,49 @@ def _summary(
         s.line([note])
     s.gap()
     s.title("Organisation totals", 12)
-    _account_figures(s, accounts.organisation)
+    _account_figures(s, accounts.organisation, result)
     s.gap()
     _who_and_claims(s, result)
+    s.gap()
+    s.title("Notes and warnings", 12)
+    found = common.notes(result)
+    if found:
+        s.header(["Where", "Warning", "Reference"])
+        for n in found:
+            s.line([n["where"], n["message"], n["ref"]])
+    else:
+        s.line(["The evaluation gave no warnings."])
     s.gap()
     method = common.method(result)
     s.title("Method notes", 12)
     for label, text in method["settings"]:
         s.line([label, text])
     s.gap()
-    s.header(["Convention", "Rule"])
-    for name, text in method["conventions"]:
-        s.line([name.replace("_", " "), text])
+    s.header(["Convention", "Rule", "Formula"])
+    for c in method["conventions"]:
+        s.line([c["title"], c["sentence"], c["formula"]])
     for u in method["uncertain"]:
         s.line(["Figure given as a distribution", u])
     if method["proxies"]:
         s.gap()
-        s.header(["Proxy", "Name", "Value as published", "Price year", "Price index", "Source",
-                  "Licence"])  # fmt: skip
+        s.header(["Proxy", "Value as published", "Price year", "Price index", "Source",
+                  "Licence", "Reference"])  # fmt: skip
         for p in method["proxies"]:
             s.line(
-                [p["id"], p["name"], p["value"], p["price_year"], p["price_index"], p["source"],
-                 p["licence"]],
-                [None, None, None, None, "0.0000"],
+                [p["name"], p["value"], p["price_year"], p["price_index"], p["source"],
+                 p["licence"], p["id"]],
+                [None, None, None, "0.0000"],
             )  # fmt: skip
         if method["proxy_checksum"]:
             s.line(["Proxy table checksum (SHA-256)", method["proxy_checksum"]])
 
 
 def _area(
-    s: _Sheet, account: Account, map_rows: dict[str, int], input_rows: dict[int, int]
+    s: _Sheet,
+    account: Account,
+    map_rows: dict[str, int],
+    input_rows: dict[int, int],
+    result: Result,
 ) -> None:
     s.title(account.name)
     if account.note:
@@ -418,28 +445,28 @@ def _area(
     s.line(["Costs saved", account.costs_saved.amount], [None, "money"])
     s.line(["Net present value", account.npv], [None, "money"])
     s.gap()
-    s.header(["Inputs", "Stakeholder", "Description", "Kind", "Year", "As spent", "Present value"])
+    s.header(["Inputs", "Stakeholder", "Kind", "Year", "As spent", "Present value"])
     for x in account.inputs:
         s.link(1, "Inputs", input_rows[x.index])
         s.line(
-            [f"inputs[{x.index}]", x.stakeholder, x.description,
+            [common.input_label(result, x.index), x.stakeholder,
              common.KIND_LABELS.get(x.kind, x.kind), x.year, x.amount, x.present_value],
-            [None, None, None, None, "0", "money", "money"],
+            [None, None, None, "0", "money", "money"],
         )  # fmt: skip
     s.gap()
     s.header(["Outputs delivered", "Quantity", "Unit", "Delivered to"])
     for o in account.outputs:
         s.line([o.description, o.quantity, o.unit, o.stakeholder], [None, "quantity"])
     s.gap()
-    s.header(["Outcome id", "Stakeholder", "Outcome", "Value type", "Who gains", "Present value"])
+    s.header(["Outcome", "Stakeholder", "Value type", "Who gains", "Present value", "Reference"])
     for o in account.outcomes:
         s.link(1, "Impact map", map_rows[o.id])
         s.line(
-            [o.id, o.stakeholder, o.outcome, o.value_type, o.bearer_text, o.present_value],
-            [None, None, None, None, None, "money"],
+            [o.outcome, o.stakeholder, o.value_type, o.bearer_text, o.present_value, o.id],
+            [None, None, None, None, "money"],
         )
     s.gap()
-    _account_figures(s, account)
+    _account_figures(s, account, result)
 
 
 _MAP_FORMATS = {
@@ -560,7 +587,7 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
     input_rows = _inputs(inputs, result, accounts)
     _outputs(outputs, accounts)
     for sheet, account in zip(area_sheets, accounts.areas, strict=True):
-        _area(sheet, account, map_rows, input_rows)
+        _area(sheet, account, map_rows, input_rows, result)
     s = _Sheet(summary, cur, full_text)
     _summary(s, result, accounts, names)
     for sheet in (s, *area_sheets, impact, inputs, outputs):

@@ -16,6 +16,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sroi.formatting import discount_rate_text
 from sroi.report import _common as common
 from sroi.report.accounts import social_accounts
 
@@ -153,6 +154,12 @@ def context(result: Result, *, with_charts: bool = True) -> dict[str, Any]:
         "price_year": result.price_year,
         "headline": common.headline(result),
         "ratio_text": common.ratio_text(result.ratio, result.currency),
+        "ratio_sentence": common.ratio_sentence(result),
+        "discount_words": discount_rate_text(result.discount_rate),
+        "notes": common.notes(result),
+        "parts": lambda figure: common.parts(result, figure),
+        "shown": common.shown,
+        "input_label": lambda index: common.input_label(result, index),
         "accounts": accounts,
         "charts": drawn,
         "chart_note": chart_note,
@@ -195,8 +202,8 @@ def render_html(result: Result, *, charts: bool = True) -> str:
     >>> page = render_html(r, charts=False)
     >>> "<script>" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
-    >>> "£2.00 per £1" in page
-    True
+    >>> "£2.00 per £1" in page, "produces <strong>£2.00</strong> of social value" in page
+    (True, True)
     """
     common.require_finite(result, "the HTML report")
     env = _environment()

@@ -23,6 +23,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sroi.formatting import discount_rate_text
 from sroi.formatting import share as _share
 from sroi.io.cells import starts_formula
 from sroi.report import _common as common
@@ -90,21 +91,31 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence
     return "\n".join("| " + " | ".join(cell or " " for cell in line) + " |" for line in lines)
 
 
-def _rows(figure: Figure, anchors: dict[str, str]) -> str:
-    links = [f"[inputs\\[{i}\\]](#{common.input_anchor(i)})" for i in figure.inputs]
-    links += [f"[{md(oid)}](#{anchors[oid]})" for oid in figure.outcomes]
-    return ", ".join(links)
+def _area_table(
+    result: Result, head: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int]
+) -> str:
+    """A table whose second column is the area; without it when the model names none."""
+    if result.model.areas:
+        return _table(head, rows, numeric)
+    return _table(
+        [head[0], *head[2:]], [[r[0], *r[2:]] for r in rows], [i - 1 for i in numeric if i > 1]
+    )
+
+
+def _rows(figure: Figure, result: Result) -> str:
+    """The inputs and outcomes a figure adds up, by name, each linked to its row."""
+    return "; ".join(f"[{md(p['text'])}](#{p['anchor']})" for p in common.parts(result, figure))
 
 
 def _ratio(account: Account, cur: str) -> str:
     return common.ratio_text(account.ratio, cur) if account.ratio is not None else "none"
 
 
-def _figures(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
+def _figures(account: Account, cur: str, result: Result) -> list[str]:
     money = common.money
     kinds = [
-        [md(spent.label), money(spent.amount, cur), money(pv.amount, cur), _rows(spent, anchors)]
-        for spent, pv in zip(account.input_amounts, account.input_present_values, strict=True)
+        [md(spent.label), money(spent.amount, cur), money(pv.amount, cur), _rows(spent, result)]
+        for spent, pv in common.shown(account.input_amounts, account.input_present_values)
     ]
     kinds.append(
         [
@@ -120,19 +131,19 @@ def _figures(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
             md(f.label + (" (costs saved)" if f.label == "fiscal" else "")),
             money(f.amount, cur),
             _share_text(f.amount, whole),
-            _rows(f, anchors),
+            _rows(f, result),
         ]
-        for f in account.value_by_type
+        for f in common.shown(account.value_by_type)
     ]
     types.append(["**Value produced**", f"**{money(whole, cur)}**", "", ""])
     out = [
         "#### Inputs by kind",
         "",
-        _table(["Kind", "As spent", "Present value", "Rows"], kinds, (1, 2)),
+        _table(["Kind", "As spent", "Present value", "Made up of"], kinds, (1, 2)),
         "",
         "#### Value produced by value type",
         "",
-        _table(["Value type", "Present value", "Share", "Rows"], types, (1, 2)),
+        _table(["Value type", "Present value", "Share", "Made up of"], types, (1, 2)),
         "",
         "#### Costs saved, by who saves",
         "",
@@ -144,12 +155,12 @@ def _figures(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
                 md(f.label),
                 money(f.amount, cur),
                 _share_text(f.amount, saved),
-                _rows(f, anchors),
+                _rows(f, result),
             ]
             for f in account.costs_saved_by_bearer
         ]
         bearers.append(["**Costs saved**", f"**{money(saved, cur)}**", "", ""])
-        out += [_table(["Who saves", "Present value", "Share", "Rows"], bearers, (1, 2)), ""]
+        out += [_table(["Who saves", "Present value", "Share", "Made up of"], bearers, (1, 2)), ""]
     else:
         out += ["No fiscal outcomes here: no costs saved to public bodies are claimed.", ""]
     return out
@@ -167,7 +178,8 @@ def _key(account: Account, cur: str) -> list[str]:
     return [*lines, ""]
 
 
-def _area(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
+def _area(account: Account, cur: str, result: Result) -> list[str]:
+    anchors = _anchors(result)
     money = common.money
     out = [f"## {md(account.name)}", ""]
     if account.note:
@@ -177,9 +189,8 @@ def _area(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
     if account.inputs:
         rows = [
             [
-                f"[inputs\\[{x.index}\\]](#{common.input_anchor(x.index)})",
+                f"[{md(common.input_label(result, x.index))}](#{common.input_anchor(x.index)})",
                 md(x.stakeholder),
-                md(x.description),
                 md(common.KIND_LABELS.get(x.kind, x.kind)),
                 str(x.year),
                 money(x.amount, cur),
@@ -187,8 +198,8 @@ def _area(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
             ]
             for x in account.inputs
         ]
-        head = ["Row", "Stakeholder", "Description", "Kind", "Year", "As spent", "Present value"]
-        out += [_table(head, rows, (4, 5, 6)), ""]
+        head = ["Input", "Stakeholder", "Kind", "Year", "As spent", "Present value"]
+        out += [_table(head, rows, (3, 4, 5)), ""]
     else:
         out += ["No inputs are assigned to this area.", ""]
     out += ["### Outputs delivered", ""]
@@ -209,9 +220,8 @@ def _area(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
     if account.outcomes:
         rows = [
             [
-                f"[{md(o.id)}](#{anchors[o.id]})",
+                f"[{md(o.outcome)}](#{anchors[o.id]})",
                 md(o.stakeholder),
-                md(o.outcome),
                 md(o.value_type),
                 md(o.bearer_text),
                 money(o.present_value, cur),
@@ -224,15 +234,14 @@ def _area(account: Account, cur: str, anchors: dict[str, str]) -> list[str]:
                 "",
                 "",
                 "",
-                "",
                 f"**{money(account.present_value.amount, cur)}**",
             ]
         )
-        head = ["Id", "Stakeholder", "Outcome", "Value type", "Who gains", "Present value"]
-        out += [_table(head, rows, (5,)), ""]
+        head = ["Outcome", "Stakeholder", "Value type", "Who gains", "Present value"]
+        out += [_table(head, rows, (4,)), ""]
     else:
         out += ["No outcomes are valued in this area.", ""]
-    return out + _figures(account, cur, anchors)
+    return out + _figures(account, cur, result)
 
 
 def _summary(accounts: SocialAccounts, cur: str) -> list[str]:
@@ -258,12 +267,14 @@ def _impact_map(result: Result, accounts: SocialAccounts) -> list[str]:
     cur, money = result.currency, common.money
     rows = [
         [
-            f'<a id="{r["anchor"]}"></a>{md(r["id"])}',
+            f'<a id="{r["anchor"]}"></a>{md(r["outcome"])}'
+            + (f" ({md(r['indicator'])})" if r["indicator"] else "")
+            + f" <sub>ref. {md(r['id'])}</sub>",
             md(r["area"]),
             md(r["stakeholder"]),
-            md(r["outcome"]) + (f" ({md(r['indicator'])})" if r["indicator"] else ""),
             common.quantity(r["quantity"]) + (f" {md(r['unit'])}" if r["unit"] else ""),
-            money(r["value"], cur) + (f" ({md(r['proxy'])})" if r["proxy"] else ""),
+            money(r["value"], cur)
+            + (f" ({md(r['proxy_name'] or r['proxy'])})" if r["proxy"] else ""),
             md(r["value_type_text"]),
             md(r["bearer_text"]),
             r["years"],
@@ -275,10 +286,9 @@ def _impact_map(result: Result, accounts: SocialAccounts) -> list[str]:
         for r in common.impact_rows(result)
     ]
     head = [
-        "Id",
+        "Outcome (indicator)",
         "Area",
         "Stakeholder",
-        "Outcome (indicator)",
         "Quantity",
         "Value a unit (proxy)",
         "Value type",
@@ -296,7 +306,7 @@ def _impact_map(result: Result, accounts: SocialAccounts) -> list[str]:
         "drop-off, in per cent; the first-year impact is quantity × value after the three "
         "deductions.",
         "",
-        _table(head, rows, (4, 5, 8, 9, 10, 11, 12)),
+        _area_table(result, head, rows, (3, 4, 7, 8, 9, 10, 11)),
         "",
         "### Inputs",
         "",
@@ -304,10 +314,10 @@ def _impact_map(result: Result, accounts: SocialAccounts) -> list[str]:
     org = accounts.organisation
     inputs = [
         [
-            f'<a id="{common.input_anchor(x.index)}"></a>inputs\\[{x.index}\\]',
+            f'<a id="{common.input_anchor(x.index)}"></a>'
+            + md(common.input_label(result, x.index)),
             md(x.area),
             md(x.stakeholder),
-            md(x.description),
             md(common.KIND_LABELS.get(x.kind, x.kind)),
             str(x.year),
             money(x.amount, cur),
@@ -315,31 +325,21 @@ def _impact_map(result: Result, accounts: SocialAccounts) -> list[str]:
         ]
         for x in org.inputs
     ]
-    head = [
-        "Row",
-        "Area",
-        "Stakeholder",
-        "Description",
-        "Kind",
-        "Year",
-        "As spent",
-        "Present value",
-    ]
-    out += [_table(head, inputs, (5, 6, 7)), ""]
+    head = ["Input", "Area", "Stakeholder", "Kind", "Year", "As spent", "Present value"]
+    out += [_area_table(result, head, inputs, (4, 5, 6)), ""]
     if org.outputs:
         outputs = [
             [
-                f'<a id="{common.output_anchor(o.index)}"></a>outputs\\[{o.index}\\]',
+                f'<a id="{common.output_anchor(o.index)}"></a>' + md(o.description),
                 md(o.area),
-                md(o.description),
                 common.quantity(o.quantity),
                 md(o.unit),
                 md(o.stakeholder),
             ]
             for o in org.outputs
         ]
-        head = ["Row", "Area", "Description", "Quantity", "Unit", "Delivered to"]
-        out += ["### Outputs", "", _table(head, outputs, (3,)), ""]
+        head = ["Output", "Area", "Quantity", "Unit", "Delivered to"]
+        out += ["### Outputs", "", _area_table(result, head, outputs, (2,)), ""]
     return out
 
 
@@ -348,9 +348,10 @@ def _method(result: Result) -> list[str]:
     out = ["## Method notes", ""]
     out += [f"- {md(label)}: {md(text)}" for label, text in m["settings"]]
     out += ["", "### Conventions", ""]
-    out += [
-        f"- {name.replace('_', ' ')}: `{text.replace('`', '')}`" for name, text in m["conventions"]
-    ]
+    for c in m["conventions"]:
+        out.append(f"- **{c['title']}**: {md(c['sentence'])}")
+        if c["formula"]:
+            out.append(f"  `{c['formula'].replace('`', '')}`")
     out.append("")
     if m["uncertain"]:
         out += ["### Figures given as distributions", "", "The report uses one value of each:", ""]
@@ -360,7 +361,7 @@ def _method(result: Result) -> list[str]:
     if m["proxies"]:
         rows = [
             [
-                f"{md(p['id'])}: {md(p['name'])}",
+                f"{md(p['name'])} <sub>ref. {md(p['id'])}</sub>",
                 md(p["value"]),
                 md(p["price_year"]),
                 f"{p['price_index']:.4f}",
@@ -414,7 +415,12 @@ def _claims(result: Result) -> list[str]:
     out = ["## Claims check", ""]
     if found["rows"]:
         rows = [
-            [f["severity"], md(f["principle"]), md(f["where"]), f"{md(f['finding'])} ({f['rule']})"]
+            [
+                f["severity"],
+                md(f["principle"]),
+                md(f["where"]) + (f" <sub>{md(f['ref'])}</sub>" if f["ref"] else ""),
+                f"{md(f['finding'])} ({f['rule']})",
+            ]
             for f in found["rows"]
         ]
         out += [_table(["Severity", "Principle", "Where", "Finding"], rows), ""]
@@ -426,6 +432,28 @@ def _claims(result: Result) -> list[str]:
         "",
     ]
     return out
+
+
+def _notes(result: Result) -> list[str]:
+    found = common.notes(result)
+    out = ["## Notes and warnings", ""]
+    if not found:
+        return [*out, "The evaluation gave no warnings.", ""]
+    out += [
+        "The evaluation gave these warnings: input that is allowed but should be checked, or "
+        "figures that rest on forecasts. No figure has been changed because of them.",
+        "",
+    ]
+    rows = [
+        [md(n["where"]) + (f" <sub>{md(n['ref'])}</sub>" if n["ref"] else ""),
+         md(n["message"])]
+        for n in found
+    ]  # fmt: skip
+    return [*out, _table(["Where", "Warning"], rows), ""]
+
+
+def _anchors(result: Result) -> dict[str, str]:
+    return {oid: common.outcome_anchor(oid, i) for i, oid in enumerate(result.model.outcome_ids)}
 
 
 def render_markdown(result: Result) -> str:
@@ -462,12 +490,11 @@ def render_markdown(result: Result) -> str:
     common.require_finite(result, "the Markdown report")
     cur = result.currency
     accounts = social_accounts(result)
-    anchors = {oid: common.outcome_anchor(oid, i) for i, oid in enumerate(result.model.outcome_ids)}
     prices = f", {md(result.price_year)} prices" if result.price_year else ""
     out = [
         f"# {md(common.title(result))}",
         "",
-        f"{md(cur)}{prices}; discounted at {md(common.method(result)['settings'][0][1])}; "
+        f"{md(cur)}{prices}; discounted at {md(discount_rate_text(result.discount_rate))}; "
         f"produced with sroi {common.method(result)['version']}.",
         "",
     ]
@@ -475,14 +502,21 @@ def render_markdown(result: Result) -> str:
         out += [md(result.model.description), ""]
     out += ["## Headline figures", ""]
     out += [_table(["Figure", "Value"], [[md(k), md(v)] for k, v in common.headline(result)], (1,))]
+    before, ratio, after = common.ratio_sentence(result)
+    out += ["", f"{md(before)} **{md(ratio)}** {md(after)}"]
+    if result.warnings:
+        n = len(result.warnings)
+        out += ["", f"The evaluation gave {n} warning{'s' if n > 1 else ''}: see "
+                "[Notes and warnings](#notes-and-warnings)."]  # fmt: skip
     out += ["", "## Accounts at a glance", "", *_summary(accounts, cur)]
     for account in accounts.areas:
-        out += _area(account, cur, anchors)
+        out += _area(account, cur, result)
     org = accounts.organisation
     out += ["## Organisation totals", "", md(org.note), "", *_key(org, cur)]
-    out += _figures(org, cur, anchors)
+    out += _figures(org, cur, result)
     out += _impact_map(result, accounts)
     out += _who_benefits(result)
+    out += _notes(result)
     out += _claims(result)
     out += _method(result)
     text = "\n".join(out).rstrip("\n") + "\n"
