@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-test
 	$(PY) benchmarks/bench_evaluate.py
 	$(PY) benchmarks/bench_simulate.py
 	$(PY) benchmarks/bench_portfolio.py
+	$(PY) benchmarks/bench_switching.py
 
 # Mutation testing of sroi/engine.py and sroi/adjustments/ (configured in pyproject.toml,
 # [tool.mutmut]); not part of `make test`. See docs/quality.md.

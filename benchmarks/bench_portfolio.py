@@ -183,9 +183,9 @@ def report(r: dict[str, float]) -> str:
         "MiB).",
         "- What bounds it: the checks of every column (one pass each) and the engine's "
         "annuity factors (one pass over the rows per year of the longest outcome); with "
-        "payback, a year table per block of projects and the engine's payback rules applied "
-        f"project by project (a Python loop over projects: "
-        f"{1 - r['no_payback'] / r['portfolio']:.0%} of the time with payback).",
+        "payback, a year table per block of projects, and the engine's payback rules "
+        "applied to each block at once (one payback per project, no loop over projects): "
+        f"{1 - r['no_payback'] / r['portfolio']:.0%} of the time with payback.",
         END,
     ]
     return "\n".join(lines)

@@ -26,7 +26,8 @@ Outcome columns may carry leading axes (numpy's broadcasting rule, as in numpy-f
 ``quantity``, ``value``, the deductions and ``drop_off`` may each be ``(outcomes,)`` or
 ``(draws, outcomes)``, and input amounts ``(inputs,)`` or ``(draws, inputs)``; ``duration``,
 ``start_year`` and input years are shared by every draw. The present value and the total
-investment then come out one per draw.
+investment then come out one per draw. The payback functions likewise take one year table
+or a batch of them (``(projects, years)``) and give one payback per row.
 
 References
 ----------
@@ -37,7 +38,6 @@ References
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -192,9 +192,20 @@ def headline(present_value: float | np.ndarray, total_investment: float | np.nda
 
 
 # ------------------------------------------------------------------ payback
+#
+# Each payback function takes one model's year table (``(years,)``) or a batch of them
+# with leading axes (``(projects, years)``: one payback per project). The rules are
+# written once, over the batch (the ``_..._batch`` helpers below); one model's year table
+# is a batch of one, whose "none" comes back as ``None`` rather than NaN (or -1).
 
 
-def payback_year(impact_by_year: np.ndarray) -> int | None:
+def _first_positive(impact: np.ndarray) -> np.ndarray:
+    """Per row, the index of the first element above zero; -1 where there is none."""
+    positive = np.asarray(impact) > 0
+    return np.where(positive.any(axis=-1), np.argmax(positive, axis=-1), -1)
+
+
+def payback_year(impact_by_year: np.ndarray) -> int | np.ndarray | None:
     """The year whose impact the SROI Guide's payback formula takes as "annual impact".
 
     The first year whose total undiscounted impact (benefits less disbenefits) is above
@@ -203,12 +214,13 @@ def payback_year(impact_by_year: np.ndarray) -> int | None:
     Parameters
     ----------
     impact_by_year : numpy.ndarray
-        Undiscounted impact of each year ``0 .. horizon`` [money].
+        Undiscounted impact of each year ``0 .. horizon`` [money]: ``(years,)`` for one
+        model, or with leading axes for a batch (``(projects, years)``).
 
     Returns
     -------
-    int or None
-        [year]
+    int or None, or numpy.ndarray of int
+        [year]; for a batch, one per row, -1 where no year's impact is above zero.
 
     Examples
     --------
@@ -218,14 +230,36 @@ def payback_year(impact_by_year: np.ndarray) -> int | None:
     2
     >>> payback_year(np.array([0.0, -100.0])) is None
     True
+    >>> payback_year(np.array([[0.0, -100.0, 500.0], [0.0, -100.0, 0.0]])).tolist()
+    [2, -1]
     """
-    positive = np.flatnonzero(impact_by_year > 0)
-    return int(positive[0]) if positive.size else None
+    year = _first_positive(impact_by_year)
+    if np.ndim(impact_by_year) > 1:
+        return year
+    return int(year) if year >= 0 else None
+
+
+def _payback_months_batch(
+    impact_by_year: np.ndarray, total_investment: ArrayLike, pays_back: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
+    """The payback months of every row, and where they are reported (the rest: None)."""
+    impact = np.asarray(impact_by_year, dtype=float)
+    year = _first_positive(impact)
+    at = np.take_along_axis(impact, np.maximum(year, 0)[..., None], axis=-1)[..., 0]
+    monthly = at / 12.0
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        months = np.asarray(total_investment, dtype=float) / monthly
+    # monthly == 0: a subnormal impact, whose months would be infinite.
+    shown = (year >= 0) & np.asarray(pays_back, dtype=bool) & (monthly != 0) & np.isfinite(months)
+    return months, shown
 
 
 def payback_months(
-    impact_by_year: np.ndarray, total_investment: float, *, pays_back: bool = True
-) -> float | None:
+    impact_by_year: np.ndarray,
+    total_investment: float | np.ndarray,
+    *,
+    pays_back: bool | np.ndarray = True,
+) -> float | np.ndarray | None:
     """The SROI Guide's payback period [months].
 
     ``total_investment / (annual impact / 12)``, the annual impact being the undiscounted
@@ -238,16 +272,17 @@ def payback_months(
     Parameters
     ----------
     impact_by_year : numpy.ndarray
-        Undiscounted impact of each year ``0 .. horizon`` [money].
-    total_investment : float
-        Present value of the inputs [money].
-    pays_back : bool, default True
-        Whether the model recovers its investment at all.
+        Undiscounted impact of each year ``0 .. horizon`` [money]: ``(years,)``, or
+        ``(projects, years)`` for a batch.
+    total_investment : float or numpy.ndarray
+        Present value of the inputs [money]; one per row for a batch.
+    pays_back : bool or numpy.ndarray of bool, default True
+        Whether the model (each row) recovers its investment at all.
 
     Returns
     -------
-    float or None
-        [months]
+    float or None, or numpy.ndarray
+        [months]; for a batch, one per row, NaN where one model would give ``None``.
 
     Examples
     --------
@@ -257,15 +292,13 @@ def payback_months(
     26.6667
     >>> payback_months(np.array([0.0, 67_500]), 150_000, pays_back=False) is None
     True
+    >>> payback_months(np.array([[0.0, 500.0], [0.0, 0.0]]), np.array([1_000.0, 1_000.0]))
+    array([24., nan])
     """
-    year = payback_year(impact_by_year)
-    if year is None or not pays_back:
-        return None
-    monthly = float(impact_by_year[year]) / 12.0
-    if monthly == 0:  # a subnormal impact: the months would be infinite
-        return None
-    months = total_investment / monthly
-    return months if math.isfinite(months) else None
+    months, shown = _payback_months_batch(impact_by_year, total_investment, pays_back)
+    if np.ndim(impact_by_year) > 1:
+        return np.where(shown, months, np.nan)
+    return float(months) if shown else None
 
 
 def cumulative_net_value(
@@ -274,7 +307,7 @@ def cumulative_net_value(
     """The cumulative discounted net value at the end of each year [money].
 
     ``sum_{k<=t} (PV of impact in year k - PV of inputs in year k)``; its last element is
-    the net present value.
+    the net present value. With leading axes (a batch), each row is summed on its own.
 
     Examples
     --------
@@ -282,13 +315,32 @@ def cumulative_net_value(
     [-1000.0, -600.0, -200.0]
     """
     return np.cumsum(
-        np.subtract(present_value_by_year, investment_present_value_by_year, dtype=float)
+        np.subtract(present_value_by_year, investment_present_value_by_year, dtype=float),
+        axis=-1,
     )
+
+
+def _discounted_payback_batch(
+    present_value_by_year: np.ndarray, investment_present_value_by_year: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The discounted payback of every row, and which rows pay back (the rest: None)."""
+    net = cumulative_net_value(present_value_by_year, investment_present_value_by_year)
+    last = net.shape[-1] - 1
+    pays = ~(net[..., -1] < 0)
+    below = net < 0
+    # t: the year after the last one below zero (0 when none is), so net[t] >= 0.
+    t = np.where(below.any(axis=-1), last - np.argmax(below[..., ::-1], axis=-1) + 1, 0)
+    t = np.where(pays, t, 0)  # a row that pays back ends at or above zero: t <= last
+    before = np.take_along_axis(net, np.maximum(t - 1, 0)[..., None], axis=-1)[..., 0]
+    after = np.take_along_axis(net, t[..., None], axis=-1)[..., 0]
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        within = (t - 1) + (-before) / (after - before)
+    return np.where(t > 0, within, 0.0), pays
 
 
 def discounted_payback_years(
     present_value_by_year: np.ndarray, investment_present_value_by_year: np.ndarray
-) -> float | None:
+) -> float | np.ndarray | None:
     """When the cumulative discounted net value turns non-negative for good [years].
 
     The cumulative discounted net value at the end of year ``t`` is the present value of
@@ -301,14 +353,15 @@ def discounted_payback_years(
     Parameters
     ----------
     present_value_by_year : numpy.ndarray
-        Discounted impact of each year ``0 .. horizon`` [money].
+        Discounted impact of each year ``0 .. horizon`` [money]: ``(years,)``, or
+        ``(projects, years)`` for a batch.
     investment_present_value_by_year : numpy.ndarray
-        Discounted inputs of each year ``0 .. horizon`` [money].
+        Discounted inputs of each year ``0 .. horizon`` [money], the same shape.
 
     Returns
     -------
-    float or None
-        [years]
+    float or None, or numpy.ndarray
+        [years]; for a batch, one per row, NaN where one model would give ``None``.
 
     Examples
     --------
@@ -324,15 +377,17 @@ def discounted_payback_years(
     2.0
     >>> discounted_payback_years(np.array([0.0, 400, 400]), np.array([1_000.0, 0, 0])) is None
     True
+
+    A batch, one row per project:
+
+    >>> discounted_payback_years(np.array([[0.0, 400, 400, 400], [0.0, 400, 400, 0]]),
+    ...                          np.array([[1_000.0, 0, 0, 0], [1_000.0, 0, 0, 0]]))
+    array([2.5, nan])
     """
-    net = cumulative_net_value(present_value_by_year, investment_present_value_by_year)
-    if net[-1] < 0:
-        return None
-    below = np.flatnonzero(net < 0)
-    if below.size == 0:
-        return 0.0
-    t = int(below[-1]) + 1
-    return (t - 1) + float(-net[t - 1]) / float(net[t] - net[t - 1])
+    years, pays = _discounted_payback_batch(present_value_by_year, investment_present_value_by_year)
+    if np.ndim(years) > 0:
+        return np.where(pays, years, np.nan)
+    return float(years) if pays else None
 
 
 # ------------------------------------------------------------------ discounting

@@ -9,7 +9,8 @@ row goes through the engine (:func:`sroi.engine.compute`) in one call, the prese
 are summed per project with ``numpy.bincount``, and the headline figures come from
 :func:`sroi.engine.headline` on the per-project arrays. Payback uses the engine's own rules
 (:func:`sroi.engine.payback_months`, :func:`sroi.engine.discounted_payback_years`) on
-per-project year tables built a block of projects at a time, so memory stays bounded.
+per-project year tables built a block of projects at a time (each rule applied to the
+whole block at once), so memory stays bounded.
 
 What a portfolio cannot hold is refused with its row and column: yearly profiles (a list in
 a cell), distributions (a figure written as a distribution, for Monte Carlo) and proxy
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
@@ -980,11 +980,10 @@ def _payback(
             ).reshape(p1 - p0, width)
             pv_by_year = impact * c.discount_factor
             in_pv_by_year = invested * c.discount_factor
-            for k in range(p1 - p0):
-                dpb = discounted_payback_years(pv_by_year[k], in_pv_by_year[k])
-                pm = payback_months(impact[k], float(investment[p0 + k]), pays_back=dpb is not None)
-                years[p0 + k] = math.nan if dpb is None else dpb
-                months[p0 + k] = math.nan if pm is None else pm
+            # The engine's rules over the block, one payback per project (NaN: none).
+            dpb = discounted_payback_years(pv_by_year, in_pv_by_year)
+            years[p0:p1] = dpb
+            months[p0:p1] = payback_months(impact, investment[p0:p1], pays_back=~np.isnan(dpb))
             bar.update(p1 - p0)
     return months, years
 

@@ -1099,3 +1099,65 @@ def test_a_batch_of_draws_with_a_profile_is_each_draw_computed_alone():
             assert together.present_value_by_outcome[d].tolist() == pytest.approx(
                 alone.present_value_by_outcome.tolist(), rel=1e-15
             )
+
+
+# ------------------------------------------------------------------ payback over a batch
+# One payback per row of a (projects, years) table, NaN (-1 for the year) where one model
+# gives None; tests/test_payback_batch.py checks it row by row on generated tables.
+
+
+def test_payback_over_a_batch_of_year_tables():
+    # rows: pays back within year 2; never (NPV < 0); exactly at the end of the last year;
+    # at once (never below zero); no impact at all; dips below zero again with a later input.
+    pv = np.array(
+        [
+            [0.0, 600, 600, 0],
+            [0.0, 100, 100, 100],
+            [0.0, 400, 300, 300],
+            [0.0, 0, 0, 0],
+            [0.0, 0, 0, 0],
+            [0.0, 800, 300, 400],
+        ]
+    )
+    invested = np.zeros_like(pv)
+    invested[:, 0] = [1_000.0, 1_000, 1_000, 0, 1_000, 1_000]
+    invested[5, 2] = 400.0
+    dpb = discounted_payback_years(pv, invested)
+    # net values: -1000 -400 200 | ... -700 | -1000 -600 -300 0 | 0 | | -1000 -200 -300 100
+    np.testing.assert_array_equal(dpb, [1 + 400 / 600, np.nan, 2 + 300 / 300, 0.0, np.nan, 2.75])
+    assert payback_year(pv).tolist() == [1, 1, 1, -1, -1, 1]
+    months = payback_months(pv, invested.sum(axis=1), pays_back=~np.isnan(dpb))
+    # 1,000 / (600 / 12) = 20; 1,000 / (400 / 12) = 30; 1,400 / (800 / 12) = 21
+    np.testing.assert_allclose(months, [20.0, np.nan, 30.0, np.nan, np.nan, 21.0], rtol=1e-15)
+    # the flag may be one for the batch, and False hides every row
+    assert np.isnan(payback_months(pv, invested.sum(axis=1), pays_back=False)).all()
+    np.testing.assert_allclose(payback_months(pv[:3], 1_200.0), [24.0, 144.0, 36.0], rtol=1e-15)
+    # row by row, the one-model form gives the same, None for NaN
+    for k in range(pv.shape[0]):
+        one = discounted_payback_years(pv[k], invested[k])
+        assert (one is None) if np.isnan(dpb[k]) else one == dpb[k]
+    np.testing.assert_array_equal(
+        cumulative_net_value(pv, invested)[2], [-1_000.0, -600.0, -300.0, 0.0]
+    )
+
+
+def test_payback_months_over_a_batch_with_subnormal_and_overflowing_rows():
+    impact = np.array([[0.0, 5e-324], [0.0, 1e-300], [0.0, 600.0], [0.0, -600.0]])
+    months = payback_months(impact, np.array([1_200.0, 1e300, 1_200.0, 1_200.0]))
+    # a subnormal year gives infinite months, 1e300 / (1e-300 / 12) overflows: no payback
+    np.testing.assert_array_equal(months, [np.nan, np.nan, 24.0, np.nan])
+    assert payback_year(impact).tolist() == [1, 1, 1, -1]
+    assert payback_months(impact[1], 1e300) is None
+
+
+def test_payback_over_leading_axes():
+    pv = np.array([[[0.0, 600, 600], [0.0, 100, 100]], [[0.0, 0, 0], [0.0, 2_000, 0]]])
+    invested = np.zeros_like(pv)
+    invested[..., 0] = 1_000.0
+    dpb = discounted_payback_years(pv, invested)
+    assert dpb.shape == (2, 2)
+    np.testing.assert_array_equal(dpb, [[1 + 400 / 600, np.nan], [np.nan, 0.5]])
+    assert payback_year(pv).tolist() == [[1, 1], [-1, 1]]
+    # a table of one year: pays back at once or never
+    one = discounted_payback_years(np.array([[5.0], [1.0]]), np.array([[5.0], [2.0]]))
+    np.testing.assert_array_equal(one, [0.0, np.nan])

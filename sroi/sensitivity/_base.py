@@ -8,19 +8,21 @@ rebuild and re-validate the model each time, :class:`Base` holds the engine's in
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
 import math
 import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from sroi.adjustments import SCHEDULES, DiscountRate, yearly_rates
 from sroi.changes import PARAMETERS, Change, Parameter, parse_change
-from sroi.engine import Headline, OutcomeArrays, compute
+from sroi.engine import Headline, OutcomeArrays, compute, headline
 from sroi.errors import ModelError, Problem, show_value
 from sroi.evaluation import evaluate
 from sroi.model import Model
@@ -240,9 +242,17 @@ class Base:
     def model(self) -> Model:
         return self.result.model
 
-    @property
+    @cached_property
     def ids(self) -> tuple[str, ...]:
         return self.model.outcome_ids
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """The position of each outcome id (the first, for an id given twice)."""
+        positions: dict[str, int] = {}
+        for i, oid in enumerate(self.ids):
+            positions.setdefault(oid, i)
+        return positions
 
     def index_of(self, outcome: str | None, function: str = "") -> int | None:
         """Position of the outcome with id ``outcome`` (None for every outcome); an unknown
@@ -250,17 +260,20 @@ class Base:
         if outcome is None:
             return None
         try:
-            return self.ids.index(outcome)
-        except ValueError:
-            text = outcome if isinstance(outcome, str) else ""
-            guess = difflib.get_close_matches(text, self.ids, n=3)
-            hint = f"; closest: {', '.join(guess)}" if guess else ""
-            found = problem(
-                "outcome", "is not an outcome id" + hint + "; ids: " + ", ".join(self.ids), outcome
-            )
-            if function:
-                raise argument_error(function, [found]) from None
-            raise ModelError([found]) from None
+            found = self._positions.get(outcome)
+        except TypeError:  # not hashable: not an id
+            found = None
+        if found is not None:
+            return found
+        text = outcome if isinstance(outcome, str) else ""
+        guess = difflib.get_close_matches(text, self.ids, n=3)
+        hint = f"; closest: {', '.join(guess)}" if guess else ""
+        unknown = problem(
+            "outcome", "is not an outcome id" + hint + "; ids: " + ", ".join(self.ids), outcome
+        )
+        if function:
+            raise argument_error(function, [unknown]) from None
+        raise ModelError([unknown]) from None
 
     def current(self, parameter: Parameter, index: int | None) -> np.ndarray | float:
         """The parameter's present setting(s): one outcome's, every outcome's, or the model's."""
@@ -323,6 +336,63 @@ class Base:
         else:
             column[index] = setting
         return self.figures(arrays=replace(self.arrays, **{name: column}))
+
+    # One outcome moved, the others kept: each outcome's present value is its own (the
+    # engine gives it per outcome), so moving one outcome needs the engine on that outcome
+    # only, and the others' present value once. This keeps a search over every outcome's
+    # settings linear in the number of outcomes.
+
+    @cached_property
+    def _present_value_by_outcome(self) -> tuple[np.ndarray, float]:
+        """Each outcome's present value, and their total summed exactly (``math.fsum``)."""
+        pv = np.asarray(self.result.computation.present_value_by_outcome, dtype=float)
+        return pv, math.fsum(pv.tolist())
+
+    def present_values_alone(self, parameter: Parameter, index: int, settings: Any) -> np.ndarray:
+        """The present value of outcome ``index`` with ``parameter`` set to each of
+        ``settings`` [money], from one call of the engine on that outcome alone (repeated,
+        one row per setting). The engine's errors (a present value beyond float range, a
+        horizon too long) are raised as for the whole model."""
+        name = _ARRAY_FIELDS[parameter.name]
+        self._refuse_yearly(name)
+        column = np.asarray(settings, dtype=float).ravel()
+        rows = np.zeros(column.size, dtype=np.int64) + index
+        a = self.arrays
+
+        def take(x: np.ndarray | None) -> np.ndarray | None:
+            return None if x is None else np.asarray(x)[rows]
+
+        fields = {
+            f.name: take(getattr(a, f.name))
+            for f in dataclasses.fields(OutcomeArrays)
+            if f.name != "profiles"
+        }
+        fields[name] = column
+        profiles = None if not a.profiles else {k: v[rows] for k, v in a.profiles.items()}
+        return compute(
+            OutcomeArrays(**fields, profiles=profiles),
+            self.input_amounts,
+            self.input_years,
+            self.discount_rate,
+            conventions=self.result.computation.conventions,
+            check=False,
+        ).present_value_by_outcome
+
+    def with_outcome_value(self, index: int, present_value: float | np.ndarray) -> Headline:
+        """The headline figures with outcome ``index``'s present value replaced (the
+        others and the investment as they are), checked as :func:`sroi.engine.headline`;
+        an array of present values gives one set of figures per element."""
+        pv, total = self._present_value_by_outcome
+        others = total - float(pv[index])
+        investment = self.result.computation.total_investment
+        if np.ndim(present_value):
+            return headline(others + np.asarray(present_value, dtype=float), investment)
+        return headline(others + float(present_value), investment)
+
+    def moved_alone(self, parameter: Parameter, index: int, setting: Any) -> Headline:
+        """:meth:`moved` for one outcome, with the engine run on that outcome only."""
+        pv = self.present_values_alone(parameter, index, [setting])
+        return self.with_outcome_value(index, float(pv[0]))
 
     def changed(self, parameter: Parameter, index: int | None, change: Change) -> Headline:
         """Figures with a :class:`~sroi.changes.Change` applied to the parameter."""

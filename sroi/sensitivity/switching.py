@@ -5,6 +5,9 @@ The SROI Guide asks how much each estimate would have to change to bring the rat
 the parameter (quantity, value, deadweight, displacement, attribution, and the investment)
 the switching value has a closed form, found from two evaluations and checked by a third;
 otherwise (drop-off, the discount rate) a bracketed root-finder (Brent's method) finds it.
+When one outcome's setting moves, only that outcome is re-evaluated (each outcome's present
+value is its own; the others' is read once), so :func:`switching_values` takes time in
+proportion to the number of outcomes.
 When no value in the parameter's allowed range reaches the target, the answer is ``None``
 with the reason, not an exception or an extrapolated number; so it is when the switching
 value lies beyond what a float can hold, or the ratio cannot be computed on the way to it.
@@ -124,12 +127,52 @@ def _domain(param: Parameter, base: Base, index: int | None, measure: str) -> tu
 
 
 def _evaluator(param: Parameter, base: Base, index: int | None, measure: str):
+    if measure == "setting" and index is not None:
+        # One outcome moves: the engine runs on that outcome alone, the others' present
+        # value is read once (Base.moved_alone), so each step costs the same whatever the
+        # number of outcomes.
+        if param.whole:
+            return _whole_year_ratios(param, base, index)
+        return lambda x: base.moved_alone(param, index, x).ratio
     if measure == "setting":
         return lambda x: base.moved(param, index, x).ratio
     current = base.current(param, None)
     if measure == "factor":
         return lambda x: base.moved(param, None, current * x).ratio
     return lambda x: base.moved(param, None, np.clip(current + x, param.low, param.high)).ratio
+
+
+def _whole_year_ratios(param: Parameter, base: Base, index: int):
+    """The ratio at each whole-year setting of one outcome that :func:`_whole_years` may
+    try, its present values from one call of the engine (the outcome repeated with each
+    setting); a setting the engine refuses is evaluated on its own when asked for, so that
+    the search stops at it with the engine's reason as before."""
+    start = float(base.current(param, index))
+    lo, hi = param.low, param.high
+    settings = sorted(
+        {
+            x
+            for step in range(_WHOLE_YEARS_LIMIT + 1)
+            for x in (start - step, start + step)
+            if lo <= x <= hi
+        }
+    )
+    try:
+        # Every setting's figures at once; checked together, so that a setting whose
+        # figures cannot be computed is left to be refused on its own when the search
+        # reaches it.
+        values = base.present_values_alone(param, index, settings)
+        ratios = base.with_outcome_value(index, values).ratio
+        table = dict(zip(settings, np.asarray(ratios, dtype=float).tolist(), strict=True))
+    except (ModelError, FloatingPointError, OverflowError, ZeroDivisionError):
+        table = {}
+
+    def ratio(x: float) -> float:
+        if x in table:
+            return table[x]
+        return base.moved_alone(param, index, x).ratio
+
+    return ratio
 
 
 def switching_value(
