@@ -66,35 +66,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sroi.proxies.catalogue import COLUMNS  # the columns of the table, in order
+
 HERE = Path(__file__).resolve().parent
 WORKBOOK = HERE / "unit_cost_database_v1.4.xlsx"
 OTHER_SOURCES = HERE / "other_sources.csv"
 REPLACED = HERE / "ucd_v1_2_replaced.csv"
 OUTPUT = HERE.parent / "unit_costs.csv"
-
-#: The columns of the proxy table, in order (the same as ``sroi.proxies.COLUMNS``).
-COLUMNS = (
-    "id",
-    "name",
-    "category",
-    "value",
-    "currency",
-    "unit",
-    "price_year",
-    "value_type",
-    "bearer",
-    "bearer_split",
-    "marmot_objective",
-    "confidence",
-    "source",
-    "licence",
-    "note",
-    "source_code",
-    "bearer_detail",
-    "data_age",
-    "transfer_share",
-    "replaces",
-)
 
 #: The thematic sheets, in workbook order: sheet -> (category, cost-code prefix).
 SHEETS: dict[str, tuple[str, str]] = {

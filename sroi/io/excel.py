@@ -240,6 +240,49 @@ def _about(record: type) -> dict[str, str]:
     }
 
 
+def write_model_sheet(ws: Worksheet, scalars: Sequence[tuple[str, Any]]) -> None:
+    """Write the ``Model`` sheet: one row per field of the model's own (``field``,
+    ``value``, ``about``), the discount rate as a percentage."""
+    from openpyxl.styles import Alignment
+
+    about = _about(Model)
+    _write_sheet(
+        ws,
+        ("field", "value", "about"),
+        [(name, value, about.get(name)) for name, value in scalars],
+        about={
+            "field": "The model's own fields.",
+            "value": "Its value; a list of yearly discount rates is JSON, [0.035, 0.03].",
+            "about": "What the field means (not read back).",
+        },
+        formats={},
+        freeze="B2",
+    )
+    for i, (name, value) in enumerate(scalars, start=2):
+        cell = ws.cell(row=i, column=2)
+        if name == "discount_rate" and isinstance(value, float):
+            cell.number_format = PERCENT
+        if name == "description":
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 60
+
+
+def write_scenarios_sheet(ws: Worksheet, model: Model) -> None:
+    """Write the ``Scenarios`` sheet: a scenario's name and its changes (JSON) a row."""
+    _write_sheet(
+        ws,
+        ("name", "changes"),
+        scenario_rows(model),
+        about={
+            "name": "The scenario's name.",
+            "changes": 'Its changes as JSON: {"deadweight": "+0.1", "value": "-20%", '
+            '"outcomes": {"<id>": {"duration": 1}}}.',
+        },
+        formats={},
+    )
+
+
 def model_workbook(model: Model, computed_rows: Sequence[Sequence[Any]] | None = None) -> Workbook:
     """A model as a workbook laid out as an impact map (not yet saved).
 
@@ -264,7 +307,6 @@ def model_workbook(model: Model, computed_rows: Sequence[Sequence[Any]] | None =
         Without openpyxl (``pip install 'sroi[excel]'``).
     """
     openpyxl = openpyxl_module()
-    from openpyxl.styles import Alignment
 
     from sroi._version import __version__
 
@@ -274,28 +316,7 @@ def model_workbook(model: Model, computed_rows: Sequence[Sequence[Any]] | None =
 
     ws = wb.active
     ws.title = MODEL_SHEET
-    about = _about(Model)
-    scalars = scalar_rows(model)
-    _write_sheet(
-        ws,
-        ("field", "value", "about"),
-        [(name, value, about.get(name)) for name, value in scalars],
-        about={
-            "field": "The model's own fields.",
-            "value": "Its value; a list of yearly discount rates is JSON, [0.035, 0.03].",
-            "about": "What the field means (not read back).",
-        },
-        formats={},
-        freeze="B2",
-    )
-    for i, (name, value) in enumerate(scalars, start=2):
-        cell = ws.cell(row=i, column=2)
-        if name == "discount_rate" and isinstance(value, float):
-            cell.number_format = PERCENT
-        if name == "description":
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-    ws.column_dimensions["B"].width = 60
-    ws.column_dimensions["C"].width = 60
+    write_model_sheet(ws, scalar_rows(model))
 
     rows = table_rows(model)
     formats = {
@@ -322,18 +343,7 @@ def model_workbook(model: Model, computed_rows: Sequence[Sequence[Any]] | None =
         )
 
     if model.scenarios:
-        ws = wb.create_sheet(SCENARIOS_SHEET)
-        _write_sheet(
-            ws,
-            ("name", "changes"),
-            scenario_rows(model),
-            about={
-                "name": "The scenario's name.",
-                "changes": 'Its changes as JSON: {"deadweight": "+0.1", "value": "-20%", '
-                '"outcomes": {"<id>": {"duration": 1}}}.',
-            },
-            formats={},
-        )
+        write_scenarios_sheet(wb.create_sheet(SCENARIOS_SHEET), model)
     return wb
 
 
@@ -494,9 +504,14 @@ _NOT_A_WORKBOOK = (
 )
 
 
-def check_workbook_file(path: Path, limits: Limits) -> None:
+def check_workbook_file(
+    path: Path, limits: Limits, *, title: str | None = None, not_a_workbook: str = _NOT_A_WORKBOOK
+) -> None:
     """The checks made before a workbook is opened: it exists, is a file, is a zip archive
     within the limits (its size, its members and what they expand to).
+
+    ``title`` heads the error (default the path); ``not_a_workbook`` is what is said of a
+    file that is not a zip archive.
 
     Raises
     ------
@@ -507,12 +522,12 @@ def check_workbook_file(path: Path, limits: Limits) -> None:
     """
     if not path.exists():
         raise FileNotFoundError(f"no such workbook: {path}")
-    title = str(path)
+    title = title or str(path)
     if path.is_dir():
         raise ModelError([Problem(path.name, "is a folder, not an Excel workbook")], title=title)
     check_file_size(path, limits)
     if not zipfile.is_zipfile(path):
-        raise ModelError([Problem(path.name, _NOT_A_WORKBOOK)], title=title)
+        raise ModelError([Problem(path.name, not_a_workbook)], title=title)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -523,8 +538,9 @@ def check_workbook_file(path: Path, limits: Limits) -> None:
     refuse(archive_problems(members, path.name, limits), title)
 
 
-def load_book(path: Path, *, read_only: bool, data_only: bool) -> Any:
-    """Open a checked workbook with openpyxl; a file it cannot open is a ModelError."""
+def load_book(path: Path, *, read_only: bool, data_only: bool, title: str | None = None) -> Any:
+    """Open a checked workbook with openpyxl; a file it cannot open is a ModelError (headed
+    ``title``, default the path)."""
     openpyxl = openpyxl_module()
     try:
         with warnings.catch_warnings():
@@ -535,8 +551,35 @@ def load_book(path: Path, *, read_only: bool, data_only: bool) -> Any:
     except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
         raise ModelError(
             [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")],
-            title=str(path),
+            title=title or str(path),
         ) from None
+
+
+def saved_values(open_saved: Callable[[], Any]) -> Callable[[str, list[tuple[int, int]]], list]:
+    """A reader of formula cells' saved values: ``read(sheet, [(row, column from 0)])``.
+
+    ``open_saved`` opens the workbook with its saved values (read-only); it is called once,
+    when the first value is asked for.
+    """
+    book: list[Any] = []
+
+    def read(sheet: str, where: list[tuple[int, int]]) -> list[Any]:
+        if not book:
+            book.append(open_saved())
+        ws = book[0][sheet]
+        ws.reset_dimensions()
+        wanted = {r for r, _ in where}
+        last = max(wanted)
+        values: dict[tuple[int, int], Any] = {}
+        for r, row in enumerate(ws.iter_rows(), start=1):
+            if r > last:
+                break
+            if r in wanted:
+                for j, cell in enumerate(row):
+                    values[(r, j)] = cell.value
+        return [values.get(key) for key in where]
+
+    return read
 
 
 def open_checked(path: Path, limits: Limits) -> tuple[Any, Callable[[], Any]]:
@@ -642,24 +685,7 @@ def read_workbook(path: Path, *, limits: Limits | None = None) -> Model:
     try:
         wb = open_book(data_only=False)
         titles = list(wb.sheetnames)
-        saved_book: list[Any] = []
-
-        def saved(sheet: str, where: list[tuple[int, int]]) -> list[Any]:
-            """The saved values of formula cells (row, column from 0) of a sheet."""
-            if not saved_book:
-                saved_book.append(open_book(data_only=True))
-            ws = saved_book[0][sheet]
-            ws.reset_dimensions()
-            wanted = {r for r, _ in where}
-            last = max(wanted)
-            values: dict[tuple[int, int], Any] = {}
-            for r, row in enumerate(ws.iter_rows(), start=1):
-                if r > last:
-                    break
-                if r in wanted:
-                    for j, cell in enumerate(row):
-                        values[(r, j)] = cell.value
-            return [values.get(key) for key in where]
+        saved = saved_values(lambda: open_book(data_only=True))
 
         available = ", ".join(map(repr, titles))
         reading = Reading(title, limits=limits)

@@ -152,22 +152,8 @@ def is_total_label(text: Any) -> bool:
     return all(w in _TOTAL_WORDS for w in words)
 
 
-_SUM_FORMULA = re.compile(r"=\s*\+?\s*(?:SUM|SUBTOTAL|AGGREGATE)\s*\(", re.IGNORECASE)
 _CELL_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+)(?:\s*:\s*\$?([A-Z]{1,3})\$?(\d+))?")
 _TOTALLING = re.compile(r"(?:SUM|SUBTOTAL|AGGREGATE|[(),+\s]|\b\d+\s*,)*", re.IGNORECASE)
-
-
-def is_sum_formula(formula: Any) -> bool:
-    """Whether a formula begins by summing (``=SUM(...)``, ``=SUBTOTAL(9, ...)``).
-
-    See :func:`summed_rows` for whether it totals other rows of its own column.
-
-    Examples
-    --------
-    >>> is_sum_formula("=SUM(D5:D9)"), is_sum_formula("=subtotal(9,D5:D9)"), is_sum_formula("=D5*2")
-    (True, True, False)
-    """
-    return isinstance(formula, str) and _SUM_FORMULA.match(formula.strip()) is not None
 
 
 def summed_rows(formula: Any, column: str, row: int) -> list[int] | None:

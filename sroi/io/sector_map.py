@@ -94,7 +94,6 @@ from sroi.errors import ModelError, Problem, ReadingWarning
 from sroi.io.cells import unprotect, xml_unescape
 from sroi.io.excel import (
     _CHOICES,
-    PERCENT,
     _about,
     _write_sheet,
     check_workbook_file,
@@ -103,21 +102,25 @@ from sroi.io.excel import (
     openpyxl_module,
     pick_sheet,
     put,
+    write_model_sheet,
+    write_scenarios_sheet,
 )
 from sroi.io.layout import (
     MODEL_SHEET,
+    SCALARS,
     SCENARIOS_SHEET,
     TABLES,
     Grid,
     Reading,
+    _cell_out,
     _CellError,
     _json_cell,
     _read_number,
+    column_letters,
     is_blank,
     is_total_label,
     number_text,
     scalar_rows,
-    scenario_rows,
     summed_rows,
 )
 from sroi.io.limits import Limits, breach, resolve
@@ -687,15 +690,10 @@ def _grid(sheet: _Sheet) -> Grid:
 
 
 def _coordinate(row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return f"{get_column_letter(col)}{row}"
+    return f"{column_letters(col)}{row}"
 
 
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
+_letter = column_letters
 
 
 def _find_header(sheet: _Sheet) -> int | None:
@@ -1517,12 +1515,6 @@ def _rows(model: Model) -> list[dict[str, Any]]:
     return rows
 
 
-def _cell_value(value: Any) -> Any:
-    from sroi.io.layout import _cell_out
-
-    return _cell_out(value)
-
-
 def _row_cells(row: Mapping[str, Any]) -> dict[str, Any]:
     """A shared row's cells, by column key."""
     out: dict[str, Any] = {}
@@ -1554,7 +1546,7 @@ def _row_cells(row: Mapping[str, Any]) -> dict[str, Any]:
                     value = None
                 out[k] = value
         out["changes"] = o.get("outcome")
-    return {k: _cell_value(v) for k, v in out.items() if v is not None}
+    return {k: _cell_out(v) for k, v in out.items() if v is not None}
 
 
 def _impact_formula(r: int, additive: bool) -> str:
@@ -1685,16 +1677,7 @@ def _proxy_list(wb: Any, ws: Any, last_row: int) -> None:
     ws.add_data_validation(check)
 
 
-def _scalar_names() -> list[tuple[str, None]]:
-    """The model's own fields, in the order the ``Model`` sheet lists them."""
-    from sroi.io.layout import SCALARS
-
-    return [(name, None) for name in SCALARS]
-
-
 def _model_sheet(wb: Any, model: Model | None) -> None:
-    ws = wb.create_sheet(MODEL_SHEET)
-    about = _about(Model)
     if model is not None:
         scalars = scalar_rows(model)
     else:  # a blank template: the defaults a model takes, to change or keep
@@ -1702,24 +1685,8 @@ def _model_sheet(wb: Any, model: Model | None) -> None:
             name: fld.default if isinstance(fld.default, (str, int, float)) else None
             for name, fld in Model.model_fields.items()
         }
-        scalars = [(name, defaults.get(name) or None) for name, _ in _scalar_names()]
-    _write_sheet(
-        ws,
-        ("field", "value", "about"),
-        [(name, value, about.get(name)) for name, value in scalars],
-        about={
-            "field": "The model's own fields.",
-            "value": "Its value; a list of yearly discount rates is JSON, [0.035, 0.03].",
-            "about": "What the field means (not read back).",
-        },
-        formats={},
-        freeze="B2",
-    )
-    for i, (name, value) in enumerate(scalars, start=2):
-        if name == "discount_rate" and isinstance(value, float):
-            ws.cell(row=i, column=2).number_format = PERCENT
-    ws.column_dimensions["B"].width = 50
-    ws.column_dimensions["C"].width = 60
+        scalars = [(name, defaults.get(name) or None) for name in SCALARS]
+    write_model_sheet(wb.create_sheet(MODEL_SHEET), scalars)
 
 
 def sector_workbook(model: Model) -> Workbook:
@@ -1799,14 +1766,7 @@ def sector_workbook(model: Model) -> Workbook:
             formats={},
         )
     if model.scenarios:
-        sheet = wb.create_sheet(SCENARIOS_SHEET)
-        _write_sheet(
-            sheet,
-            ("name", "changes"),
-            scenario_rows(model),
-            about={"name": "The scenario's name.", "changes": "Its changes as JSON."},
-            formats={},
-        )
+        write_scenarios_sheet(wb.create_sheet(SCENARIOS_SHEET), model)
     return wb
 
 

@@ -42,7 +42,6 @@ import math
 import os
 import re
 import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -1421,40 +1420,26 @@ def _excel_records(
     sheet named ``sheet``, or the workbook's only sheet; a formula is read as the value
     the spreadsheet program saved. Needs openpyxl (``pip install 'sroi[excel]'``).
     """
-    from sroi.io.excel import _Cells, _sheet_grid, _why, openpyxl_module, pick_sheet
-    from sroi.io.limits import archive_problems, check_file_size
+    from sroi.io.excel import (
+        _Cells,
+        _sheet_grid,
+        _why,
+        check_workbook_file,
+        load_book,
+        pick_sheet,
+        saved_values,
+    )
 
     title = f"proxy table {path.name}"
-    check_file_size(path, limits)
     not_a_workbook = (
         "is not an Excel workbook (.xlsx): an .xlsx file is a zip archive and this is not "
         "one; save it from your spreadsheet program as an Excel workbook or as CSV UTF-8"
     )
-    if not zipfile.is_zipfile(path):
-        raise ModelError([Problem(path.name, not_a_workbook)], title=title)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except Exception as exc:  # a damaged archive: zipfile raises several kinds
-        raise ModelError(
-            [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")], title=title
-        ) from None
-    refuse(archive_problems(members, path.name, limits), title)
-    openpyxl = openpyxl_module()
+    check_workbook_file(path, limits, title=title, not_a_workbook=not_a_workbook)
     books: list[Any] = []
 
     def open_book(data_only: bool) -> Any:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
-                book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-        except (MemoryError, RecursionError):  # pragma: no cover
-            raise
-        except Exception as exc:  # openpyxl raises many kinds for a zip that is not a workbook
-            raise ModelError(
-                [Problem(path.name, f"is not an Excel workbook (.xlsx): {_why(exc)}")],
-                title=title,
-            ) from None
+        book = load_book(path, read_only=True, data_only=data_only, title=title)
         books.append(book)
         return book
 
@@ -1491,23 +1476,7 @@ def _excel_records(
                     title=title,
                 )
         base = f"{path.name}, sheet {chosen!r}"
-        saved_book: list[Any] = []
-
-        def saved(name: str, where: list[tuple[int, int]]) -> list[Any]:
-            if not saved_book:
-                saved_book.append(open_book(data_only=True))
-            ws = saved_book[0][name]
-            ws.reset_dimensions()
-            wanted = {r for r, _ in where}
-            last = max(wanted)
-            values: dict[tuple[int, int], Any] = {}
-            for r, row in enumerate(ws.iter_rows(), start=1):
-                if r > last:
-                    break
-                if r in wanted:
-                    for j, cell in enumerate(row):
-                        values[(r, j)] = cell.value
-            return [values.get(key) for key in where]
+        saved = saved_values(lambda: open_book(data_only=True))
 
         try:
             grid = _sheet_grid(wb[chosen], base, _Cells(limits, path.name, title), saved)
