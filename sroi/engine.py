@@ -17,8 +17,14 @@ end-of-year factor ``DF(t)``; inputs in year ``t`` likewise (year 0 is not disco
 
 An outcome's present value is its first-year impact times its *annuity factor*
 ``A_i = sum_k (1 - d_i) ** k * DF(s_i + k)`` (:func:`annuity_factors`), so the present value
-needs no outcomes x years table. That table (:attr:`Computation.impact`) is built only when
-a by-year view or a payback period asks for it.
+needs no outcomes x years table. For a small model (up to :data:`EXACT_CELLS` outcome-years)
+the factors are summed year by year in one small table, the figures those of a loop over the
+years to the bit. Beyond that the rows are taken in blocks, so memory stays bounded, and
+where the discount factors are geometric over the years the outcomes touch (a constant rate,
+whatever the timing; a schedule whose rate does not change there) ``A_i`` is the closed form
+of a geometric series, one power per outcome; otherwise it is summed year by year.
+The outcomes x years table (:attr:`Computation.impact`) is built only when a by-year view
+or a payback period asks for it.
 
 Batches
 -------
@@ -38,9 +44,10 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -50,7 +57,6 @@ from sroi.adjustments import additive as additive_
 from sroi.adjustments import attribution as attribution_
 from sroi.adjustments import deadweight as deadweight_
 from sroi.adjustments import displacement as displacement_
-from sroi.adjustments import leakage as leakage_
 from sroi.adjustments._checks import as_fraction, as_numbers, as_whole_years
 from sroi.conventions import DEFAULT, DISCOUNT_TIMING, Conventions
 from sroi.errors import ModelError, Problem
@@ -143,6 +149,16 @@ def headline(present_value: float | np.ndarray, total_investment: float | np.nda
     sroi.errors.ModelError: 1 problem in the model:
       inputs: the total investment is 0; an SROI ratio needs inputs worth more than 0
     """
+    if (
+        type(present_value) is float
+        and type(total_investment) is float
+        and 0 < total_investment < math.inf
+        and math.isfinite(present_value)
+    ):  # one model whose figures are sound (the usual case): checked without arrays
+        ratio = present_value / total_investment
+        net_ratio = (present_value - total_investment) / total_investment
+        if math.isfinite(ratio) and math.isfinite(net_ratio):
+            return Headline(present_value, total_investment)
     invested = np.asarray(total_investment, dtype=float)
     value = np.asarray(present_value, dtype=float)
     batch = invested.ndim > 0 or value.ndim > 0
@@ -615,10 +631,14 @@ def deduct(
     [75000.0, 75000.0, 65000.0, 45000.0]
     """
     if not additive:
-        after_dw = deadweight_(gross, deadweight)
-        after_dp = displacement_(after_dw, displacement)
-        after_at = attribution_(after_dp, attribution)
-        after_lk = after_at if leakage is None else leakage_(after_at, leakage)
+        # each step as sroi.adjustments computes it (value * (1 - rate)), the rates checked
+        # in the same order, with the same errors
+        after_dw = np.asarray(gross, dtype=float) * (1.0 - _fractions("deadweight", deadweight))
+        after_dp = after_dw * (1.0 - _fractions("displacement", displacement))
+        after_at = after_dp * (1.0 - _fractions("attribution", attribution))
+        after_lk = after_at
+        if leakage is not None:
+            after_lk = after_at * (1.0 - _fractions("leakage", leakage))
         return after_dw, after_dp, after_at, after_lk
     shares = [("deadweight", deadweight), ("displacement", displacement)]
     shares += [("attribution", attribution), ("leakage", 0.0 if leakage is None else leakage)]
@@ -640,6 +660,20 @@ def year_weights(duration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     duration = np.asarray(duration, dtype=float)
     years = np.ceil(duration).astype(np.int64)
     return years, duration - (years - 1)
+
+
+def _touched_years(duration: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`year_weights`, the share None when every duration is whole (the usual case,
+    found in one pass rather than computed)."""
+    duration = np.asarray(duration)
+    if duration.dtype.kind in "iu":
+        return duration.astype(np.int64, copy=False), None
+    with np.errstate(invalid="ignore"):  # not a number: year_weights says so below
+        whole = duration.astype(np.int64)
+    if np.array_equal(whole, duration):
+        return whole, None
+    touched, share = year_weights(duration)
+    return touched, (share if np.any(share != 1) else None)
 
 
 def first_year_impact(
@@ -685,9 +719,19 @@ def annuity_factors(
     """Discounted years of impact per unit of first-year impact, for each outcome.
 
     ``A_i = sum_{k=0}^{D_i - 1} (1 - d_i) ** k * DF(s_i + k)``, so that an outcome's present
-    value is its first-year impact times ``A_i``. The sum runs over the years of the longest
-    outcome (a loop over years, never over outcomes or draws), so ``drop_off`` may be
-    ``(outcomes,)`` or ``(draws, outcomes)``.
+    value is its first-year impact times ``A_i``. ``drop_off`` may be ``(outcomes,)`` or
+    ``(draws, outcomes)``.
+
+    Up to :data:`EXACT_CELLS` outcome-years the sum is taken year by year in one table (the
+    figures of a loop over the years, to the bit). Beyond that the rows are taken in blocks
+    of :data:`BLOCK` elements, so that the temporaries stay small whatever the number of
+    rows, and where the discount factors are geometric over the years the outcomes touch
+    (``DF(t + 1) = v * DF(t)``: a constant rate, whatever the timing, or a schedule whose
+    rate does not change within them, such as the Green Book's 3.5 % up to year 30) the
+    sum is the closed form of a geometric series, ``DF(s_i) * (1 - x ** D_i) / (1 - x)``
+    with ``x = (1 - d_i) * v`` (by ``expm1`` where ``x`` is near 1, so that it stays exact
+    to rounding); otherwise it is summed year by year (a loop over the years of the longest
+    outcome, never over outcomes).
 
     Parameters
     ----------
@@ -717,19 +761,207 @@ def annuity_factors(
     >>> df = 1.035 ** -np.arange(4.0)
     >>> annuity_factors(np.array([0.1]), np.array([1]), np.array([3]), df).round(6)
     array([2.536917])
+
+    Year by year when the rate changes, here from 3.5 % to 3 % in year 2:
+    1/1.035 + 0.9/(1.035 x 1.03) + 0.81/(1.035 x 1.03^2).
+
+    >>> df = np.cumprod([1.0, 1 / 1.035, 1 / 1.03, 1 / 1.03])
+    >>> annuity_factors(np.array([0.1]), np.array([1]), np.array([3]), df).round(6)
+    array([2.548105])
     """
     start = np.asarray(start_year, dtype=np.int64)
     dur = np.asarray(duration, dtype=np.int64)
-    remaining = 1.0 - as_fraction("drop_off", drop_off)
-    total = np.zeros(np.broadcast_shapes(remaining.shape, start.shape))
+    df = np.asarray(df, dtype=float)
+    return _annuity(
+        _fractions("drop_off", drop_off),
+        start,
+        dur,
+        df,
+        drop_off_from_first_year,
+        last_year_share,
+        lambda first_year, last_year: _geometric_log_ratio(df, first_year, last_year),
+    )
+
+
+def _fractions(name: str, values: ArrayLike) -> np.ndarray:
+    """:func:`~sroi.adjustments._checks.as_fraction`, with a quick path for a float array
+    already within [0, 1] (two reductions); anything else gets the full check and its error."""
+    plain = isinstance(values, np.ndarray) and values.dtype == np.float64
+    if plain and (
+        values.size == 0
+        or (
+            np.minimum.reduce(values, axis=None) >= 0.0
+            and np.maximum.reduce(values, axis=None) <= 1.0
+        )
+    ):
+        return values
+    return as_fraction(name, values)
+
+
+def _annuity(
+    d: np.ndarray,
+    start: np.ndarray,
+    dur: np.ndarray,
+    df: np.ndarray,
+    drop_off_from_first_year: np.ndarray | None,
+    last_year_share: np.ndarray | None,
+    geometric: Callable[[int, int], float | None],
+) -> np.ndarray:
+    """:func:`annuity_factors` of checked columns; ``geometric(first_year, last_year)`` gives
+    ``log v`` when the discount factors are geometric over those years, else None."""
+    shape = np.broadcast_shapes(d.shape, start.shape, dur.shape)
+    total = np.zeros(shape)
+    if total.size == 0:
+        return total
+    begins, lasts = np.broadcast_arrays(start, dur)
+    if lasts.min() <= 0:  # outcomes of no years count for nothing
+        begins, lasts = begins[lasts > 0], lasts[lasts > 0]
+        if lasts.size == 0:
+            return total
+    if total.size * int(lasts.max()) <= EXACT_CELLS:  # small: every year, as summed by hand
+        return _annuity_table(d, start, dur, drop_off_from_first_year, last_year_share, df)
+    first_year = int(begins.min())
+    last_year = int((begins + lasts).max()) - 1
+    log_ratio = geometric(first_year, last_year)
+    columns = [d, start, dur, drop_off_from_first_year, last_year_share]
+    if total.size <= BLOCK:  # one block: the columns broadcast among themselves
+        blocks: list[tuple] = [()]
+    else:
+        columns = [None if c is None else np.broadcast_to(c, shape) for c in columns]
+        lead = int(np.prod(shape[:-1], dtype=np.int64))
+        step = max(1, BLOCK // max(lead, 1))
+        blocks = [(..., slice(j, j + step)) for j in range(0, shape[-1], step)]
+    for block in blocks:
+        parts = [None if c is None else c[block] for c in columns]
+        if log_ratio is None:
+            total[block] = _annuity_by_year(*parts, df)
+        else:
+            total[block] = _annuity_geometric(*parts, df, log_ratio)
+    return total
+
+
+BLOCK = 1 << 15
+"""Elements of an outcome column the engine takes at a time [count]: a block's temporaries
+(256 KiB each) stay in the processor's cache, and memory stays bounded."""
+
+EXACT_CELLS = 1 << 16
+"""Up to this many outcome-years [count] the annuity factors are summed year by year in one
+table (:func:`_annuity_table`: the same figures, to the bit, as a loop over the years);
+beyond it, in blocks, in closed form where the discount factors are geometric."""
+
+
+def _annuity_table(
+    d: np.ndarray,
+    start: np.ndarray,
+    dur: np.ndarray,
+    first: np.ndarray | None,
+    share: np.ndarray | None,
+    df: np.ndarray,
+) -> np.ndarray:
+    """The annuity factors summed year by year, all years at once: a table of
+    ``(..., years of the longest outcome)``, each year's level the one before times
+    ``1 - d`` (a running product) and the years added in order (a running sum), so the
+    figures are those of :func:`_annuity_by_year`'s loop, to the bit."""
+    width = int(np.max(dur))
+    k = np.arange(width)
+    remaining = np.broadcast_to(1.0 - d, np.broadcast_shapes(d.shape, start.shape, dur.shape))
+    steps = np.repeat(remaining[..., None], width, axis=-1)
+    steps[..., 0] = 1.0 if first is None else np.where(first, remaining, 1.0)
+    level = np.cumprod(steps, axis=-1)
+    live = k < dur[..., None]
+    terms = level * df[np.where(live, start[..., None] + k, 0)]
+    if share is not None:
+        terms = np.where(k == (dur - 1)[..., None], terms * share[..., None], terms)
+    terms = np.where(live, terms, 0.0)
+    return np.cumsum(terms, axis=-1)[..., -1]
+
+
+_GEOMETRIC_TOLERANCE = 1e-13
+"""How far from geometric a run of discount factors may be (relative, for each year) and
+still be summed in closed form [fraction]: rounding of a constant rate's factors is ~1e-16."""
+
+
+def _geometric_log_ratio(df: np.ndarray, first_year: int, last_year: int) -> float | None:
+    """``log v`` when ``DF(t) = DF(first_year) * v ** (t - first_year)`` for every year up to
+    ``last_year`` (to :data:`_GEOMETRIC_TOLERANCE`); None when the factors are not geometric."""
+    if last_year <= first_year:
+        return 0.0  # one year per outcome: the ratio is never used
+    run = df[first_year : last_year + 1]
+    if not (np.all(run > 0) and np.all(np.isfinite(run))):
+        return None
+    log_ratio = float(np.log(run[-1] / run[0])) / (last_year - first_year)
+    fitted = run[0] * np.exp(log_ratio * np.arange(run.size))
+    if np.max(np.abs(run / fitted - 1.0)) > _GEOMETRIC_TOLERANCE:
+        return None
+    return log_ratio
+
+
+_NEAR_ONE = 1e-3
+"""Within this of 1, ``(1 - x ** n) / (1 - x)`` would lose digits (about ``1e-16 / (1 - x)``
+relative) and the series is summed by ``expm1`` instead."""
+
+
+def _annuity_geometric(
+    d: np.ndarray,
+    start: np.ndarray,
+    dur: np.ndarray,
+    first: np.ndarray | None,
+    share: np.ndarray | None,
+    df: np.ndarray,
+    log_ratio: float,
+) -> np.ndarray:
+    """The annuity factors of one block, discount factors geometric (ratio ``exp(log_ratio)``).
+
+    ``DF(s) * (sum_{k<n} x^k + share * x^n)`` with ``x = (1 - d) v`` and ``n`` the years
+    before the last: ``(1 - x^n) / (1 - x)``, one power per outcome; where ``x`` is within
+    :data:`_NEAR_ONE` of 1, ``expm1(n L) / expm1(L)`` with ``L = log1p(-d) + log v``.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        n = dur - 1.0  # the years before the last one (-1 for an outcome of no years)
+        x = (1.0 - d) * math.exp(log_ratio)
+        x_n = x**n  # the last year's weight (0 ** 0 = 1: a drop-off of 100 %, one year)
+        body = 1.0 - x_n
+        body /= 1.0 - x
+        near = x > 1.0 - _NEAR_ONE
+        if near.any():
+            body = np.where(near, _near_one_series(d, n, log_ratio), body)
+        body += x_n if share is None else x_n * share
+        body *= df.take(start, mode="clip")  # DF(s); past the table only for no years
+        if first is not None:
+            body = np.where(first, body * (1.0 - d), body)
+        if np.min(dur, initial=1) > 0:
+            return body
+        return np.where(dur > 0, body, 0.0)
+
+
+def _near_one_series(d: np.ndarray, n: np.ndarray, log_ratio: float) -> np.ndarray:
+    """``sum_{k<n} x^k`` accurate for ``x`` near 1: ``expm1(n L) / expm1(L)`` (``n`` at
+    ``L = 0``); meaningless, and not used, far from 1."""
+    log_x = np.log1p(-d) + log_ratio
+    years = np.maximum(n, 0.0)
+    series = np.expm1(years * log_x) / np.expm1(log_x)
+    return np.where(log_x == 0.0, years, np.where(years > 0, series, 0.0))
+
+
+def _annuity_by_year(
+    d: np.ndarray,
+    start: np.ndarray,
+    dur: np.ndarray,
+    first: np.ndarray | None,
+    share: np.ndarray | None,
+    df: np.ndarray,
+) -> np.ndarray:
+    """The annuity factors of one block, summed year by year (any discount factors)."""
+    remaining = 1.0 - d
+    total = np.zeros(np.broadcast_shapes(remaining.shape, start.shape, dur.shape))
     level = np.ones_like(total)
-    if drop_off_from_first_year is not None:
-        level = np.where(drop_off_from_first_year, level * remaining, level)
+    if first is not None:
+        level = np.where(first, remaining, level)
     for k in range(int(dur.max(initial=0))):
         live = k < dur
         term = level * df[np.where(live, start + k, 0)]
-        if last_year_share is not None:
-            term = np.where(k == dur - 1, term * last_year_share, term)
+        if share is not None:
+            term = np.where(k == dur - 1, term * share, term)
         total += np.where(live, term, 0.0)
         level = level * remaining
     return total
@@ -831,19 +1063,18 @@ class Computation:
             raise ModelError(
                 [Problem("", "the year table is built for one model, not for a batch of draws")]
             )
-        start = o.start_year.astype(np.int64)
         touched, share = year_weights(o.duration)
-        end = start + touched - 1
-        years = self.years
-        elapsed = years[None, :] - start[:, None]
-        active = (elapsed >= 0) & (years[None, :] <= end[:, None])
-        since = np.where(active, elapsed, 0)
+        # years since each outcome's first, as floats (whole numbers, exact)
+        elapsed = self.years.astype(float)[None, :] - o.start_year.astype(float)[:, None]
+        active = (elapsed >= 0) & (elapsed < touched[:, None])
+        since = np.where(active, elapsed, 0.0)
         first = _first_year_drop_off(o, self.conventions)
-        remaining = drop_off_factor(
-            o.drop_off[:, None], since if first is None else since + first[:, None]
-        )
+        dropped = since if first is None else since + first[:, None]
+        # drop_off_factor's (1 - d) ** years, the drop-off checked when it was computed
+        remaining = (1.0 - _fractions("drop_off", o.drop_off))[:, None] ** dropped
         if self.yearly_impact is not None:
-            level = np.take_along_axis(self.yearly_impact, since, axis=1) * remaining
+            column = since.astype(np.int64)
+            level = np.take_along_axis(self.yearly_impact, column, axis=1) * remaining
         else:
             after = self.after_attribution if self.after_leakage is None else self.after_leakage
             level = after[:, None] * remaining
@@ -907,8 +1138,10 @@ def _first_year_drop_off(outcomes: OutcomeArrays, conventions: Conventions) -> n
     """Per outcome, whether its first year carries a year's drop-off; None when none does."""
     if outcomes.drop_off_from_first_year is not None:
         flags = np.asarray(outcomes.drop_off_from_first_year, dtype=bool)
+    elif conventions.drop_off_from != "first_year":
+        return None
     else:
-        flags = np.full(len(outcomes), conventions.drop_off_from == "first_year")
+        flags = np.full(len(outcomes), True)
     return flags if flags.any() else None
 
 
@@ -1035,8 +1268,8 @@ def compute(
         amounts = amounts[None]
     years_in = np.atleast_1d(as_whole_years("inputs.year", input_years, 0)).astype(np.int64)
     start = outcomes.start_year.astype(np.int64)
-    touched, share = year_weights(outcomes.duration)
-    partial = bool(np.any(share != 1))
+    touched, share = _touched_years(outcomes.duration)
+    partial = share is not None
     if partial and conv.partial_years == "error":
         raise ModelError(
             [
@@ -1061,9 +1294,7 @@ def compute(
             ]
         )
     years = np.arange(horizon + 1)
-    df = discount_factors_timed(discount_rate, years, conv.discount_timing)
-    if conv.valuation_year:
-        df = df / discount_factors(discount_rate, conv.valuation_year)
+    df, geometric = _discounting(discount_rate, horizon, conv.discount_timing, conv.valuation_year)
     first = _first_year_drop_off(outcomes, conv)
     additive = conv.deductions == "additive"
 
@@ -1074,7 +1305,12 @@ def compute(
             grid = _grid(outcomes, touched, additive)
             gross, after_dw, after_dp, after_at, after_lk = (g[..., 0] for g in grid)
             yearly = grid[-1]
-            pv_by_outcome = _grid_present_values(yearly, outcomes, touched, share, first, df)
+            whole = np.ones(touched.shape) if share is None else share
+            pv_by_outcome = _grid_present_values(yearly, outcomes, touched, whole, first, df)
+        elif len(outcomes) > BLOCK and not additive and _one_row_each(outcomes):
+            gross, after_dw, after_dp, after_at, after_lk, pv_by_outcome = _in_blocks(
+                outcomes, start, touched, share, first, df, geometric, int(end.max())
+            )
         else:
             gross = outcomes.quantity * outcomes.value
             after_dw, after_dp, after_at, after_lk = deduct(
@@ -1085,13 +1321,14 @@ def compute(
                 outcomes.leakage,
                 additive=additive,
             )
-            pv_by_outcome = after_lk * annuity_factors(
-                outcomes.drop_off,
+            pv_by_outcome = after_lk * _annuity(
+                _fractions("drop_off", outcomes.drop_off),
                 start,
                 touched,
                 df,
-                drop_off_from_first_year=first,
-                last_year_share=share if partial else None,
+                first,
+                share,
+                geometric,
             )
         pv_by_input = amounts * df[years_in]
         _check_finite(pv_by_outcome, "outcomes", "quantity x value over the outcome's years")
@@ -1121,6 +1358,148 @@ def compute(
         conventions=conv,
         yearly_impact=yearly,
     )
+
+
+def _one_row_each(outcomes: OutcomeArrays) -> bool:
+    """Whether every column is a float array of one element per outcome (no batch axis)."""
+    n = len(outcomes)
+    columns = (
+        outcomes.quantity,
+        outcomes.value,
+        outcomes.deadweight,
+        outcomes.displacement,
+        outcomes.attribution,
+        outcomes.drop_off,
+        *(() if outcomes.leakage is None else (outcomes.leakage,)),
+    )
+    return all(
+        isinstance(c, np.ndarray) and c.shape == (n,) and c.dtype == np.float64 for c in columns
+    )
+
+
+def _in_blocks(
+    outcomes: OutcomeArrays,
+    start: np.ndarray,
+    touched: np.ndarray,
+    share: np.ndarray | None,
+    first: np.ndarray | None,
+    df: np.ndarray,
+    geometric: Callable[[int, int], float | None],
+    last_year: int,
+    block: int = BLOCK,
+) -> tuple[np.ndarray, ...]:
+    """:func:`deduct` (multiplicative) and the present values of many outcomes, taken in
+    blocks of ``block`` rows: each column is read once and each result written once, the
+    temporaries of a block staying in cache. The rates are checked block by block; a rate
+    outside [0, 1] (or not a number) gets :func:`deduct`'s error, the whole columns checked
+    in its order. ``last_year`` is the last year any outcome touches [year].
+
+    Returns
+    -------
+    gross, after_deadweight, after_displacement, after_attribution, after_leakage,
+    present_value : numpy.ndarray
+        As :func:`compute` makes them (``after_leakage`` is ``after_attribution`` when there
+        is no leakage).
+    """
+    o = outcomes
+    named = [("deadweight", o.deadweight), ("displacement", o.displacement)]
+    named += [("attribution", o.attribution), ("leakage", o.leakage), ("drop_off", o.drop_off)]
+    rates = [x for _, x in named if x is not None]
+    leakage = o.leakage
+    n = len(o)
+    gross, after_dw, after_dp, after_at, pv = (np.empty(n) for _ in range(5))
+    after_lk = after_at if leakage is None else np.empty(n)
+    if touched.min(initial=1) > 0:
+        log_ratio = geometric(int(start.min()), last_year)
+    else:
+        begins, lasts = start[touched > 0], touched[touched > 0]
+        last = int((begins + lasts).max()) - 1 if lasts.size else 0
+        log_ratio = geometric(int(begins.min()), last) if lasts.size else 0.0
+    for j in range(0, n, block):
+        b = slice(j, j + block)
+        if not all(
+            np.minimum.reduce(x[b]) >= 0.0 and np.maximum.reduce(x[b]) <= 1.0 for x in rates
+        ):  # a rate outside [0, 1]: the whole columns checked in order, for deduct's error
+            for name, x in named:
+                if x is not None:
+                    _fractions(name, x)
+        np.multiply(o.quantity[b], o.value[b], out=gross[b])
+        np.multiply(gross[b], 1.0 - o.deadweight[b], out=after_dw[b])
+        np.multiply(after_dw[b], 1.0 - o.displacement[b], out=after_dp[b])
+        np.multiply(after_dp[b], 1.0 - o.attribution[b], out=after_at[b])
+        if leakage is not None:
+            np.multiply(after_at[b], 1.0 - leakage[b], out=after_lk[b])
+        parts = (
+            o.drop_off[b],
+            start[b],
+            touched[b],
+            None if first is None else first[b],
+            None if share is None else share[b],
+            df,
+        )
+        if log_ratio is None:
+            annuity = _annuity_by_year(*parts)
+        else:
+            annuity = _annuity_geometric(*parts, log_ratio)
+        np.multiply(after_lk[b], annuity, out=pv[b])
+    return gross, after_dw, after_dp, after_at, after_lk, pv
+
+
+def _discount_table(
+    discount_rate: DiscountRate, horizon: int, timing: str, valuation_year: int
+) -> np.ndarray:
+    """``DF(t)`` for years ``0 .. horizon`` under the timing, valued at ``valuation_year``."""
+    df = discount_factors_timed(discount_rate, np.arange(horizon + 1), timing)
+    if valuation_year:
+        df = df / discount_factors(discount_rate, valuation_year)
+    return df
+
+
+@lru_cache(maxsize=256)
+def _cached_table(
+    kind: str, discount_rate: DiscountRate, horizon: int, timing: str, valuation_year: int
+) -> np.ndarray:
+    """:func:`_discount_table`, kept (read-only) for the next call with the same arguments;
+    ``kind`` (the rate's type) keeps a rate of 1 apart from 1.0 in the cache."""
+    df = _discount_table(discount_rate, horizon, timing, valuation_year)
+    df.flags.writeable = False
+    return df
+
+
+@lru_cache(maxsize=1024)
+def _cached_geometric(
+    kind: str,
+    discount_rate: DiscountRate,
+    horizon: int,
+    timing: str,
+    valuation_year: int,
+    first_year: int,
+    last_year: int,
+) -> float | None:
+    """:func:`_geometric_log_ratio` of a kept table, kept too."""
+    df = _cached_table(kind, discount_rate, horizon, timing, valuation_year)
+    return _geometric_log_ratio(df, first_year, last_year)
+
+
+def _discounting(
+    discount_rate: DiscountRate, horizon: int, timing: str, valuation_year: int
+) -> tuple[np.ndarray, Callable[[int, int], float | None]]:
+    """The discount factors of years ``0 .. horizon`` (the caller's own copy), and the
+    function telling whether they are geometric over a run of years (see :func:`_annuity`).
+
+    Both are kept between calls for a rate that is a plain number, a schedule name or a
+    tuple of numbers (a model's rate), as every evaluation of a model asks for the same.
+    """
+    kind = type(discount_rate)
+    hashable = kind in (float, int, str) or (
+        kind is tuple and all(type(r) is float for r in discount_rate)
+    )
+    if not hashable:
+        df = _discount_table(discount_rate, horizon, timing, valuation_year)
+        return df, lambda first, last: _geometric_log_ratio(df, first, last)
+    key = (kind.__name__, discount_rate, horizon, timing, valuation_year)
+    df = _cached_table(*key).copy()
+    return df, lambda first, last: _cached_geometric(*key, first, last)
 
 
 def _grid_present_values(

@@ -6,6 +6,7 @@ import math
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from operator import attrgetter
 from os import PathLike
 from typing import Any
 
@@ -15,11 +16,16 @@ from sroi.adjustments import DiscountRate
 from sroi.conventions import DEFAULT, Conventions
 from sroi.double_counting import check_rule, count_once, double_counting_warnings
 from sroi.engine import Computation, OutcomeArrays, compute
-from sroi.errors import ModelError, Problem, ReadingWarning, SROIError, error_for
+from sroi.errors import ModelError, Problem, ReadingWarning, SROIError, SROIWarning, error_for
 from sroi.io import read_model
 from sroi.io.files import is_model_text
 from sroi.model import Model
-from sroi.model.records import _is_frame, checked_with, model_warnings
+from sroi.model.records import (
+    DEDUCTIONS_WARNING_THRESHOLD,
+    _is_frame,
+    checked_with,
+    model_warnings,
+)
 from sroi.parsing import parse_discount_rate, parse_price_year
 from sroi.proxies.catalogue import ProxyTable, load
 from sroi.proxies.deflators import (
@@ -136,32 +142,43 @@ def as_model(model: Model | Mapping[str, Any] | str | PathLike[str]) -> Model:
     )
 
 
+_FIGURES = attrgetter(
+    "quantity", "deadweight", "displacement", "attribution", "drop_off", "duration",
+    "start_year", "leakage",
+)  # fmt: skip
+"""An outcome's figures, in the order of :func:`_outcome_arrays`' columns."""
+
+
 def _outcome_arrays(
     model: Model, valuations: tuple[Valuation, ...], conventions: Conventions = DEFAULT
 ) -> OutcomeArrays:
     """The model's outcomes as the engine's columns (first-year values of yearly lists)."""
     outcomes = model.outcomes
-    columns = np.array(
-        [
-            (
-                o.first_year("quantity"),
-                v.value,
-                o.first_year("deadweight"),
-                o.first_year("displacement"),
-                o.first_year("attribution"),
-                o.drop_off,
-                o.duration,
-                o.start_year,
-                o.first_year("leakage"),
-            )
-            for o, v in zip(outcomes, valuations, strict=True)
-        ],
-        dtype=float,
-    ).reshape(-1, 9)
-    q, value, dw, dp, at, d, duration, start, leakage = columns.T
+    value = np.array([v.value for v in valuations], dtype=float)
+    yearly: set[str] = set()
+    try:  # every figure a number: one conversion of the whole table
+        columns = np.array([_FIGURES(o) for o in outcomes], dtype=float).reshape(-1, 8)
+    except ValueError:  # a figure given year by year (a list): its first year here
+        yearly = {name for o in outcomes for name in o.yearly}
+        columns = np.array(
+            [
+                (
+                    o.first_year("quantity"),
+                    o.first_year("deadweight"),
+                    o.first_year("displacement"),
+                    o.first_year("attribution"),
+                    o.drop_off,
+                    o.duration,
+                    o.start_year,
+                    o.first_year("leakage"),
+                )
+                for o in outcomes
+            ],
+            dtype=float,
+        ).reshape(-1, 8)
+    q, dw, dp, at, d, duration, start, leakage = columns.T
     first = [o.drop_off_from for o in outcomes]
     profiles = None
-    yearly = {name for o in outcomes for name in o.yearly}
     series = any(v.yearly for v in valuations)  # a proxy that is a series over years
     if yearly or series:
         width = max(math.ceil(o.duration) for o in outcomes)
@@ -205,8 +222,45 @@ def _outcome_arrays(
     )
 
 
+def _model_warnings(
+    model: Model, conventions: Conventions, arrays: OutcomeArrays
+) -> tuple[SROIWarning, ...]:
+    """:func:`~sroi.model.records.model_warnings`, asked only when some outcome's first-year
+    deductions (the engine's columns) may remove more than the threshold (with a little
+    slack, so that every borderline outcome gets the exact check)."""
+    leakage = 0.0 if arrays.leakage is None else arrays.leakage
+    if conventions.deductions == "additive":
+        removed = np.minimum(
+            1.0, arrays.deadweight + arrays.displacement + arrays.attribution + leakage
+        )
+    else:
+        kept = (1.0 - arrays.deadweight) * (1.0 - arrays.displacement)
+        removed = 1.0 - kept * (1.0 - arrays.attribution) * (1.0 - leakage)
+    if np.all(removed <= DEDUCTIONS_WARNING_THRESHOLD - 1e-9):
+        return ()
+    return model_warnings(model, conventions)
+
+
 def _padded(values: tuple[float, ...], width: int) -> list[float]:
     return [*values, *([values[-1]] * (width - len(values)))]
+
+
+_DESCRIPTIONS: dict[int, tuple[DeflatorSeries, str]] = {}
+"""Each deflator series' own description, by the series' identity (hashing a series hashes
+every year of it)."""
+
+
+def _describe(series: DeflatorSeries, labels: tuple[SROIWarning, ...]) -> str:
+    """What the result records of the deflator series (the same text every evaluation
+    with no forecast or projected year gives, so kept for the series, which is frozen)."""
+    if labels:
+        return series.describe(labels)
+    kept = _DESCRIPTIONS.get(id(series))
+    if kept is None or kept[0] is not series:
+        if len(_DESCRIPTIONS) >= 64:
+            _DESCRIPTIONS.clear()
+        kept = _DESCRIPTIONS[id(series)] = (series, series.describe())
+    return kept[1]
 
 
 def _no_model_price_year(price_year: Any) -> Problem:
@@ -442,7 +496,8 @@ def evaluate(
         amounts = [i.amount * restate for i in m.inputs]
         return compute(arrays, amounts, [i.year for i in m.inputs], rate, conventions=used)
 
-    computation = run(_outcome_arrays(m, valuations, used))
+    arrays = _outcome_arrays(m, valuations, used)
+    computation = run(arrays)
     computation, not_counted = count_once(m, computation, double_counting, run)
     overlaps = double_counting_warnings(m) if double_counting == "warn" else ()
     for overlap in overlaps:
@@ -454,12 +509,12 @@ def evaluate(
         discount_rate_from=source,
         valuations=valuations,
         proxy_table=table() if needs_table else proxies,
-        deflator=index_series.describe(labels),  # type: ignore[union-attr]
+        deflator=_describe(index_series, labels),  # type: ignore[arg-type]
         price_year=target,
         price_index=restate,
         warnings=(
             *read,
-            *model_warnings(m, used),
+            *_model_warnings(m, used, arrays),
             *valuation_warnings(
                 valuations, [o.proxy for o in m.outcomes], [o.duration for o in m.outcomes]
             ),

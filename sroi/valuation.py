@@ -31,6 +31,8 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sroi.errors import (
@@ -358,6 +360,48 @@ def _value_series(
     return valuation._replace(yearly=tuple(values), yearly_proxies=tuple(rows))
 
 
+_OWN = attrgetter("value", "value_type", "category", "marmot_objective", "bearer")
+
+
+def _value_own(outcomes: Sequence[Outcome], restate: float) -> tuple[Valuation, ...]:
+    """:func:`value_outcomes` of outcomes that each give their own value (no proxy): no
+    table, no warnings; the same valuations as :func:`_own` makes, built column by column."""
+    if not outcomes:
+        return ()
+    values, value_types, categories, objectives, bearers = zip(*map(_OWN, outcomes), strict=True)
+    valued = [float(value) * restate for value in values]
+    if not all(map(math.isfinite, valued)):
+        raise error_for(
+            [
+                Problem(
+                    f"outcomes[{i}].value",
+                    "is too large once moved to the result's price year",
+                    values[i],
+                    allowed="a value that stays a finite number at the result's prices",
+                )
+                for i, x in enumerate(valued)
+                if not math.isfinite(x)
+            ]
+        )
+    columns = zip(
+        valued,
+        repeat(None),
+        repeat(restate),
+        repeat(1.0),
+        [x or None for x in value_types],
+        [x or None for x in categories],
+        [x or None for x in objectives],
+        [_split(x) if x else () for x in bearers],
+        repeat(None),
+        repeat(None),
+    )
+    return tuple(map(_VALUATION, columns))
+
+
+_VALUATION = functools.partial(tuple.__new__, Valuation)
+"""A :class:`Valuation` from a tuple of all its fields, in order (no call of Python code)."""
+
+
 def value_outcomes(
     model: Model,
     table: ProxyTable | None,
@@ -398,6 +442,8 @@ def value_outcomes(
         an unknown id, :class:`~sroi.errors.UnitError` when every problem is a unit, else
         :class:`~sroi.errors.ModelError` (see :func:`~sroi.errors.error_for`).
     """
+    if all(outcome.proxy is None for outcome in model.outcomes):
+        return _value_own(model.outcomes, restate)
     target = model.price_year if price_year is None else price_year
     problems: list[Problem] = []
     out: list[Valuation] = []

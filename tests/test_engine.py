@@ -7,6 +7,7 @@ re-derived with the code under test.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -800,10 +801,16 @@ def test_default_conventions_change_nothing_to_the_bit():
         },
     )
     assert named.present_value == plain.present_value == HAND_PV_ENGINE
+    assert plain.present_value == pytest.approx(HAND_PV_EXACT, rel=1e-15)
     assert named.impact.tolist() == plain.impact.tolist()
 
 
 HAND_PV_ENGINE = 171241.88378400594  # the engine's own figure for the hand case, as it stands
+HAND_PV_EXACT = float(
+    Fraction(67_500) / Fraction("1.035")
+    + Fraction(60_750) / Fraction("1.035") ** 2
+    + Fraction(54_675) / Fraction("1.035") ** 3
+)  # the hand case in exact rational arithmetic, rounded once
 
 
 def test_unknown_or_wrong_conventions_are_located():

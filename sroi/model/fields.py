@@ -9,6 +9,7 @@ pydantic error whose message (what is wrong, what is allowed) the model reports 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, Literal, Optional, TypeVar, Union
 
@@ -104,6 +105,23 @@ def _optional(check: Callable[[Any], T]) -> Callable[[Any], T | None]:
     return optional
 
 
+_MAX_FLOAT = sys.float_info.max
+
+
+def _plain_number(value: Any, low: float, high: float) -> float | None:
+    """``value`` as a float when it is a plain ``float`` or ``int`` (not a subclass: not a
+    yes/no value, a distribution or a numpy scalar) that is finite and within
+    ``low .. high``; None otherwise, for the field's full check to take it and say why.
+
+    The fields' fast path: a number already valid is taken without the parsers' calls
+    (the same float the parser gives); anything else goes through them unchanged.
+    """
+    kind = type(value)
+    if (kind is float or kind is int) and low <= value <= high:
+        return float(value)
+    return None
+
+
 check_discount_rate = for_pydantic(parse_discount_rate)
 """The model's ``discount_rate``: :func:`~sroi.parsing.parse_discount_rate` for pydantic."""
 
@@ -125,13 +143,24 @@ check_bearer = _optional(for_pydantic(_bearer))
 
 
 def _whole(minimum: int) -> Callable[[Any], int]:
-    return for_pydantic(lambda value: parse_whole_years(value, minimum=minimum))
+    check = for_pydantic(lambda value: parse_whole_years(value, minimum=minimum))
+
+    def whole(value: Any) -> int:
+        if type(value) is int and minimum <= value <= MAX_YEARS:
+            return value  # already a whole number of years in range
+        return check(value)
+
+    return whole
 
 
 def _may_be_uncertain(bounds: tuple[float, float]) -> WrapValidator:
     """Accept a distribution (a mapping) in place of the number; see :mod:`sroi.distributions`."""
+    low, high = max(bounds[0], -_MAX_FLOAT), min(bounds[1], _MAX_FLOAT)
 
     def validate(value: Any, handler: Callable[[Any], Any]) -> Any:
+        plain = _plain_number(value, low, high)
+        if plain is not None:
+            return plain
         if isinstance(value, Uncertain):
             value = value.distribution.to_dict()
         if isinstance(value, Mapping):
@@ -155,10 +184,14 @@ def _dump_uncertain(value: Any) -> Any:
 _AS_WRITTEN = PlainSerializer(_dump_uncertain, return_type=Any)
 
 
-def _may_be_yearly(parse: Callable[[Any], float]) -> WrapValidator:
+def _may_be_yearly(parse: Callable[[Any], float], bounds: tuple[float, float]) -> WrapValidator:
     """Accept a list of numbers, one per year of the outcome, in place of the number."""
+    low, high = max(bounds[0], -_MAX_FLOAT), min(bounds[1], _MAX_FLOAT)
 
     def validate(value: Any, handler: Callable[[Any], Any]) -> Any:
+        plain = _plain_number(value, low, high)
+        if plain is not None:
+            return plain
         if not isinstance(value, (list, tuple)):
             return handler(value)
         if not value:
@@ -194,7 +227,7 @@ FractionOrYearly = Annotated[
     BeforeValidator(for_pydantic(parse_fraction)),
     Field(json_schema_extra={"minimum": 0, "maximum": 1}),
     _may_be_uncertain((0.0, 1.0)),
-    _may_be_yearly(parse_fraction),
+    _may_be_yearly(parse_fraction, (0.0, 1.0)),
     PlainSerializer(_dump_yearly, return_type=Any),
 ]
 """A fraction [0-1], a distribution of one, or one fraction per year of the outcome."""
@@ -204,13 +237,15 @@ QuantityOrYearly = Annotated[
     BeforeValidator(for_pydantic(parse_non_negative)),
     Field(json_schema_extra={"minimum": 0}),
     _may_be_uncertain((0.0, math.inf)),
-    _may_be_yearly(parse_non_negative),
+    _may_be_yearly(parse_non_negative, (0.0, math.inf)),
     PlainSerializer(_dump_yearly, return_type=Any),
 ]
 """A number >= 0, a distribution of one, or one number per year of the outcome [count]."""
 
 
 def _duration(value: Any) -> int | float:
+    if type(value) is int and 0 < value <= MAX_YEARS:
+        return value  # already a whole number of years in range
     years = parse_non_negative(value)
     if not 0 < years <= MAX_YEARS:
         rule = f"a number of years above 0 and at most {MAX_YEARS} years"
