@@ -103,6 +103,15 @@ BY = ("bearer", "marmot_objective", "group")
 """What portfolio totals can be broken down by."""
 
 _NOT_GIVEN = "(not given)"
+_FIGURES = (
+    "present_value",
+    "total_investment",
+    "npv",
+    "ratio",
+    "net_ratio",
+    "payback_months",
+    "discounted_payback_years",
+)
 _BLOCK = 1 << 18  # elements of one block's outcomes x years impact table
 
 
@@ -110,23 +119,40 @@ _BLOCK = 1 << 18  # elements of one block's outcomes x years impact table
 
 
 class _Table:
-    """One table of the portfolio: its frame, and how to name a row and a column of it."""
+    """One table of the portfolio: its frame, and how to name a row and a column of it.
 
-    def __init__(self, name: str, frame: pd.DataFrame, file: str | None, key: str) -> None:
+    ``rows`` and ``files`` (one entry per row of ``frame``) say where each row came from
+    when the frame is a part of a larger table (a partition of a Dask DataFrame): its
+    position in the whole table (or in its file) and its file's name (None: not a file).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        file: str | None,
+        key: str,
+        rows: np.ndarray | None = None,
+        files: np.ndarray | None = None,
+    ) -> None:
         self.name = name
         self.frame = frame
         self.file = file
         self.key = key
         self.keys: np.ndarray | None = None
+        self.rows = rows
+        self.files = files
 
     def where(self, row: int, column: str | None = None) -> str:
         """``outcomes.csv, row 7, column deadweight`` (the file's line, header = row 1) or
         ``outcomes[project_id=P12, row 3].deadweight`` (the frame's position, from 0)."""
-        if self.file is not None:
-            place = f"{self.file}, row {row + 2}"
+        file = self.file if self.files is None else self.files[row]
+        at = row if self.rows is None else int(self.rows[row])
+        if file is not None:
+            place = f"{file}, row {at + 2}"
             return place + (f", column {column}" if column else "")
         key = "" if self.keys is None else f"{self.key}={self.keys[row]}, "
-        return f"{self.name}[{key}row {row}]" + (f".{column}" if column else "")
+        return f"{self.name}[{key}row {at}]" + (f".{column}" if column else "")
 
     def columns_location(self) -> str:
         return f"{self.file}, header" if self.file is not None else f"{self.name}.columns"
@@ -575,7 +601,7 @@ def _value_proxies(
         sources = [(table.where(r, "proxy"), v.proxy.price_year) for r, v in found.items()]
         said += conversion_warnings(series, target, sources)
     for w in said:
-        warnings.warn(w, stacklevel=3)
+        warnings.warn(w, stacklevel=4)
     return found
 
 
@@ -617,6 +643,11 @@ def evaluate_portfolio(
     project's outcome and input rows, with ``discount_rate``, ``conventions``,
     ``price_year`` and ``currency`` as the model's own, and the same ``proxies`` and
     ``deflator``.
+
+    Given a Dask DataFrame for either table, the portfolio is evaluated on Dask a partition
+    at a time, each project whole within one partition, by
+    :func:`sroi.distributed.evaluate_portfolio_dask`, which returns Dask DataFrames
+    (``progress`` is then not used).
 
     Parameters
     ----------
@@ -681,6 +712,11 @@ def evaluate_portfolio(
         proxy series over calendar years are refused: evaluate such a project with
         :func:`sroi.evaluate`.
 
+    See Also
+    --------
+    sroi.distributed.evaluate_portfolio_dask : the same on Dask, for portfolios larger than
+        memory.
+
     Examples
     --------
     >>> import pandas as pd
@@ -692,8 +728,72 @@ def evaluate_portfolio(
     >>> table["ratio"].round(4).to_dict()
     {'A': 1.1416, 'B': 4.8309}
     """
-    import pandas as pd
+    if _is_dask(outcomes) or _is_dask(inputs):
+        from sroi.distributed import evaluate_portfolio_dask
 
+        return evaluate_portfolio_dask(
+            outcomes,
+            inputs,
+            key=key,
+            discount_rate=discount_rate,
+            conventions=conventions,
+            proxies=proxies,
+            price_year=price_year,
+            deflator=deflator,
+            currency=currency,
+            by=by,
+            payback=payback,
+        )
+    settings, problems = _settings(
+        key, discount_rate, conventions, proxies, price_year, deflator, currency, by
+    )
+    out_table, found = _read("outcomes", outcomes, key)
+    problems += found
+    in_table, found = _read("inputs", inputs, key)
+    problems += found
+    if problems or out_table is None or in_table is None:
+        raise error_for(problems, title="the portfolio")
+    problems += _check_columns(out_table, (key, "quantity", "duration"))
+    problems += _check_columns(in_table, (key, "amount"))
+    if out_table.frame.empty:
+        problems.append(Problem("outcomes", "has no rows; a portfolio needs at least one outcome"))
+    if problems:
+        raise error_for(problems, title="the portfolio")
+    return _evaluate(out_table, in_table, settings, payback, progress)
+
+
+def _is_dask(given: Any) -> bool:
+    """Whether ``given`` is a Dask collection (without importing Dask)."""
+    return type(given).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(
+        given, "npartitions"
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Settings:
+    """The portfolio's options, checked once (and sent to every partition on Dask)."""
+
+    key: str
+    rate: Any
+    conventions: Conventions
+    proxies: ProxyTable | None
+    target: int | str | None
+    series: Any
+    currency: str
+    wanted: tuple[str, ...]
+
+
+def _settings(
+    key: str,
+    discount_rate: Any,
+    conventions: Any,
+    proxies: Any,
+    price_year: Any,
+    deflator: Any,
+    currency: str,
+    by: Any,
+) -> tuple[_Settings, list[Problem]]:
+    """The options checked: the settings, and a problem for each one that is not valid."""
     problems: list[Problem] = []
     try:
         rate = parse_discount_rate(discount_rate, "discount_rate")
@@ -726,18 +826,40 @@ def evaluate_portfolio(
         problems.append(
             Problem("proxies", "must be a sroi.proxies.ProxyTable", type(proxies).__name__)
         )
-    out_table, found = _read("outcomes", outcomes, key)
-    problems += found
-    in_table, found = _read("inputs", inputs, key)
-    problems += found
-    if problems or out_table is None or in_table is None:
-        raise error_for(problems, title="the portfolio")
-    problems += _check_columns(out_table, (key, "quantity", "duration"))
-    problems += _check_columns(in_table, (key, "amount"))
-    if out_table.frame.empty:
-        problems.append(Problem("outcomes", "has no rows; a portfolio needs at least one outcome"))
-    if problems:
-        raise error_for(problems, title="the portfolio")
+    settings = _Settings(key, rate, conv, proxies, target, series, currency, wanted)
+    return settings, problems
+
+
+def _evaluate(
+    out_table: _Table,
+    in_table: _Table,
+    settings: _Settings,
+    payback: bool,
+    progress: bool | float,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """The portfolio's figures from its two tables, whose columns are checked (an empty
+    pair of tables, a partition without rows, gives an empty result)."""
+    import pandas as pd
+
+    key, rate, conv = settings.key, settings.rate, settings.conventions
+    wanted = settings.wanted
+    problems: list[Problem] = []
+    if out_table.frame.empty and in_table.frame.empty:
+        empty = pd.DataFrame(
+            {name: pd.Series(dtype=float) for name in _FIGURES},
+            index=pd.Index(out_table.frame[key], name=key),
+        )
+        if not wanted:
+            return empty
+        totals = pd.DataFrame(
+            {
+                "by": pd.Series(dtype=object),
+                "label": pd.Series(dtype=object),
+                "present_value": pd.Series(dtype=float),
+                "share": pd.Series(dtype=float),
+            }
+        )
+        return empty, totals
 
     # the projects: codes sorted by key, every project in both tables
     for table in (out_table, in_table):
@@ -803,7 +925,15 @@ def evaluate_portfolio(
     problems += _check_words(in_table, "kind", _WORDS["kind"])
     if problems:  # the proxies only once the columns they need are sound
         raise error_for(problems, title="the portfolio")
-    valued = _value_proxies(out_table, cols, proxies, series, target, currency, problems)
+    valued = _value_proxies(
+        out_table,
+        cols,
+        settings.proxies,
+        settings.series,
+        settings.target,
+        settings.currency,
+        problems,
+    )
     if problems:
         raise error_for(problems, title="the portfolio")
 

@@ -453,6 +453,45 @@ def test_a_good_csv_portfolio_matches_its_frames(tmp_path):
     pd.testing.assert_frame_equal(from_files, evaluate_portfolio(outcomes, inputs))
 
 
+def test_a_parquet_portfolio_matches_its_frames(tmp_path):
+    outcomes = pd.DataFrame(
+        {"project_id": ["a", "b", "a"], "quantity": [2, 3, 4], "value": [5.0, 6.0, 7.0]}
+    ).assign(duration=[1, 2, 3], deadweight=0.1, group=["x", None, "y"])
+    inputs = pd.DataFrame({"project_id": ["a", "b"], "amount": [10.0, 20.0], "year": [0, 1]})
+    outcomes.to_parquet(tmp_path / "o.parquet")
+    inputs.to_parquet(tmp_path / "i.pq")
+    table, totals = evaluate_portfolio(tmp_path / "o.parquet", str(tmp_path / "i.pq"), by="group")
+    want, want_totals = evaluate_portfolio(outcomes, inputs, by="group")
+    pd.testing.assert_frame_equal(table, want, check_exact=True)
+    pd.testing.assert_frame_equal(totals, want_totals, check_exact=True)
+    # worked by hand: project b, 3 x 6.0 x 0.9 for two years at 3.5 %, 20 invested in year 1
+    pv = 3 * 6.0 * 0.9 * (1 / 1.035 + 1 / 1.035**2)
+    assert table.loc["b", "ratio"] == pytest.approx(pv / (20 / 1.035), rel=1e-12)
+
+
+def test_bad_rows_in_a_parquet_file_are_located_by_row(tmp_path):
+    outcomes, inputs = _bad_portfolio()
+    outcomes.to_parquet(tmp_path / "outcomes.parquet")
+    inputs.to_parquet(tmp_path / "inputs.parquet")
+    with pytest.raises(ModelError) as caught:
+        evaluate_portfolio(tmp_path / "outcomes.parquet", tmp_path / "inputs.parquet")
+    located = {p.location: p for p in caught.value.problems}
+    # located as in a CSV file: data row 1 (from 0) is row 3, the header being row 1
+    assert located["outcomes.parquet, row 3, column deadweight"].value == 1.5
+    assert located["outcomes.parquet, row 6, column deadweight"].value == -0.1
+    assert located["inputs.parquet, row 4, column amount"].value == -3.0
+    assert "outcomes.parquet, row 6, column quantity" in located  # the blank quantity
+    assert len(caught.value.problems) == 11  # as many as from the frames
+
+
+def test_a_file_that_is_not_parquet_cannot_be_read(tmp_path):
+    (tmp_path / "o.parquet").write_text("project_id,quantity\nA,1\n", encoding="utf-8")
+    inputs = pd.DataFrame({"project_id": ["A"], "amount": [1.0]})
+    with pytest.raises(ModelError, match="cannot be read") as caught:
+        evaluate_portfolio(tmp_path / "o.parquet", inputs)
+    assert caught.value.locations[0] == "o.parquet"
+
+
 def test_many_bad_rows_are_capped_with_a_count():
     n = 45
     outcomes = pd.DataFrame(

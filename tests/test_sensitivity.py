@@ -390,7 +390,8 @@ def test_draws_match_evaluate_draw_by_draw():
         o0__deadweight={"distribution": "triangular", "low": 0.1, "mode": 0.25, "high": 0.4}
     )
     sim = simulate(m, 5, seed=5)
-    rng = np.random.default_rng(np.random.SeedSequence(5).spawn(1)[0])
+    # block 0 of the draws, stream 0 of the block (the one uncertain figure)
+    rng = np.random.default_rng(np.random.SeedSequence(5).spawn(1)[0].spawn(1)[0])
     draws = Triangular(0.1, 0.25, 0.4).sample(rng, 5)
     for dw, pv in zip(draws, sim.present_value, strict=True):
         m2 = two_outcomes()
