@@ -30,6 +30,7 @@ __all__ = [
     "discount_rate_text",
     "discounted_payback_text",
     "money",
+    "money_compact",
     "number",
     "payback_text",
     "percent",
@@ -75,6 +76,50 @@ def money(amount: float | None, currency: str, decimals: int = 2) -> str:
     text = f"{abs(amount):,.{decimals}f}"
     text = f"{symbol}{text}" if symbol else f"{currency} {text}"
     return f"-{text}" if amount < 0 and round(abs(amount), decimals) > 0 else text
+
+
+def money_compact(amount: float | None, currency: str) -> str:
+    """An amount of money short enough to label a bar: ``£1.2m``, ``£45k``, ``£950``.
+
+    Millions and billions keep one decimal, thousands keep one below £10k and none above;
+    an amount that would round to 1,000 of one unit is written in the next (999,960 is
+    ``£1.0m``, not ``£1,000k``).
+
+    Parameters
+    ----------
+    amount : float or None
+        The amount [money]; None or NaN gives ``""``.
+    currency : str
+        ISO 4217 code; GBP, EUR and USD are shown by symbol, others by code.
+
+    Returns
+    -------
+    str
+        ``-£3.4m`` for a loss (no minus sign when the amount rounds to 0).
+
+    Examples
+    --------
+    >>> money_compact(1_234_567, "GBP"), money_compact(45_210, "GBP"), money_compact(950.4, "GBP")
+    ('£1.2m', '£45k', '£950')
+    >>> money_compact(-7_450, "EUR"), money_compact(999_960, "GBP"), money_compact(2.5e9, "NOK")
+    ('-€7.5k', '£1.0m', 'NOK 2.5bn')
+    >>> money_compact(-0.2, "GBP"), money_compact(999.4, "GBP"), money_compact(None, "GBP")
+    ('£0', '£999', '')
+    """
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return ""
+    size = abs(float(amount))
+    text = f"{size:,.0f}"
+    # each unit from where the one below would round up to 1,000 of itself
+    for scale, unit, start in ((1e9, "bn", 999.95e6), (1e6, "m", 999.5e3), (1e3, "k", 999.5)):
+        if size >= start:
+            decimals = 0 if unit == "k" and size >= 9_950 else 1
+            text = f"{size / scale:,.{decimals}f}{unit}"
+            break
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    signed = amount < 0 and text != "0"
+    text = f"{symbol}{text}" if symbol else f"{currency} {text}"
+    return f"-{text}" if signed else text
 
 
 def ratio_text(ratio: float | None, currency: str) -> str:
