@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test lint format bench mutation clean data
+.PHONY: demo test docs lint format bench mutation clean data
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ test: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+# The documentation site, from mkdocs.yml and docs/ into site/ (warnings are errors);
+# open site/index.html in a browser.
+$(VENV)/.installed-docs: pyproject.toml | $(PY)
+	$(PIP) --editable ".[docs]"
+	touch $@ $(VENV)/.installed
+
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
 
 # Rebuild data/unit_costs.csv from its sources in data/sources/ (the Unit Cost Database
 # v1.4 workbook and the hand-curated rows); the tests check the committed file is what this makes.
@@ -59,4 +69,4 @@ mutation: $(VENV)/.installed-test
 		END { for (a in all) printf "  %-18s %4d / %4d\n", a, killed[a], all[a] }'
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .hypothesis mutants
+	rm -rf $(VENV) dist build site .pytest_cache .ruff_cache .hypothesis mutants

@@ -1,10 +1,13 @@
 """The documentation runs: the notebook, the command-line examples and the links in docs/.
 
-The ``>>>`` examples in ``docs/*.md`` are run by pytest itself (``--doctest-glob=*.md``).
-This file executes the notebook ``docs/notebooks/sroi_in_a_notebook.ipynb`` in a fresh
-kernel and checks its printed figures against ``sroi`` run here; runs every ``$ sroi ...``
-example of ``docs/cli.md`` and compares the output; and checks the relative links of
-``docs/*.md``.
+The ``>>>`` examples in ``docs/**/*.md`` (the guides, the getting-started page and the
+tutorials) are run by pytest itself (``--doctest-glob=*.md``), and ``make test`` builds the
+site with ``mkdocs build --strict``. This file executes the notebook
+``docs/notebooks/sroi_in_a_notebook.ipynb`` in a fresh kernel and checks its printed figures
+against ``sroi`` run here; runs every ``$ sroi ...`` example of ``docs/cli.md`` and compares
+the output; checks the relative links of every page, that every page is in the site's
+navigation, that the generated proxy page lists every row of the proxy table once, and that
+nothing in the repository points outside it.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ from __future__ import annotations
 import doctest
 import html
 import json
+import os
 import re
 import shlex
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import sroi
@@ -41,7 +46,7 @@ print(json.dumps({
     "advice_attribution_switch": float(_sw[("attribution", "advice_wellbeing")]),
     "tornado_base": tornado["base_ratio"].tolist(),
     "tornado_swing": tornado["swing"].tolist(),
-}))
+}, default=str))  # the model's front matter has a date (published), sent as ISO text
 """
 
 
@@ -277,9 +282,254 @@ def test_cli_examples_run_as_shown(monkeypatch):
 _LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
-@pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
+PAGES = sorted(DOCS.rglob("*.md"))
+# Pages made when the site is built, by docs/hooks/proxy_table.py and docs/hooks/notebooks.py.
+GENERATED = "proxy_table.md"
+NOTEBOOK_PAGES = {f"notebooks/{p.stem}.md" for p in DOCS.glob("notebooks/*.ipynb")}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
 def test_relative_links_point_at_files(page):
     for target in _LINK.findall(page.read_text(encoding="utf-8")):
         if "://" in target:
             continue
-        assert (page.parent / target).exists(), f"{page.name}: broken link {target}"
+        resolved = (page.parent / target).resolve()
+        generated = {DOCS / GENERATED} | {DOCS / p for p in NOTEBOOK_PAGES}
+        found = resolved.exists() or resolved in generated
+        assert found, f"{page.relative_to(DOCS)}: broken link {target}"
+
+
+def test_pages_link_only_inside_the_site():
+    """A link out of docs/ works on GitHub but not on the built site (mkdocs refuses it)."""
+    for page in PAGES:
+        for target in _LINK.findall(page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            inside = (page.parent / target).resolve().is_relative_to(DOCS)
+            assert inside, f"{page.relative_to(DOCS)}: {target} is outside docs/"
+
+
+# --------------------------------------------------------------------------------------
+# The site: navigation, the generated proxy page, the tutorials
+
+
+def _nav_entries(nav) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [e for item in nav for e in _nav_entries(item)]
+    if isinstance(nav, dict):
+        return [e for value in nav.values() for e in _nav_entries(value)]
+    raise AssertionError(f"unexpected nav entry {nav!r}")
+
+
+@pytest.fixture(scope="module")
+def site_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
+def test_every_page_is_in_the_navigation(site_config):
+    nav = _nav_entries(site_config["nav"])
+    assert len(nav) == len(set(nav)), "a page is in the navigation twice"
+    pages = {p.relative_to(DOCS).as_posix() for p in PAGES} | NOTEBOOK_PAGES | {GENERATED}
+    missing = sorted(pages - set(nav))
+    assert not missing, f"pages not in mkdocs.yml's nav: {missing}"
+    absent = sorted(e for e in nav if e not in pages)
+    assert not absent, f"nav entries with no page: {absent}"
+    assert NOTEBOOK_PAGES, "no notebook in docs/notebooks"
+
+
+def test_the_site_is_strict_and_uses_the_proxy_hook(site_config):
+    assert site_config["strict"] is True
+    assert site_config["hooks"] == [
+        "docs/hooks/proxy_table.py",
+        "docs/hooks/notebooks.py",
+        "docs/hooks/doctest_blocks.py",
+    ]
+    handler = site_config["plugins"][1]["mkdocstrings"]["handlers"]["python"]
+    assert handler["options"]["docstring_style"] == "numpy"
+
+
+def test_make_test_and_make_docs_build_the_site_strictly():
+    """`make test` (what CI runs) builds the site after pytest. Not with --quiet: mkdocs
+    then hides its warnings and, even with --strict, exits 0."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r"^([a-z]+):[^\n]*\n((?:\t[^\n]*\n)+)", makefile, re.MULTILINE)
+    }
+    for target in ("test", "docs"):
+        builds = [line for line in targets[target].splitlines() if "mkdocs build" in line]
+        assert len(builds) == 1, target
+        assert "--strict" in builds[0] and "--quiet" not in builds[0] and "-q" not in builds[0]
+    assert targets["test"].index("pytest") < targets["test"].index("mkdocs build")
+    assert "site/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_tutorials_have_examples_that_the_tests_run():
+    config = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert "--doctest-glob=*.md" in config and '"docs"' in config
+    tutorials = sorted((DOCS / "tutorials").glob("*.md"))
+    assert len(tutorials) >= 5
+    for page in tutorials:
+        text = page.read_text(encoding="utf-8")
+        assert text.count("\n>>> ") >= 5, f"{page.name}: too few examples to be a tutorial"
+
+
+def _hook(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"{name}_hook", DOCS / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def proxy_page() -> str:
+    pytest.importorskip("mkdocs", reason="the proxy page hook is an MkDocs hook")
+    return _hook("proxy_table").proxy_table_markdown()
+
+
+_PROXY_ROW = re.compile(r"^\| .* \| `([a-z0-9_]+)` \| ", flags=re.MULTILINE)
+
+
+def test_proxy_page_has_one_row_per_proxy(proxy_page):
+    import csv
+
+    with (ROOT / "data" / "unit_costs.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    listed = _PROXY_ROW.findall(proxy_page)
+    assert len(listed) == len(rows) == 856
+    assert sorted(listed) == sorted(r["id"] for r in rows)
+
+
+def test_proxy_page_counts_match_its_tables(proxy_page):
+    """Each category's and each objective's heading states how many rows its tables hold."""
+    sections = re.split(r"^(#{2,3} .*)$", proxy_page, flags=re.MULTILINE)
+    counted = 0
+    for heading, body in zip(sections[1::2], sections[2::2], strict=True):
+        stated = re.search(r"\(([\d,]+)\) \{#", heading)
+        if stated is None:
+            continue  # the overview's headings
+        n = int(stated.group(1).replace(",", ""))
+        if heading.startswith("### "):
+            assert len(_PROXY_ROW.findall(body)) == n, heading
+            counted += n
+        else:
+            assert body.strip() == "", f"{heading}: rows outside an objective's table"
+    assert counted == 856
+
+
+def test_proxy_page_shows_a_row_as_the_table_has_it(proxy_page):
+    row = next(line for line in proxy_page.splitlines() if "`ucd_ee1_0_fiscal`" in line)
+    cells = [c.strip() for c in row.strip("|").split(" | ")]
+    assert cells[1:7] == [
+        "`ucd_ee1_0_fiscal`",
+        "9,800",
+        "GBP / person / year",
+        "2012/13",
+        "green",
+        "CC BY 4.0",
+    ]
+    assert cells[7].startswith("New Economy (Manchester), Unit Cost Database v1.4")
+
+
+def test_proxy_page_escapes_markdown_in_the_data():
+    pytest.importorskip("mkdocs", reason="the proxy page hook is an MkDocs hook")
+    hook = _hook("proxy_table")
+    assert hook._text("a | b *c* [d] <e>") == "a \\| b \\*c\\* \\[d\\] &lt;e&gt;"
+
+
+def test_notebook_page_shows_every_cell_in_order():
+    pytest.importorskip("mkdocs", reason="the notebook page hook is an MkDocs hook")
+    page = _hook("notebooks").notebook_markdown(NOTEBOOK)
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    at = 0
+    for cell in cells:
+        source = "".join(cell["source"]).strip("\n")
+        shown = f"```python\n{source}\n```" if cell["cell_type"] == "code" else source
+        if cell["cell_type"] == "markdown" and source.startswith("# "):
+            shown = source.partition("\n")[2].strip("\n")  # the note goes under the title
+        found = page.find(shown, at)
+        assert found >= 0, f"cell not shown in order:\n{source[:200]}"
+        at = found + len(shown)
+    assert page.startswith("# SROI in a notebook")
+    assert f"[`{NOTEBOOK.name}`]({NOTEBOOK.name})" in page
+
+
+def test_bare_doctest_examples_are_shown_as_code():
+    fence = _hook("doctest_blocks").fence_doctests
+    page = "\n".join(
+        [
+            "Text.",
+            "",
+            ">>> xs = [1, 2, 3]",
+            ">>> [x for x in xs][-2:]",
+            "[2, 3]",
+            "",
+            "```python",
+            ">>> 1 + 1",
+            "2",
+            "```",
+            "",
+            ">>> print('end')",
+            "end",
+        ]
+    )
+    assert fence(page).split("\n") == [
+        "Text.",
+        "",
+        "```pycon",
+        ">>> xs = [1, 2, 3]",
+        ">>> [x for x in xs][-2:]",
+        "[2, 3]",
+        "```",
+        "",
+        "```python",
+        ">>> 1 + 1",
+        "2",
+        "```",
+        "",
+        "```pycon",
+        ">>> print('end')",
+        "end",
+        "```",
+    ]
+    fenced_only = "```python\n>>> 1\n1\n```\n"
+    assert fence(fenced_only) == fenced_only
+
+
+# --------------------------------------------------------------------------------------
+# The repository stands alone
+
+_OUTSIDE = ("DESIGN" + ".md", "../" + "shared")
+_SKIP = {".git", ".venv", "site", "build", "dist", "mutants", ".pytest_cache", ".ruff_cache"}
+_TEXT = {".py", ".md", ".yaml", ".yml", ".toml", ".txt", ".csv", ".j2", ".ipynb", ".cfg", ""}
+
+
+def _repository_text_files():
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in _SKIP and not d.startswith(".hypothesis") and not d.endswith(".egg-info")
+        ]
+        for name in files:
+            path = Path(folder) / name
+            if path.suffix in _TEXT:
+                yield path
+
+
+def test_nothing_in_the_repository_points_outside_it():
+    """No README, page, docstring or comment names a file outside the repository; a line
+    that checks the name is absent (``... not in text``) is not a pointer."""
+    checked = 0
+    for path in _repository_text_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for name in _OUTSIDE:
+                if name in line and "not in" not in line:
+                    pytest.fail(f"{path.relative_to(ROOT)} line {number} mentions {name}")
+        checked += 1
+    assert checked > 100
