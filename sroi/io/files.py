@@ -388,8 +388,20 @@ def read_model_report(
     FileNotFoundError, ModelError, ImportError
         As :func:`read_model`.
     """
-    limits = resolve(limits)
     p = model_path(path)
+    reading = _read(p, format, limits)
+    front = reading.model.front_matter
+    if front is None or front.logo is None:
+        return reading
+    # a logo path in the file is relative to the file (to a folder of CSV tables: in it)
+    folder = p if p.is_dir() else p.parent
+    model = reading.model.model_copy(update={"front_matter": front.located(folder)})
+    return replace(reading, model=model)
+
+
+def _read(p: Path, format: str | None, limits: Limits | None) -> FileReading:
+    """The model file at ``p`` read, in its format."""
+    limits = resolve(limits)
     fmt = _format(p, format, writing=False)
     if fmt in ("yaml", "json"):
         data = read_mapping(p, fmt, limits=limits)

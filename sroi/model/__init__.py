@@ -25,6 +25,7 @@ The package's modules:
 - :mod:`sroi.model.fields`: the field types (the parsers of :mod:`sroi.parsing`);
 - :mod:`sroi.model.problems`: pydantic's errors turned into located problems;
 - :mod:`sroi.model.scenarios`: the grammar of named scenarios;
+- :mod:`sroi.model.front_matter`: what published social accounts say around the figures;
 - :mod:`sroi.model.frozen`: the read-only containers a model holds;
 - :mod:`sroi.model.schema`: the JSON Schema of the format.
 
@@ -46,6 +47,7 @@ Examples
 """
 
 from sroi.model.fields import UNCERTAIN_FIELDS
+from sroi.model.front_matter import FrontMatter
 from sroi.model.records import (
     DEDUCTIONS_WARNING_THRESHOLD,
     Group,
@@ -63,6 +65,7 @@ __all__ = [
     "DEDUCTIONS_WARNING_THRESHOLD",
     "MAX_YEARS",
     "UNCERTAIN_FIELDS",
+    "FrontMatter",
     "Group",
     "Input",
     "Model",

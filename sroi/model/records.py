@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from decimal import Decimal
+from operator import attrgetter
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
+import numpy as np
 from pydantic import (
     AfterValidator,
     BeforeValidator,
@@ -56,6 +58,7 @@ from sroi.model.fields import (
     YearsFromZero,
     check_bearer,
 )
+from sroi.model.front_matter import FrontMatter, narrative_problems
 from sroi.model.frozen import FrozenDict
 from sroi.model.problems import Record, model_error, unencodable_text
 from sroi.model.scenarios import check_scenarios, unknown_outcome_ids
@@ -437,6 +440,10 @@ class Model(Record):
         Activity delivered (reported, not valued).
     outcomes : list of Outcome
         At least one outcome.
+    front_matter : FrontMatter, optional
+        What published social accounts say around the figures: the organisation, its
+        logo, the period, an introduction, words for each area and a contact
+        (:class:`~sroi.model.front_matter.FrontMatter`). Changes no figure.
     scenarios : mapping, optional
         Named what-ifs evaluated side by side by :func:`sroi.sensitivity.compare_scenarios`:
         ``{"pessimistic": {"deadweight": "+0.1", "value": "-20%",
@@ -485,6 +492,11 @@ class Model(Record):
     groups: Annotated[Mapping[str, Group], AfterValidator(_frozen_groups)] = Field(
         default_factory=FrozenDict,
         description="Beneficiary groups by name: {name: {description, income, priority}}.",
+    )
+    front_matter: Optional[FrontMatter] = Field(
+        None,
+        description="For published social accounts: organisation, logo, period, "
+        "introduction, narrative (by area), contact, prepared_by, published.",
     )
     stakeholders: tuple[Stakeholder, ...] = Field((), description="The stakeholders.")
     inputs: tuple[Input, ...] = Field(description="The investment.")
@@ -606,6 +618,7 @@ class Model(Record):
                             allowed="one of the groups: " + show_names(named),
                         )
                     )
+        problems += narrative_problems(data)
         check = _EXTRA_CHECK.get()
         if check is not None:
             problems += check(data)
@@ -832,6 +845,26 @@ class Model(Record):
         return tuple(seen)
 
 
+_DEDUCTION_FIGURES = attrgetter("deadweight", "displacement", "attribution", "leakage")
+
+
+def _may_remove_too_much(outcomes: Sequence[Outcome], additive: bool) -> bool:
+    """Whether any outcome's deductions may remove more than the threshold: one pass over
+    a table of the figures, so that a model with none such is not checked outcome by
+    outcome (a little slack keeps every borderline outcome for the exact check)."""
+    try:
+        shares = np.array([_DEDUCTION_FIGURES(o) for o in outcomes], dtype=float)
+    except ValueError:  # a figure given year by year: check outcome by outcome
+        return True
+    if shares.ndim != 2 or shares.shape[1] != 4:
+        return bool(len(outcomes))
+    if additive:
+        removed = np.minimum(1.0, shares.sum(axis=1))
+    else:
+        removed = 1.0 - np.prod(1.0 - shares, axis=1)
+    return bool(np.any(~(removed <= DEDUCTIONS_WARNING_THRESHOLD - 1e-9)))
+
+
 def model_warnings(model: Model, conventions: Conventions | None = None) -> tuple[SROIWarning, ...]:
     """The legal but suspicious things in a model, each an :class:`~sroi.errors.SROIWarning`
     with its location: combined deductions above :data:`DEDUCTIONS_WARNING_THRESHOLD`.
@@ -844,6 +877,8 @@ def model_warnings(model: Model, conventions: Conventions | None = None) -> tupl
     ['outcomes[0]']
     """
     additive = (conventions or model.conventions or Conventions()).deductions == "additive"
+    if not _may_remove_too_much(model.outcomes, additive):
+        return ()
     found = []
     for i, outcome in enumerate(model.outcomes):
         if additive:  # max(0, 1 - the sum of the shares): the whole sum is removed, up to 1

@@ -31,14 +31,19 @@ from sroi.vocabulary import INPUT_KINDS
 
 __all__ = [
     "KIND_LABELS",
+    "TORNADO_STEPS",
     "area_anchor",
     "bearer_text",
+    "chance_text",
     "claims",
     "conventions",
     "deductions",
     "deflator_text",
     "discount_rate_detail",
+    "evaluate_kwargs",
+    "front_matter",
     "headline",
+    "how_sure",
     "impact_rows",
     "input_anchor",
     "input_label",
@@ -56,9 +61,14 @@ __all__ = [
     "ratio_sentence",
     "ratio_text",
     "require_finite",
+    "sensitivity",
     "share",
     "shown",
+    "sources",
+    "summary",
     "title",
+    "tornado_ranges",
+    "uncertainty",
     "who_benefits",
 ]
 
@@ -785,3 +795,658 @@ def conventions(result: Result) -> list[dict[str, str]]:
         }
         for name, text in c.describe().items()
     ]
+
+
+# --------------------------------------------------------------------------------------
+# Front matter and the one-page summary
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """Text split into paragraphs at blank lines, each on one line."""
+    if not text:
+        return []
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def front_matter(result: Result, *, logo: bool = True) -> dict[str, Any] | None:
+    """The model's front matter for a report, or None when it has none.
+
+    Returns
+    -------
+    dict or None
+        ``organisation``, ``period``, ``contact``, ``prepared_by`` (text or None),
+        ``published`` (``"30 June 2026"`` or None), ``introduction`` (a list of
+        paragraphs), ``narrative`` (area name -> list of paragraphs) and ``logo``
+        (``{"src": data URI, "type": media type, "path": as given, "alt"}`` or None).
+
+    Raises
+    ------
+    ModelError
+        Located at ``front_matter.logo`` when the logo is missing or not an image (see
+        :func:`sroi.model.front_matter.logo_image`); with ``logo=False`` it is not read.
+    """
+    from sroi.model.front_matter import logo_image
+
+    found = result.model.front_matter
+    if found is None:
+        return None
+    image = logo_image(found) if logo else None
+    if image is not None:
+        image = {**image, "alt": f"{found.organisation or 'Organisation'} logo"}
+    published = found.published
+    return {
+        "organisation": found.organisation,
+        "period": found.period,
+        "contact": found.contact,
+        "prepared_by": found.prepared_by,
+        "published": f"{published.day} {published:%B %Y}" if published else None,
+        "introduction": _paragraphs(found.introduction),
+        "narrative": {area: _paragraphs(text) for area, text in found.narrative.items()},
+        "logo": image,
+    }
+
+
+def summary(
+    result: Result,
+    sensitivity_found: dict[str, Any] | None = None,
+    uncertainty_found: dict[str, Any] | None = None,
+    *,
+    top: int = 5,
+) -> dict[str, Any]:
+    """The one-page summary: the ratio in a sentence, the three figures behind it, the
+    outcomes worth most, and how sure the figures are, in one sentence.
+
+    Parameters
+    ----------
+    result : Result
+    sensitivity_found, uncertainty_found : dict, optional
+        From :func:`sensitivity` and :func:`uncertainty`; without them, ``how_sure`` says
+        the report did not test the figures.
+    top : int, default 5
+        How many outcomes to list.
+
+    Returns
+    -------
+    dict
+        ``ratio_sentence`` (three parts, as :func:`ratio_sentence`), ``figures`` (``(label,
+        text)`` pairs: value, investment, net present value), ``top_outcomes`` (``{"outcome",
+        "stakeholder", "area", "present_value", "share"}``, largest first; outcomes of no
+        value are left out), ``more_outcomes`` (how many more there are) and ``how_sure``.
+    """
+    cur = result.currency
+    rows = sorted(impact_rows(result), key=lambda r: -float(r["present_value"]))
+    valued = [r for r in rows if r["present_value"] > 0]
+    tops = [
+        {
+            "outcome": r["outcome"],
+            "stakeholder": r["stakeholder"],
+            "area": r["area"] or "",
+            "anchor": r["anchor"],
+            "present_value": money(r["present_value"], cur),
+            "share": percent(r["share_of_present_value"]),
+        }
+        for r in valued[:top]
+    ]
+    return {
+        "ratio_sentence": ratio_sentence(result),
+        "figures": [
+            ("Value produced (present value)", money(result.present_value, cur)),
+            ("Total investment (present value)", money(result.total_investment, cur)),
+            ("Net present value", money(result.npv, cur)),
+        ],
+        "top_outcomes": tops,
+        "more_outcomes": max(len(valued) - len(tops), 0),
+        "how_sure": how_sure(result, sensitivity_found, uncertainty_found),
+    }
+
+
+def how_sure(
+    result: Result,
+    sensitivity_found: dict[str, Any] | None,
+    uncertainty_found: dict[str, Any] | None,
+) -> str:
+    """How sure the ratio is, in one sentence: the simulation's share of draws above 1 : 1
+    where the model gives distributions, else the nearest switching value."""
+    if uncertainty_found and uncertainty_found.get("simulated"):
+        u = uncertainty_found
+        return (
+            f"In {u['draws_text']} draws from the ranges the model gives for its uncertain "
+            f"figures, the ratio was above 1 : 1 in {u['probability_text']} of them; nine "
+            f"draws in ten gave between {u['p5']} and {u['p95']}."
+        )
+    if sensitivity_found is None:
+        return "This report does not test how far the estimates could move."
+    out = []
+    if result.ratio > 0 and result.ratio != 1:
+        whole = abs(1 - 1 / result.ratio)
+        lower = "lower" if result.ratio > 1 else "higher"
+        verb = "fall" if result.ratio > 1 else "rise"
+        out.append(
+            f"The value produced would have to be {percent(whole)} {lower} than estimated "
+            f"for the ratio to {verb} to 1 : 1."
+        )
+    own = [r for r in sensitivity_found.get("rows", []) if r["outcome"] is not None]
+    if own:
+        first = own[0]
+        out.append(
+            f"Of the outcomes' own estimates, the nearest to doing so alone is "
+            f"{first['estimate_sentence']}: {first['switching_value']} instead of "
+            f"{first['base']} ({first['change']})."
+        )
+    else:
+        out.append("No one estimate of an outcome can do so on its own.")
+    out.append("No figure is given as a range, so no probability can be given.")
+    return " ".join(out)
+
+
+# --------------------------------------------------------------------------------------
+# Sensitivity and uncertainty
+
+
+def evaluate_kwargs(result: Result, deflator: Any = None) -> dict[str, Any]:
+    """The arguments of :func:`sroi.evaluate` that gave ``result``: to re-evaluate the same
+    model the same way (switching values, the tornado, a Monte Carlo simulation).
+
+    A result records its GDP deflator series only by its description: give ``deflator``
+    (the series, a path or a name, as to :func:`sroi.evaluate`) when the result was
+    evaluated with a series of one's own or one projected beyond its last year. Without
+    it, the bundled series of the recorded name is used; :func:`sensitivity` and
+    :func:`uncertainty` check that the re-evaluation gives the result's ratio, and raise
+    a located error if it does not.
+    """
+    from sroi.proxies.deflators import SERIES
+
+    out: dict[str, Any] = {
+        "conventions": result.computation.conventions,
+        "double_counting": result.double_counting,
+    }
+    if result.discount_rate_from != "model":
+        out["discount_rate"] = result.discount_rate
+    if result.proxy_table is not None:
+        out["proxies"] = result.proxy_table
+    if str(result.price_year) != str(result.model.price_year):
+        out["price_year"] = result.price_year
+    name = result.deflator.partition(":")[0]
+    if deflator is not None:
+        out["deflator"] = deflator
+    elif name in SERIES:
+        out["deflator"] = name
+    return out
+
+
+def _same_ratio(result: Result, again: float, what: str) -> None:
+    if not math.isclose(again, result.ratio, rel_tol=1e-9, abs_tol=1e-12):
+        raise ModelError(
+            [
+                Problem(
+                    "deflator",
+                    f"the {what} re-evaluates the model and gets a ratio of {again:.6g}, not "
+                    f"{result.ratio:.6g}: the result was evaluated with a GDP deflator series "
+                    "it records only by name (a file of your own, or a series projected "
+                    "beyond its last year); give the report that series (deflator=...), or "
+                    "write it with sensitivity=False",
+                )
+            ],
+            title="the report's sensitivity section",
+        )
+
+
+_PARAMETER_WORDS = {
+    "quantity": "quantity",
+    "value": "value a unit",
+    "deadweight": "deadweight",
+    "displacement": "displacement",
+    "attribution": "attribution",
+    "drop_off": "drop-off",
+    "duration": "duration",
+    "investment": "total investment",
+    "discount_rate": "discount rate",
+}
+_FRACTIONS = frozenset({"deadweight", "displacement", "attribution", "drop_off", "discount_rate"})
+_OUTCOME_PARAMETERS = ("quantity", "value", "deadweight", "displacement", "attribution",
+                       "drop_off", "duration")  # fmt: skip
+"""The estimates of each outcome that :func:`sroi.sensitivity.switching_values` moves."""
+
+
+def _points(change: float) -> str:
+    """A change of a fraction in percentage points: ``+35.5 points``."""
+    pts = change * 100
+    sign = "+" if pts > 0 else "−" if pts < 0 else ""
+    return f"{sign}{abs(pts):.1f} points"
+
+
+def _signed_percent(change: float) -> str:
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    return f"{sign}{percent(abs(change))}"
+
+
+def _years(n: float) -> str:
+    n = float(n)
+    shown = f"{n:g}"
+    return f"{shown} year" if n == 1 else f"{shown} years"
+
+
+def _setting_text(result: Result, parameter: str, index: int | None, value: float) -> str:
+    """A setting of a parameter as it reads in the report: money, per cent, years ..."""
+    cur = result.currency
+    if parameter in _FRACTIONS:
+        return percent(value)
+    if parameter in ("value", "investment"):
+        return money(value, cur)
+    if parameter == "duration":
+        return _years(value)
+    unit = result.model.outcomes[index].unit if index is not None else ""
+    return quantity(value) + (f" {unit}" if unit else "")
+
+
+def _kept_change(parameter: str, base: float, value: float) -> float | None:
+    """How far a switching value is from the estimate, in proportion: the relative change
+    of the figure itself (quantity, value, duration, investment, discount rate), or of the
+    share a deduction leaves (``1 − deduction``), so that the rows can be compared."""
+    if parameter in ("deadweight", "displacement", "attribution", "drop_off"):
+        base, value = 1.0 - base, 1.0 - value
+    if base == 0:
+        return None
+    return abs((value - base) / base)
+
+
+def _estimate(result: Result, parameter: str, outcome: str | None) -> tuple[str, int | None]:
+    """An estimate in words, and the outcome's position: ``"Fewer GP visits (NHS):
+    deadweight"``; a model-wide one (the investment) on its own."""
+    words = _PARAMETER_WORDS.get(parameter, parameter.replace("_", " "))
+    if outcome is None:
+        return words[0].upper() + words[1:], None
+    index = result.model.outcome_ids.index(outcome)
+    o = result.model.outcomes[index]
+    return f"{o.outcome} ({o.stakeholder}): {words}", index
+
+
+TORNADO_STEPS = {
+    "value": ("-20%", "+20%"),
+    "deadweight": ("-0.1", "+0.1"),
+    "displacement": ("-0.1", "+0.1"),
+    "attribution": ("-0.1", "+0.1"),
+    "drop_off": ("-0.1", "+0.1"),
+    "duration": ("-1", "+1"),
+    "investment": ("-20%", "+20%"),
+}
+"""The tornado's ranges: each outcome's value a unit 20 % lower and higher (the largest
+outcomes); deadweight, displacement, attribution and drop-off ten percentage points lower
+and higher on every outcome at once; every duration a year shorter and longer; and the
+investment 20 % lower and higher."""
+
+_STEP_WORDS = {"-20%": "−20 %", "+20%": "+20 %", "-0.1": "−10 points", "+0.1": "+10 points",
+               "-1": "1 year less", "+1": "1 year more"}  # fmt: skip
+
+
+def tornado_ranges(result: Result, *, outcomes: int = 6) -> dict[Any, tuple[str, str]]:
+    """The ranges of the report's tornado (see :data:`TORNADO_STEPS`): the value of each of
+    the ``outcomes`` largest outcomes, then the model-wide estimates that the model uses
+    (a deduction that every outcome leaves at 0 is tested only upwards)."""
+    ids = result.model.outcome_ids
+    pv = result.by_outcome["present_value"].to_numpy(dtype=float)
+    order = sorted(range(len(ids)), key=lambda i: -abs(pv[i]))[:outcomes]
+    ranges: dict[Any, tuple[str, str]] = {("value", ids[i]): TORNADO_STEPS["value"] for i in order}
+    for name in ("deadweight", "displacement", "attribution", "drop_off", "duration"):
+        ranges[name] = TORNADO_STEPS[name]
+    ranges["investment"] = TORNADO_STEPS["investment"]
+    return ranges
+
+
+def sensitivity(
+    result: Result, *, target_ratio: float = 1.0, deflator: Any = None
+) -> dict[str, Any]:
+    """The switching values and the tornado of a result, as plain display rows.
+
+    Switching values come from :func:`sroi.sensitivity.switching_values` and the tornado
+    from :func:`sroi.sensitivity.tornado` over :func:`tornado_ranges`, both re-evaluating
+    the result's model the way it was evaluated (:func:`evaluate_kwargs`; ``deflator`` as
+    there).
+
+    Returns
+    -------
+    dict
+        ``rows``: one per estimate that reaches the target on its own, nearest first (the
+        smallest change in proportion: of the figure, or of the share a deduction leaves),
+        each ``{"estimate", "estimate_sentence", "outcome", "parameter", "base",
+        "switching_value", "change", "closeness", "raw_base", "raw_value"}`` (display text;
+        ``closeness`` [fraction] and the raw figures for checking);
+        ``unreachable``: ``{"outcome", "estimates"}`` for the estimates that cannot reach
+        it (of outcomes some of whose estimates can); ``unreachable_outcomes``: the
+        outcomes none of whose estimates can; ``notes``: sentences (a discount schedule
+        has no switching value); ``tornado``: ``{"rows": [{"estimate", "low", "high", "ratio_low",
+        "ratio_high"}], "frame": the table for :func:`sroi.plots.tornado`}``;
+        ``target`` (``"1 : 1"``) and ``direction`` (``"falls"`` or ``"rises"``).
+    """
+    from sroi.sensitivity import switching_values, tornado
+
+    kwargs = evaluate_kwargs(result, deflator)
+    table = switching_values(result.model, target_ratio=target_ratio, **kwargs)
+    rows, unreachable, notes = [], {}, []
+    for r in table.to_dict("records"):
+        parameter, outcome = r["parameter"], r["outcome"]
+        estimate, index = _estimate(result, parameter, outcome)
+        value, base = r["switching_value"], r["base"]
+        if parameter == "discount_rate" and _is_na(base):
+            notes.append(
+                f"The discount rate is {discount_rate_text(result.discount_rate)}, a rate for "
+                "each year rather than one rate, so it has no switching value."
+            )
+            continue
+        if _is_na(value) or _is_na(base):
+            key = outcome if outcome is not None else ""
+            unreachable.setdefault(key, []).append(_PARAMETER_WORDS.get(parameter, parameter))
+            continue
+        value, base = float(value), float(base)
+        if parameter in _FRACTIONS:
+            change = _points(value - base)
+        elif parameter == "duration":
+            change = ("+" if value > base else "−") + _years(abs(value - base))
+        else:
+            change = _signed_percent((value - base) / base) if base else ""
+        rows.append(
+            {
+                "estimate": estimate,
+                "estimate_sentence": f"the {_PARAMETER_WORDS[parameter]}"
+                + ("" if index is None else f" of {estimate.rsplit(': ', 1)[0]}"),
+                "outcome": outcome,
+                "parameter": parameter,
+                "base": _setting_text(result, parameter, index, base),
+                "switching_value": _setting_text(result, parameter, index, value),
+                "change": change,
+                "closeness": _kept_change(parameter, base, value),
+                "raw_base": base,
+                "raw_value": value,
+            }
+        )
+    # nearest first; estimates equally near (those of one outcome that act alike) keep
+    # the table's order
+    rows.sort(key=lambda r: math.inf if r["closeness"] is None else round(r["closeness"], 9))
+    names = {oid: result.model.outcomes[i] for i, oid in enumerate(result.model.outcome_ids)}
+    every = len(_OUTCOME_PARAMETERS)
+    missing_rows = [
+        {
+            "outcome": f"{names[k].outcome} ({names[k].stakeholder})" if k else "The model",
+            "estimates": ", ".join(v),
+        }
+        for k, v in unreachable.items()
+        if not k or len(v) < every
+    ]
+    none_alone = [
+        f"{names[k].outcome} ({names[k].stakeholder})"
+        for k, v in unreachable.items()
+        if k and len(v) >= every
+    ]
+    ranges = tornado_ranges(result)
+    frame = tornado(result.model, ranges, **kwargs)
+    if len(frame):
+        _same_ratio(result, float(frame["base_ratio"].iloc[0]), "tornado")
+    cur = result.currency
+    plain = frame.copy()
+    labels, rows_t = [], []
+    for r in frame.to_dict("records"):
+        if r["outcome"] is None:
+            words = _PARAMETER_WORDS[r["parameter"]]
+            label = (
+                words[0].upper() + words[1:]
+                if r["parameter"] == "investment"
+                else f"{words[0].upper() + words[1:]}, every outcome"
+            )
+        else:
+            i = result.model.outcome_ids.index(r["outcome"])
+            label = f"{result.model.outcomes[i].outcome}: value a unit"
+        labels.append(label)
+        rows_t.append(
+            {
+                "estimate": label,
+                "low": _STEP_WORDS.get(str(r["low"]), str(r["low"])),
+                "high": _STEP_WORDS.get(str(r["high"]), str(r["high"])),
+                "ratio_low": ratio_text(r["ratio_low"], cur),
+                "ratio_high": ratio_text(r["ratio_high"], cur),
+                "raw_low": float(r["ratio_low"]),
+                "raw_high": float(r["ratio_high"]),
+            }
+        )
+    plain["parameter"] = labels
+    plain["outcome"] = None
+    plain["low"] = [row["low"] for row in rows_t]
+    plain["high"] = [row["high"] for row in rows_t]
+    return {
+        "rows": rows,
+        "unreachable": missing_rows,
+        "unreachable_outcomes": none_alone,
+        "notes": notes,
+        "tornado": {"rows": rows_t, "frame": plain},
+        "target": f"{target_ratio:g} : 1",
+        "direction": "falls" if result.ratio > target_ratio else "rises",
+    }
+
+
+def _is_na(value: Any) -> bool:
+    """Whether a figure of a nullable table is missing (None, ``<NA>`` or NaN)."""
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def chance_text(probability: float) -> str:
+    """A share of draws in words that never rounds to a certainty it is not.
+
+    Examples
+    --------
+    >>> chance_text(1.0), chance_text(0.99995), chance_text(0.8734), chance_text(0.0004)
+    ('every one', 'more than 99.9%', '87.3%', 'fewer than 0.1%')
+    """
+    if probability >= 1:
+        return "every one"
+    if probability <= 0:
+        return "none"
+    if probability > 0.999:
+        return "more than 99.9%"
+    if probability < 0.001:
+        return "fewer than 0.1%"
+    return percent(probability)
+
+
+def _count_words(n: int, one: str, many: str) -> str:
+    words = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    shown = words[n] if 0 <= n < len(words) else f"{n:,}"
+    return f"{shown} {one if n == 1 else many}"
+
+
+def _distribution_text(result: Result, figure: Any, parameter: str, index: int) -> str:
+    d = figure.distribution
+    unit = result.model.outcomes[index].unit if parameter == "quantity" else None
+
+    def show(x: float) -> str:
+        if parameter in _FRACTIONS:
+            return percent(x)
+        if parameter in ("value", "amount"):
+            return money(x, result.currency)
+        return quantity(x) + (f" {unit}" if unit else "")
+
+    name = type(d).__name__
+    if name in ("Triangular", "PERT"):
+        kind = "triangular" if name == "Triangular" else "PERT"
+        return f"{kind}, {show(d.low)} to {show(d.high)}, most likely {show(d.mode)}"
+    if name == "Uniform":
+        return f"any value from {show(d.low)} to {show(d.high)} equally likely"
+    if name == "TruncatedNormal":
+        bounds = ""
+        if math.isfinite(d.low) or math.isfinite(d.high):
+            lo = show(d.low) if math.isfinite(d.low) else "no lower bound"
+            hi = show(d.high) if math.isfinite(d.high) else "no upper bound"
+            bounds = f", kept within {lo} to {hi}"
+        return f"normal, mean {show(d.mean_)}, standard deviation {show(d.sd)}{bounds}"
+    if name == "Beta":
+        return f"beta ({d.alpha:g}, {d.beta:g}) from {show(d.low)} to {show(d.high)}"
+    return str(d)
+
+
+def uncertainty(
+    result: Result, *, draws: int = 10_000, seed: int | None = 0, deflator: Any = None
+) -> dict[str, Any]:
+    """A Monte Carlo simulation of the result's model where it gives distributions.
+
+    Parameters
+    ----------
+    result : Result
+    draws : int, default 10,000
+        The number of draws.
+    seed : int or None, default 0
+        The seed, so that the same report comes out each time; None draws afresh.
+    deflator : optional
+        As :func:`evaluate_kwargs`.
+
+    Returns
+    -------
+    dict
+        ``simulated`` (bool) and ``sentence`` (what was done, or why nothing was).
+        When simulated: ``figures`` (each uncertain figure in words with its range),
+        ``draws``, ``seed``, ``draws_text``, ``seed_text``, ``probability`` [fraction] and
+        ``probability_text`` (P(ratio > 1)), ``p5``, ``median``, ``p95`` and ``mean``
+        (ratios as text) and ``simulation`` (the :class:`~sroi.sensitivity.Simulation`,
+        for :func:`sroi.plots.histogram`).
+    """
+    from sroi.sensitivity import simulate
+
+    uncertain = result.model.uncertainties
+    if not uncertain:
+        return {
+            "simulated": False,
+            "sentence": "No figure in the model is given as a range (a distribution), so "
+            "there is nothing to simulate and no probability that the ratio is above 1 : 1 "
+            "can be given; the switching values and the tornado show how far the estimates "
+            "could move instead.",
+        }
+    kwargs = evaluate_kwargs(result, deflator)
+    sim = simulate(result.model, draws, seed=seed, progress=False, **kwargs)
+    _same_ratio(result, float(sim.base.ratio), "Monte Carlo simulation")
+    cur = result.currency
+    ratio = np.asarray(sim.ratio, dtype=float)
+    p5, p50, p95 = (float(x) for x in np.percentile(ratio, [5, 50, 95]))
+    probability = sim.probability_ratio_above(1.0)
+    figures = []
+    for location, figure in uncertain:
+        head, parameter = location.split(".")
+        index = head.split("[")[1]
+        i = int(index[:-1])
+        figures.append(
+            {
+                "where": place(result, location)["text"],
+                "ref": location,
+                "range": _distribution_text(result, figure, parameter, i),
+            }
+        )
+    seed_text = "drawn afresh (no seed)" if seed is None else f"seed {seed}"
+    given = _count_words(len(uncertain), "figure is", "figures are")
+    again = (
+        f"{seed_text}, so the same report comes out each time"
+        if seed is not None
+        else "no seed: another run gives slightly different figures"
+    )
+    return {
+        "simulated": True,
+        "sentence": (
+            f"{given[0].upper() + given[1:]} given as a range. The model was evaluated "
+            f"{sim.n:,} times, each time with every such figure drawn from its range ({again})."
+        ),
+        "figures": figures,
+        "draws": sim.n,
+        "seed": seed,
+        "draws_text": f"{sim.n:,}",
+        "seed_text": seed_text,
+        "probability": probability,
+        "probability_text": chance_text(probability),
+        "p5": ratio_text(p5, cur),
+        "median": ratio_text(p50, cur),
+        "p95": ratio_text(p95, cur),
+        "mean": ratio_text(float(ratio.mean()), cur),
+        "simulation": sim,
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Sources and licences
+
+_DISCOUNT_SOURCES = {
+    "green_book": "HM Treasury (2022), The Green Book: Central Government Guidance on Appraisal "
+    'and Evaluation, Annex A6 "Discounting" (the standard rate and its declining '
+    "long-term schedule)",
+    "green_book_health": "HM Treasury (2022), The Green Book: Central Government Guidance "
+    'on Appraisal and Evaluation, Annex A6 "Discounting" (the lower rate for health '
+    "effects)",
+}
+
+
+def sources(result: Result) -> dict[str, Any]:
+    """Where every published figure comes from: each financial proxy used (its source,
+    price year and licence), the GDP deflator series and the discount rate.
+
+    Returns
+    -------
+    dict
+        ``proxies`` (as in :func:`method`, one per proxy used, with ``price_year`` on its
+        own, its ``data_age`` grade, and the outcomes it values as ``used_by``),
+        ``data_age_note`` (what the grades mean, where a proxy has one),
+        ``proxy_checksum``, ``deflator`` (``{"name", "vintage", "source", "base",
+        "text"}``) and ``discount`` (``{"text", "source"}``).
+    """
+    from sroi.proxies.deflators import SERIES, bundled
+
+    m = method(result)
+    by_proxy: dict[str, list[str]] = {}
+    for i, v in enumerate(result.valuations):
+        if v.proxy is not None:
+            by_proxy.setdefault(v.proxy.id, []).append(outcome_label(result, i))
+    recorded = (result.to_dict().get("proxies") or {}).get("used", {})
+    proxies = [
+        {
+            **p,
+            "price_year": recorded.get(p["id"], {}).get("price_year") or "not stated",
+            "data_age": recorded.get(p["id"], {}).get("data_age") or "",
+            "used_by": "; ".join(by_proxy.get(p["id"], [])),
+        }
+        for p in m["proxies"]
+    ]
+    name = result.deflator.partition(":")[0]
+    if name in SERIES:
+        series = bundled(name)
+        deflator = {
+            "name": name,
+            "vintage": series.vintage or "",
+            "source": series.source or "",
+            "base": series.base or "",
+            "text": deflator_text(result.deflator),
+        }
+    else:
+        deflator = {
+            "name": name,
+            "vintage": "",
+            "source": "a series given by the person running the evaluation",
+            "base": "",
+            "text": deflator_text(result.deflator),
+        }
+    rate = result.discount_rate
+    if isinstance(rate, str) and rate in _DISCOUNT_SOURCES:
+        source = _DISCOUNT_SOURCES[rate]
+    elif result.discount_rate_from == "model":
+        source = "the model's own rate"
+        if isinstance(rate, (int, float)) and math.isclose(float(rate), 0.035):
+            source += " (3.5 % is HM Treasury's Green Book rate for the first 30 years)"
+    else:
+        source = "given by the person running the evaluation"
+    graded = any(p["data_age"] for p in proxies)
+    return {
+        "proxies": proxies,
+        "data_age_note": (
+            "Data age is the Unit Cost Database's grade of a price year: green 2011/12 and "
+            "later, amber 2008/09 to 2010/11, red 2007/08 and earlier. A green value may "
+            "still be more than ten years old: read the price year too."
+            if graded
+            else ""
+        ),
+        "proxy_checksum": m["proxy_checksum"],
+        "deflator": deflator,
+        "discount": {"text": discount_rate_detail(rate), "source": source},
+    }

@@ -55,15 +55,17 @@ def _environment() -> Any:
     return env
 
 
-def _png(draw: Any, size: tuple[float, float]) -> str:
-    """Draw on a new figure (no pyplot, no global state) and return a PNG data URI.
+def png_bytes(draw: Any, size: tuple[float, float]) -> bytes:
+    """Draw on a new figure (no pyplot, no global state) and return the PNG's bytes.
 
     A character of a user's text that the font lacks is drawn as a box, without
     matplotlib's warning about it (the HTML around the chart shows the text itself).
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)  # a canvas that can measure text, as pyplot's figures have
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.filterwarnings(
@@ -71,7 +73,16 @@ def _png(draw: Any, size: tuple[float, float]) -> str:
         )
         draw(fig.add_subplot())
         fig.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _png(draw: Any, size: tuple[float, float]) -> str:
+    """Draw on a new figure and return a PNG data URI (see :func:`png_bytes`)."""
+    return _data_uri(png_bytes(draw, size))
 
 
 def charts(result: Result) -> tuple[list[dict[str, str]], str]:
@@ -140,10 +151,137 @@ def charts(result: Result) -> tuple[list[dict[str, str]], str]:
     return out, note
 
 
-def context(result: Result, *, with_charts: bool = True) -> dict[str, Any]:
-    """Everything the HTML template shows (also used by the Markdown writer)."""
+def _chart(title: str, alt: str, draw: Any, size: tuple[float, float]) -> dict[str, Any]:
+    """One chart for the context: ``{"title", "alt", "src", "png"}``, or with ``"note"``
+    (why it is missing) and no picture when matplotlib is missing or the chart fails."""
+    missing = {"title": title, "alt": alt, "src": "", "png": b""}
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        note = "Charts are left out: they need matplotlib (pip install 'sroi[report]')."
+        return {**missing, "note": note}
+    try:
+        png = png_bytes(draw, size)
+    except (ValueError, RuntimeError) as exc:
+        return {**missing, "note": f"The chart could not be drawn ({exc.__class__.__name__})."}
+    return {"title": title, "alt": alt, "src": _data_uri(png), "png": png, "note": ""}
+
+
+def sensitivity_context(
+    result: Result,
+    *,
+    with_charts: bool = True,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    deflator: Any = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The sensitivity and uncertainty sections' data, with their charts.
+
+    Returns ``(sensitivity, uncertainty)``: :func:`sroi.report._common.sensitivity` with a
+    ``"chart"`` (the tornado), and :func:`sroi.report._common.uncertainty` with a
+    ``"chart"`` (the histogram) when it simulated; a chart is None without ``with_charts``.
+    """
+    from sroi import plots
+
+    found = common.sensitivity(result, deflator=deflator)
+    frame = found["tornado"]["frame"]
+    found["chart"] = None
+    if with_charts and len(frame):
+        found["chart"] = _chart(
+            "How far each estimate moves the ratio",
+            "Tornado chart: the SROI ratio with each estimate set lower and higher, one at a "
+            "time, largest swing at the top, with the 1 : 1 line.",
+            lambda ax: plots.tornado(frame, ax=ax, currency=result.currency),
+            (9, 1.4 + 0.5 * max(len(frame), 3)),
+        )
+    unsure = common.uncertainty(result, draws=draws, seed=seed, deflator=deflator)
+    unsure["chart"] = None
+    if with_charts and unsure["simulated"]:
+        sim = unsure["simulation"]
+        unsure["chart"] = _chart(
+            "The ratio in each draw",
+            f"Histogram of the SROI ratio in {sim.n:,} draws, with the 1 : 1 line and the "
+            "central estimate.",
+            lambda ax: plots.histogram(sim, ax=ax),
+            (9, 4.2),
+        )
+    return found, unsure
+
+
+def context(
+    result: Result,
+    *,
+    with_charts: bool = True,
+    sensitivity: bool = True,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    deflator: Any = None,
+) -> dict[str, Any]:
+    """Everything the reports show: the HTML template's data, also used by the Markdown
+    and PDF writers. Every key holds plain data (text, numbers, lists and mappings of
+    them), display text already formatted, except where said.
+
+    Keys added for published social accounts:
+
+    ``front_matter``
+        :func:`sroi.report._common.front_matter`: ``organisation``, ``period``,
+        ``contact``, ``prepared_by``, ``published`` (text or None), ``introduction`` (a
+        list of paragraphs), ``narrative`` (area name -> paragraphs) and ``logo``
+        (``{"src": data URI, "type", "path", "alt"}`` or None); None without a front
+        matter block.
+    ``summary``
+        The one-page summary (:func:`sroi.report._common.summary`): ``ratio_sentence``,
+        ``figures`` (label, text pairs), ``top_outcomes``, ``more_outcomes`` and
+        ``how_sure`` (one sentence).
+    ``sensitivity``
+        None with ``sensitivity=False``; else :func:`sroi.report._common.sensitivity`:
+        ``rows`` (switching values, nearest first: ``estimate``, ``base``,
+        ``switching_value``, ``change``), ``unreachable`` (``outcome``, ``estimates``),
+        ``tornado`` (``rows``: ``estimate``, ``low``, ``high``, ``ratio_low``,
+        ``ratio_high``; ``frame``: the table :func:`sroi.plots.tornado` draws), ``target``,
+        ``direction`` and ``chart``.
+    ``uncertainty``
+        None with ``sensitivity=False``; else :func:`sroi.report._common.uncertainty`:
+        ``simulated`` and ``sentence``, and when simulated ``figures`` (``where``,
+        ``range``), ``draws``, ``seed``, ``probability`` [fraction], ``probability_text``,
+        ``p5``, ``median``, ``p95``, ``mean``, ``simulation`` (the Simulation object) and
+        ``chart``.
+    ``sources``
+        :func:`sroi.report._common.sources`: ``proxies`` (``name``, ``id``, ``value``,
+        ``price_year``, ``price_index``, ``source``, ``licence``, ``used_by``),
+        ``proxy_checksum``, ``deflator`` (``name``, ``vintage``, ``source``, ``base``,
+        ``text``) and ``discount`` (``text``, ``source``).
+
+    A chart is ``{"title", "alt", "src": PNG data URI, "png": PNG bytes, "note"}`` (a
+    ``note`` and no picture when it could not be drawn), or None when charts are off.
+
+    Parameters
+    ----------
+    result : Result
+    with_charts : bool, default True
+        Draw the charts (needs matplotlib).
+    sensitivity : bool, default True
+        Compute the switching values, the tornado and (where the model gives
+        distributions) the Monte Carlo simulation.
+    draws : int, default 10,000
+        Monte Carlo draws.
+    seed : int or None, default 0
+        The simulation's seed (the same report each time); None draws afresh.
+    deflator : str, path or DeflatorSeries, optional
+        The GDP deflator series the result was evaluated with, when it was not a bundled
+        series as it is (a file of your own, or a series projected beyond its last year):
+        the sensitivity section re-evaluates the model with it. Default: the bundled
+        series the result names.
+    """
     accounts = social_accounts(result)
     drawn, chart_note = charts(result) if with_charts else ([], "")
+    sens, unsure = (
+        sensitivity_context(
+            result, with_charts=with_charts, draws=draws, seed=seed, deflator=deflator
+        )
+        if sensitivity
+        else (None, None)
+    )
     outcome_anchors = {
         oid: common.outcome_anchor(oid, i) for i, oid in enumerate(result.model.outcome_ids)
     }
@@ -168,10 +306,23 @@ def context(result: Result, *, with_charts: bool = True) -> dict[str, Any]:
         "method": common.method(result),
         "who": common.who_benefits(result),
         "claims": common.claims(result),
+        "front_matter": common.front_matter(result),
+        "summary": common.summary(result, sens, unsure),
+        "sensitivity": sens,
+        "uncertainty": unsure,
+        "sources": common.sources(result),
     }
 
 
-def render_html(result: Result, *, charts: bool = True) -> str:
+def render_html(
+    result: Result,
+    *,
+    charts: bool = True,
+    sensitivity: bool = True,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    deflator: Any = None,
+) -> str:
     """The HTML report as text.
 
     Parameters
@@ -180,17 +331,35 @@ def render_html(result: Result, *, charts: bool = True) -> str:
         An evaluated model.
     charts : bool, default True
         Embed the charts (needs matplotlib; left out with a note when it is missing).
+    sensitivity : bool, default True
+        Add the sensitivity and uncertainty section: switching values, a tornado chart
+        and, where the model gives distributions, a Monte Carlo simulation. It
+        re-evaluates the model a few hundred times (well under a second for ten outcomes).
+    draws : int, default 10,000
+        Monte Carlo draws (only where the model gives distributions).
+    seed : int or None, default 0
+        The simulation's seed, so that the same report comes out each time; None draws
+        afresh.
+    deflator : str, path or DeflatorSeries, optional
+        The GDP deflator series the result was evaluated with, when it was not a bundled
+        series as it is (a file of your own, or a series projected beyond its last year);
+        the sensitivity section re-evaluates the model with it.
 
     Returns
     -------
     str
-        A complete, self-contained HTML5 document.
+        A complete, self-contained HTML5 document: the one-page summary first, then the
+        introduction, the accounts, the impact map, who benefits, the sensitivity and
+        uncertainty section, notes and warnings, the claims check, the method notes and
+        the sources and licences.
 
     Raises
     ------
     ModelError
         If a figure is not a finite number (see :func:`require_finite
-        <sroi.report._common.require_finite>`).
+        <sroi.report._common.require_finite>`); if the front matter's logo is not an
+        image file (located at ``front_matter.logo``); for ``draws`` or ``seed`` that are
+        not whole numbers in range.
 
     Examples
     --------
@@ -199,7 +368,7 @@ def render_html(result: Result, *, charts: bool = True) -> str:
     ...     "inputs": [{"stakeholder": "HA", "amount": 100}],
     ...     "outcomes": [{"stakeholder": "Tenants", "outcome": "Warmer homes",
     ...                   "quantity": 1, "value": 207, "duration": 1}]})
-    >>> page = render_html(r, charts=False)
+    >>> page = render_html(r, charts=False, sensitivity=False)
     >>> "<script>" in page, "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     (False, True)
     >>> "£2.00 per £1" in page, "produces <strong>£2.00</strong> of social value" in page
@@ -207,10 +376,27 @@ def render_html(result: Result, *, charts: bool = True) -> str:
     """
     common.require_finite(result, "the HTML report")
     env = _environment()
-    return env.get_template("report.html.j2").render(context(result, with_charts=charts))
+    found = context(
+        result,
+        with_charts=charts,
+        sensitivity=sensitivity,
+        draws=draws,
+        seed=seed,
+        deflator=deflator,
+    )
+    return env.get_template("report.html.j2").render(found)
 
 
-def write_html(result: Result, path: str | PathLike[str], *, charts: bool = True) -> Path:
+def write_html(
+    result: Result,
+    path: str | PathLike[str],
+    *,
+    charts: bool = True,
+    sensitivity: bool = True,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    deflator: Any = None,
+) -> Path:
     """Write the self-contained HTML report of ``result`` to ``path`` (UTF-8).
 
     Parameters
@@ -221,6 +407,8 @@ def write_html(result: Result, path: str | PathLike[str], *, charts: bool = True
         The file to write (replaced if it exists).
     charts : bool, default True
         Embed the charts (needs matplotlib).
+    sensitivity, draws, seed, deflator
+        As :func:`render_html`.
 
     Returns
     -------
@@ -228,5 +416,8 @@ def write_html(result: Result, path: str | PathLike[str], *, charts: bool = True
         The file written.
     """
     out = Path(path)
-    out.write_text(render_html(result, charts=charts), encoding="utf-8")
+    page = render_html(
+        result, charts=charts, sensitivity=sensitivity, draws=draws, seed=seed, deflator=deflator
+    )
+    out.write_text(page, encoding="utf-8")
     return out

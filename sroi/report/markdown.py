@@ -178,10 +178,12 @@ def _key(account: Account, cur: str) -> list[str]:
     return [*lines, ""]
 
 
-def _area(account: Account, cur: str, result: Result) -> list[str]:
+def _area(account: Account, cur: str, result: Result, narrative: Sequence[str] = ()) -> list[str]:
     anchors = _anchors(result)
     money = common.money
     out = [f"## {md(account.name)}", ""]
+    for paragraph in narrative:
+        out += [md(paragraph), ""]
     if account.note:
         out += [md(account.note), ""]
     out += _key(account, cur)
@@ -343,6 +345,189 @@ def _impact_map(result: Result, accounts: SocialAccounts) -> list[str]:
     return out
 
 
+def _link(path: str) -> str:
+    """A relative path as a Markdown link target: spaces and brackets percent-encoded."""
+    from urllib.parse import quote
+
+    return quote(path.replace("\\", "/"), safe="/._-~")
+
+
+def _front(found: dict[str, Any] | None, title: str) -> list[str]:
+    """The title, with the organisation, its logo and the period above and below it."""
+    out = []
+    if found and found["logo"]:
+        out += [f"![{md(found['logo']['alt'])}]({_link(found['logo']['path'])})", ""]
+    if found and found["organisation"]:
+        out += [f"**{md(found['organisation'])}**", ""]
+    out += [f"# {md(title)}", ""]
+    if found and found["period"]:
+        out += [f"*{md(found['period'])}*", ""]
+    return out
+
+
+def _summary_page(
+    result: Result,
+    page: dict[str, Any],
+    found: dict[str, Any] | None,
+    sensitivity: bool,
+) -> list[str]:
+    """The one-page summary."""
+    before, ratio, after = page["ratio_sentence"]
+    out = ["## Summary", "", f"{md(before)} **{md(ratio)}** {md(after)}", ""]
+    out += [f"- {md(label)}: **{md(text)}**" for label, text in page["figures"]]
+    out.append("")
+    if page["top_outcomes"]:
+        areas = bool(result.model.areas)
+        rows = [
+            [
+                f"[{md(o['outcome'])}](#{o['anchor']})",
+                md(o["stakeholder"]),
+                *([md(o["area"])] if areas else []),
+                o["present_value"],
+                o["share"],
+            ]
+            for o in page["top_outcomes"]
+        ]
+        head = ["Outcome", "Stakeholder", *(["Area"] if areas else []), "Present value", "Share"]
+        n = len(head)
+        out += ["### The outcomes worth most", "", _table(head, rows, (n - 2, n - 1)), ""]
+        if page["more_outcomes"]:
+            more = page["more_outcomes"]
+            out += [f"And {more} more outcome{'s' if more > 1 else ''}: see the "
+                    "[impact map](#impact-map).", ""]  # fmt: skip
+    see = " See [Sensitivity and uncertainty](#sensitivity-and-uncertainty)." if sensitivity else ""
+    out += ["### How sure we are", "", md(page["how_sure"]) + see, ""]
+    if result.warnings:
+        n = len(result.warnings)
+        out += [f"The evaluation gave {n} warning{'s' if n > 1 else ''} to check: see "
+                "[Notes and warnings](#notes-and-warnings).", ""]  # fmt: skip
+    if found:
+        for label, key in (
+            ("Organisation", "organisation"),
+            ("Period", "period"),
+            ("Prepared by", "prepared_by"),
+            ("Published", "published"),
+            ("Contact", "contact"),
+        ):
+            if found[key]:
+                out.append(f"- {label}: {md(found[key])}")
+        out.append("")
+    return out
+
+
+def _sensitivity(result: Result, found: dict[str, Any], unsure: dict[str, Any]) -> list[str]:
+    target = found["target"]
+    out = [
+        "## Sensitivity and uncertainty",
+        "",
+        "Every figure in these accounts rests on estimates: how many people changed, what the "
+        "change is worth, and how much of it would have happened anyway or is owed to others. "
+        "This section shows how far those estimates could move before the conclusion changes.",
+        "",
+        f"### Switching values: what it would take to reach {target}",
+        "",
+    ]
+    if found["rows"]:
+        out += [
+            "Each row moves one estimate on its own, everything else as estimated, to the "
+            f"value at which the ratio {found['direction']} to {target}. The nearest come "
+            "first (the smallest change in proportion: of the figure itself, or of the share "
+            "a deduction leaves).",
+            "",
+        ]
+        rows = [
+            [md(r["estimate"]), md(r["base"]), md(r["switching_value"]), md(r["change"])]
+            for r in found["rows"]
+        ]
+        head = ["Estimate", "As estimated", f"Ratio {target} at", "Change needed"]
+        out += [_table(head, rows, (1, 2, 3)), ""]
+    else:
+        out += [f"No single estimate, moved on its own within its range, takes the ratio to "
+                f"{target}.", ""]  # fmt: skip
+    if found["unreachable"]:
+        out += [f"These estimates cannot take the ratio to {target} on their own, whatever "
+                "their value within their range:", ""]  # fmt: skip
+        out += [f"- {md(u['outcome'])}: {md(u['estimates'])}" for u in found["unreachable"]]
+        out.append("")
+    if found["unreachable_outcomes"]:
+        out += [f"No one estimate of these outcomes can take the ratio to {target} on its own, "
+                "whatever its value within its range:", ""]  # fmt: skip
+        out += [f"- {md(u)}" for u in found["unreachable_outcomes"]]
+        out.append("")
+    for note in found["notes"]:
+        out += [md(note), ""]
+    out += [
+        "### Tornado: how far each estimate moves the ratio",
+        "",
+        "Each row sets one estimate lower and then higher, everything else as estimated: the "
+        "value a unit of each of the largest outcomes 20 % lower and higher; deadweight, "
+        "displacement, attribution and drop-off ten percentage points lower and higher on "
+        "every outcome at once; every duration a year shorter and longer; the investment "
+        "20 % lower and higher. A change that would take an estimate out of its range stops "
+        "at the edge: a deduction stays between 0 and 100 %, a duration is at least one year.",
+        "",
+    ]
+    rows = [
+        [md(t["estimate"]), md(t["low"]), t["ratio_low"], md(t["high"]), t["ratio_high"]]
+        for t in found["tornado"]["rows"]
+    ]
+    out += [_table(["Estimate", "Lower", "Ratio", "Higher", "Ratio"], rows, (1, 2, 3, 4)), ""]
+    out += ["### Monte Carlo simulation", "", md(unsure["sentence"]), ""]
+    if unsure["simulated"]:
+        out += [
+            f"- Draws with the ratio above 1 : 1: **{unsure['probability_text']}**",
+            f"- Median ratio: {md(unsure['median'])}",
+            f"- Nine draws in ten between {md(unsure['p5'])} and {md(unsure['p95'])}",
+            f"- Draws: {unsure['draws_text']} ({unsure['seed_text']})",
+            "",
+            "The figures given as ranges:",
+            "",
+        ]
+        rows = [[md(f["where"]) + f" <sub>{md(f['ref'])}</sub>", md(f["range"])]
+                for f in unsure["figures"]]  # fmt: skip
+        out += [_table(["Figure", "Range"], rows), ""]
+        out += [
+            "The chance is the share of draws whose ratio is above 1 : 1; it is only as good "
+            "as the ranges given, and treats the figures as independent of one another.",
+            "",
+        ]
+    return out
+
+
+def _sources(result: Result) -> list[str]:
+    found = common.sources(result)
+    out = ["## Sources and licences", "", "### Financial proxies", ""]
+    if found["proxies"]:
+        rows = [
+            [
+                f"{md(p['name'])} <sub>ref. {md(p['id'])}</sub>"
+                + (f"<br>Used for: {md(p['used_by'])}" if p["used_by"] else ""),
+                md(p["value"]),
+                md(p["price_year"]) + (f" (data age: {p['data_age']})" if p["data_age"] else ""),
+                f"{p['price_index']:.4f}",
+                md(p["source"]),
+                md(p["licence"]),
+            ]
+            for p in found["proxies"]
+        ]
+        head = ["Proxy", "Value as published", "Price year", "Price index", "Source", "Licence"]
+        out += [_table(head, rows, (1, 3)), ""]
+        out += [("The price index moves each value from its price year to this report's. "
+                 + found["data_age_note"]).strip(), ""]  # fmt: skip
+        if found["proxy_checksum"]:
+            out += [f"Proxy table checksum (SHA-256): `{found['proxy_checksum']}`", ""]
+    else:
+        out += ["Every outcome gives its own value; no proxy from a table was used.", ""]
+    d = found["deflator"]
+    out += ["### Prices between years", "", f"- GDP deflator: {md(d['text'])}"]
+    if d["base"]:
+        out.append(f"- Index base: {md(d['base'])}")
+    out += [f"- Source: {md(d['source'])}", ""]
+    out += ["### Discounting", "", f"- Discount rate: {md(found['discount']['text'])}",
+            f"- Source: {md(found['discount']['source'])}", ""]  # fmt: skip
+    return out
+
+
 def _method(result: Result) -> list[str]:
     m = common.method(result)
     out = ["## Method notes", ""]
@@ -357,25 +542,6 @@ def _method(result: Result) -> list[str]:
         out += ["### Figures given as distributions", "", "The report uses one value of each:", ""]
         out += [f"- {md(u)}" for u in m["uncertain"]]
         out.append("")
-    out += ["### Financial proxies used", ""]
-    if m["proxies"]:
-        rows = [
-            [
-                f"{md(p['name'])} <sub>ref. {md(p['id'])}</sub>",
-                md(p["value"]),
-                md(p["price_year"]),
-                f"{p['price_index']:.4f}",
-                md(p["source"]),
-                md(p["licence"]),
-            ]
-            for p in m["proxies"]
-        ]
-        head = ["Proxy", "Value as published", "Price year", "Price index", "Source", "Licence"]
-        out += [_table(head, rows, (1, 3)), ""]
-        if m["proxy_checksum"]:
-            out += [f"Proxy table checksum (SHA-256): `{m['proxy_checksum']}`", ""]
-    else:
-        out += ["Every outcome gives its own value; no proxy from a table was used.", ""]
     return out
 
 
@@ -456,13 +622,34 @@ def _anchors(result: Result) -> dict[str, str]:
     return {oid: common.outcome_anchor(oid, i) for i, oid in enumerate(result.model.outcome_ids)}
 
 
-def render_markdown(result: Result) -> str:
+def render_markdown(
+    result: Result,
+    *,
+    sensitivity: bool = True,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    deflator: Any = None,
+) -> str:
     """The social accounts report as GitHub-flavoured Markdown text.
+
+    The one-page summary comes first, then the introduction, the accounts, the impact
+    map, who benefits, the sensitivity and uncertainty section, notes and warnings, the
+    claims check, the method notes and the sources and licences. There are no charts: the
+    tornado and the simulation are given as tables and figures. A logo in the front matter
+    is a relative image link to its path as given in the model file.
 
     Parameters
     ----------
     result : Result
         An evaluated model.
+    sensitivity : bool, default True
+        Add the sensitivity and uncertainty section (as :func:`sroi.report.render_html`).
+    draws : int, default 10,000
+        Monte Carlo draws (only where the model gives distributions).
+    seed : int or None, default 0
+        The simulation's seed; None draws afresh.
+    deflator : str, path or DeflatorSeries, optional
+        As :func:`sroi.report.render_html`.
 
     Returns
     -------
@@ -472,7 +659,8 @@ def render_markdown(result: Result) -> str:
     ------
     ModelError
         If a figure is not a finite number (see :func:`require_finite
-        <sroi.report._common.require_finite>`).
+        <sroi.report._common.require_finite>`); if the front matter's logo is not an
+        image file (located at ``front_matter.logo``).
 
     Examples
     --------
@@ -481,7 +669,7 @@ def render_markdown(result: Result) -> str:
     ...     "inputs": [{"stakeholder": "HA", "amount": 100}],
     ...     "outcomes": [{"stakeholder": "Tenants", "outcome": "Warmer homes",
     ...                   "quantity": 1, "value": 207, "duration": 1}]})
-    >>> text = render_markdown(r)
+    >>> text = render_markdown(r, sensitivity=False)
     >>> text.splitlines()[0]
     '# Social accounts: Garden \\\\| &lt;b&gt;club&lt;/b&gt;'
     >>> "| SROI ratio | £2.00 per £1 |" in text
@@ -490,16 +678,29 @@ def render_markdown(result: Result) -> str:
     common.require_finite(result, "the Markdown report")
     cur = result.currency
     accounts = social_accounts(result)
+    found = common.front_matter(result)
+    sens, unsure = (
+        (
+            common.sensitivity(result, deflator=deflator),
+            common.uncertainty(result, draws=draws, seed=seed, deflator=deflator),
+        )
+        if sensitivity
+        else (None, None)
+    )
     prices = f", {md(result.price_year)} prices" if result.price_year else ""
     out = [
-        f"# {md(common.title(result))}",
-        "",
+        *_front(found, common.title(result)),
         f"{md(cur)}{prices}; discounted at {md(discount_rate_text(result.discount_rate))}; "
         f"produced with sroi {common.method(result)['version']}.",
         "",
     ]
     if result.model.description:
         out += [md(result.model.description), ""]
+    out += _summary_page(result, common.summary(result, sens, unsure), found, sensitivity)
+    if found and found["introduction"]:
+        out += ["## Introduction", ""]
+        for paragraph in found["introduction"]:
+            out += [md(paragraph), ""]
     out += ["## Headline figures", ""]
     out += [_table(["Figure", "Value"], [[md(k), md(v)] for k, v in common.headline(result)], (1,))]
     before, ratio, after = common.ratio_sentence(result)
@@ -509,21 +710,33 @@ def render_markdown(result: Result) -> str:
         out += ["", f"The evaluation gave {n} warning{'s' if n > 1 else ''}: see "
                 "[Notes and warnings](#notes-and-warnings)."]  # fmt: skip
     out += ["", "## Accounts at a glance", "", *_summary(accounts, cur)]
+    narrative = found["narrative"] if found else {}
     for account in accounts.areas:
-        out += _area(account, cur, result)
+        out += _area(account, cur, result, narrative.get(account.name, ()))
     org = accounts.organisation
     out += ["## Organisation totals", "", md(org.note), "", *_key(org, cur)]
     out += _figures(org, cur, result)
     out += _impact_map(result, accounts)
     out += _who_benefits(result)
+    if sens is not None and unsure is not None:
+        out += _sensitivity(result, sens, unsure)
     out += _notes(result)
     out += _claims(result)
     out += _method(result)
+    out += _sources(result)
     text = "\n".join(out).rstrip("\n") + "\n"
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
-def write_markdown(result: Result, path: str | PathLike[str]) -> Path:
+def write_markdown(
+    result: Result,
+    path: str | PathLike[str],
+    *,
+    sensitivity: bool = True,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    deflator: Any = None,
+) -> Path:
     """Write the Markdown report of ``result`` to ``path`` (UTF-8).
 
     Parameters
@@ -532,6 +745,8 @@ def write_markdown(result: Result, path: str | PathLike[str]) -> Path:
         An evaluated model.
     path : str or os.PathLike
         The file to write (replaced if it exists).
+    sensitivity, draws, seed, deflator
+        As :func:`render_markdown`.
 
     Returns
     -------
@@ -539,5 +754,8 @@ def write_markdown(result: Result, path: str | PathLike[str]) -> Path:
         The file written.
     """
     out = Path(path)
-    out.write_text(render_markdown(result), encoding="utf-8")
+    text = render_markdown(
+        result, sensitivity=sensitivity, draws=draws, seed=seed, deflator=deflator
+    )
+    out.write_text(text, encoding="utf-8")
     return out
