@@ -474,13 +474,27 @@ columns = st.one_of(
 )
 
 
+def _object_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows as a frame of Python objects, headings included.
+
+    With pyarrow installed, pandas stores text headings as Arrow strings, which cannot hold
+    a lone surrogate; a frame a user builds that way fails in pandas before sroi sees it.
+    """
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    return pd.DataFrame(
+        [[r.get(k) for k in names] for r in rows] or None,
+        columns=pd.Index(names, dtype=object),
+        dtype=object,
+    )
+
+
 @FUZZ
 @given(mutated(), columns, st.booleans())
 def test_fuzz_from_frame_gives_a_model_or_a_located_error(data, names, inputs_as_frame):
     data, names = realise(data), realise(names)
     outcomes = data.get("outcomes")
     rows = [r for r in outcomes if isinstance(r, dict)] if isinstance(outcomes, list) else []
-    frame = pd.DataFrame(rows, dtype=object)
+    frame = _object_frame(rows)
     if names is not None:
         frame = pd.DataFrame(
             [[r.get(n) if isinstance(n, str) else 1 for n in names] for r in rows] or None,
@@ -489,7 +503,7 @@ def test_fuzz_from_frame_gives_a_model_or_a_located_error(data, names, inputs_as
         )
     inputs = data.get("inputs")
     if inputs_as_frame and isinstance(inputs, list):
-        inputs = pd.DataFrame([r for r in inputs if isinstance(r, dict)], dtype=object)
+        inputs = _object_frame([r for r in inputs if isinstance(r, dict)])
     fields = {k: v for k, v in data.items() if k not in ("outcomes", "inputs")}
     model = outcome_or_error(lambda: Model.from_frame(frame, inputs=inputs, **fields))
     if model is None:

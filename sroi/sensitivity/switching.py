@@ -379,7 +379,11 @@ def _search(
                 f"at {edge:g} the ratio is {ratio(edge):.4g}",
             )
         checked = ratio(value)
-        if abs(checked - target) <= 1e-9 * max(1.0, abs(target)):
+        # The ratio is a difference of present values: where they nearly cancel (a large
+        # disbenefit against large benefits), its rounding error scales with the ratios
+        # around it, not with the target, so the check allows for the larger of them.
+        scale = max(1.0, abs(target), abs(current), abs(r1))
+        if abs(checked - target) <= 1e-9 * scale:
             return result(value)
     return _bracketed(param, outcome, index, measure, start, ratio, target, lo, hi, result)
 
@@ -411,13 +415,20 @@ def _bracketed(param, outcome, index, measure, start, ratio, target, lo, hi, res
     f_start = f(start)
     roots = []
     for end in (lo, hi):
-        if not math.isfinite(end) or end == start:
+        if end == start:
             continue
+        near = start
+        if not math.isfinite(end):
+            # an open range: step out from the setting, doubling, until the sign changes
+            found = _far_end(f, start, f_start, 1.0 if end > start else -1.0)
+            if found is None:
+                continue
+            near, end = found
         f_end = f(end)
         if f_end == 0:
             roots.append(end)
         elif np.sign(f_end) != np.sign(f_start):
-            a, b = sorted((start, end))
+            a, b = sorted((near, end))
             roots.append(brentq(f, a, b, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500))
     if not roots:
         ends = ", ".join(f"{ratio(e):.4g} at {e:g}" for e in (lo, hi) if math.isfinite(e))
@@ -431,6 +442,26 @@ def _bracketed(param, outcome, index, measure, start, ratio, target, lo, hi, res
             f"(the ratio is {ends})",
         )
     return result(min(roots, key=lambda x: abs(x - start)))
+
+
+def _far_end(f, start: float, f_start: float, direction: float) -> tuple[float, float] | None:
+    """Two points of an open range, the second where ``f`` changes sign (or is 0).
+
+    Steps of ``max(1, |start|)`` doubling from ``start`` in ``direction``, at most 64
+    times (beyond 2**64 times the setting, no switching value is of use); None if the
+    sign never changes.
+    """
+    step = max(1.0, abs(start))
+    previous = start
+    for k in range(65):
+        x = start + direction * step * 2.0**k
+        if not math.isfinite(x):
+            return None
+        fx = f(x)
+        if fx == 0 or np.sign(fx) != np.sign(f_start):
+            return previous, x
+        previous = x
+    return None
 
 
 def _whole_years(param, outcome, index, measure, start, ratio, target, lo, hi, result):
