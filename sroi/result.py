@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -686,24 +687,38 @@ class Result:
             f"{_rate_text(self.discount_rate)}; {years})"
         )
 
-    def summary(self) -> str:
-        """A readable text summary: headline figures, the impact map and the outputs."""
+    def summary(self, width: int | None = None) -> str:
+        """A readable text summary: headline figures, the impact map and the outputs.
+
+        Parameters
+        ----------
+        width : int, optional
+            The widest line wanted [characters], such as a terminal's width: long lines
+            are wrapped, and an impact map wider than this is shown one outcome to a
+            block of lines instead of as a table. Default: no limit.
+        """
         import pandas as pd
 
         rows = self._headline_rows()
-        width = max(len(k) for k, _ in rows)
-        lines = [self._title(), *(f"  {k:<{width}}  {v}" for k, v in rows), ""]
+        label = max(len(k) for k, _ in rows)
+        title = [self._title()] if width is None else textwrap.wrap(self._title(), width)
+        lines = [*title, *(f"  {k:<{label}}  {v}" for k, v in rows), ""]
         differences = self.computation.conventions.differences()
         if differences:
-            lines[-1:-1] = [f"  {'Conventions':<{width}}  " + "; ".join(differences)]
+            lines[-1:-1] = self._fitted(
+                f"  {'Conventions':<{label}}  " + "; ".join(differences), label + 4, width
+            )
         transfers = self.transfer_present_value
         if transfers:
             share = transfers / self.present_value if self.present_value else math.nan
-            lines[2:2] = [
-                f"  {'  of which transfers':<{width}}  {_money(transfers, self.currency)}"
+            at = len(title) + 1
+            lines[at:at] = self._fitted(
+                f"  {'  of which transfers':<{label}}  {_money(transfers, self.currency)}"
                 + (f" ({share:.1%})" if math.isfinite(share) else "")
-                + ": benefits or taxes moved between parties, not resources saved"
-            ]
+                + ": benefits or taxes moved between parties, not resources saved",
+                label + 4,
+                width,
+            )
         table = self.by_outcome
         cur = self.currency
         names = ["deadweight", "displacement", "attribution", "drop_off"]
@@ -737,14 +752,19 @@ class Result:
                 ),
             }
         )
-        shown["outcome"] = shown["outcome"].map(lambda s: s if len(s) <= 48 else s[:47] + "…")
         lines.append("Impact map")
-        lines.append(shown.to_string(index=False))
+        short = shown.assign(
+            outcome=shown["outcome"].map(lambda s: s if len(s) <= 48 else s[:47] + "…")
+        ).to_string(index=False)
+        if width is None or max(map(len, short.splitlines())) <= width:
+            lines.append(short)
+        else:
+            lines += self._outcome_blocks(shown, deductions, width)
         gains = self.breakdown("bearer")
         if not (gains["bearer"] == "(not given)").all():
             lines += ["", "Who gains (present value by bearer)"]
             lines += [
-                f"  {row.bearer:<{width - 2}}  {_money(row.present_value, cur, 0):>12}  "
+                f"  {row.bearer:<{label - 2}}  {_money(row.present_value, cur, 0):>12}  "
                 f"{'' if pd.isna(row.share) else format(row.share, '.1%'):>6}"
                 for row in gains.itertuples()
             ]
@@ -755,7 +775,42 @@ class Result:
                 f"  {o.description}: {o.quantity:,g}{' ' + o.unit if o.unit else ''}"
                 for o in self.model.outputs
             ]
+        if width is not None:
+            lines = [part for line in lines for part in self._fitted_line(line, width)]
         return "\n".join(lines)
+
+    @staticmethod
+    def _fitted_line(line: str, width: int) -> list[str]:
+        """A line of the summary wrapped to ``width``, keeping its indent."""
+        if len(line) <= width:
+            return [line]
+        indent = " " * min(len(line) - len(line.lstrip()), width // 3)
+        return textwrap.wrap(
+            line.strip(), width, initial_indent=indent, subsequent_indent=indent + "    "
+        )
+
+    @staticmethod
+    def _fitted(line: str, indent: int, width: int | None) -> list[str]:
+        """``line`` as it is, or wrapped to ``width`` with later lines indented."""
+        if width is None or len(line) <= width:
+            return [line]
+        return textwrap.wrap(line, width, subsequent_indent=" " * min(indent, width // 2))
+
+    @staticmethod
+    def _outcome_blocks(shown: Any, deductions: str, width: int) -> list[str]:
+        """The impact map one outcome to a block: its name, then its figures wrapped."""
+        out: list[str] = []
+        for row in shown.to_dict("records"):
+            out += textwrap.wrap(str(row["outcome"]), width, subsequent_indent="  ")
+            share = f" ({row['share']})" if row["share"] else ""
+            figures = (
+                f"quantity {row['quantity'].strip()}, value {row['value']}, "
+                f"years {row['years']}, deductions {deductions[:-2]} {row[deductions]}%, "
+                f"first-year impact {row['first-year impact']}, "
+                f"present value {row['present value']}{share}"
+            )
+            out += textwrap.wrap(figures, width, initial_indent="    ", subsequent_indent="    ")
+        return out
 
     def __str__(self) -> str:
         return self.summary()

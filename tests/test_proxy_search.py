@@ -164,8 +164,10 @@ def test_filter_by_bearer_detail_and_head(table):
 # -- the command line -----------------------------------------------------------------
 
 
-def run(*args: str):
-    return CliRunner(env={"COLUMNS": "100"}).invoke(cli, list(args), catch_exceptions=False)
+def run(*args: str, columns: int = 200):
+    """The command line in-process, on a terminal wide enough for one line per proxy."""
+    env = {"COLUMNS": str(columns)}
+    return CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_cli_list_filters_without_a_search_term(table):
@@ -216,3 +218,15 @@ def test_a_and_e_is_found_by_its_letters_and_one_letter_words_match_nothing():
     table = load()
     for query in ("A&E", "A and E", "accident and emergency"):
         assert next(iter(table.search(query, limit=1).ids)).startswith("ucd_he4_"), query
+
+
+@pytest.mark.parametrize("columns", [80, 100, 120])
+def test_cli_proxy_table_fits_the_terminal(table, columns):
+    """On a narrow terminal the bearer wraps or goes under its row, named; nothing is lost."""
+    out = run("proxies", "list", "--category", "housing", columns=columns)
+    assert out.exit_code == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert max(map(len, lines)) <= columns
+    text = " ".join(out.stdout.split())
+    for p in list(table.filter(category="housing"))[:10]:
+        assert p.id in text
