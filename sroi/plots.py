@@ -598,7 +598,7 @@ _BREAKDOWN_TITLES: Mapping[str, str] = MappingProxyType(
         "group": "Who benefits: value by beneficiary group",
         "area": "Value by area of activity",
         "value_type": "Kinds of value: fiscal, economic, social and wellbeing",
-        "bearer": "Who saves: value by the body whose costs fall",
+        "bearer": "Who gains: value by the people, bodies and society it falls to",
         "category": "Value by category of outcome",
         "marmot_objective": "Value by Marmot objective",
     }

@@ -274,7 +274,9 @@ def test_breakdown_names_outcomes_not_ids(council):
 
 def test_breakdown_titles_in_plain_words(council):
     title = plots.breakdown(council, by="bearer").get_title()
-    assert title.startswith("Who saves: value by the body whose costs fall — Highways")
+    assert title.startswith(
+        "Who gains: value by the people, bodies and society it falls to — Highways"
+    )
     assert "bearer" not in title
     ticks = [t.get_text() for t in plots.breakdown(council, by="value_type").get_yticklabels()]
     assert "Fiscal" in ticks and "fiscal" not in ticks
