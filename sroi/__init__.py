@@ -31,6 +31,7 @@ from sroi.errors import (
 # (and a script that needs one part) do not pay for numpy, pandas and the model's
 # validators.
 _LAZY = {
+    "FrontMatter": "sroi.model",
     "Input": "sroi.model",
     "Model": "sroi.model",
     "Outcome": "sroi.model",
@@ -46,6 +47,8 @@ _LAZY = {
     "switching_weight": "sroi.commissioning",
     "evaluate": "sroi.evaluation",
     "evaluate_portfolio": "sroi.portfolio",
+    "evaluate_portfolio_dask": "sroi.distributed",
+    "simulate_dask": "sroi.distributed",
     "read_model": "sroi.io",
     "read_model_report": "sroi.io",
     "write_model": "sroi.io",
@@ -68,6 +71,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "FrontMatter",
     "Input",
     "Model",
     "ModelError",
@@ -88,6 +92,7 @@ __all__ = [
     "errors",
     "evaluate",
     "evaluate_portfolio",
+    "evaluate_portfolio_dask",
     "load_model",
     "local_multiplier",
     "model_schema",
@@ -96,6 +101,7 @@ __all__ = [
     "read_model",
     "read_model_report",
     "sensitivity",
+    "simulate_dask",
     "switching_weight",
     "units",
     "write_model",

@@ -13,11 +13,12 @@
     sroi sensitivity MODEL [--parameter NAME ...] [--outcome ID] [--range LOW,HIGH]
                            [--target RATIO] [--only switching|one-way|scenarios]
                            [--tornado FILE] [--format table|json|csv] [--discount-rate RATE]
-    sroi simulate MODEL [--draws N] [--seed S] [--histogram FILE] [--format table|json|csv]
-                        [--discount-rate RATE]
-    sroi report MODEL [--html FILE] [--xlsx FILE] [--md FILE] [--discount-rate RATE]
+    sroi simulate MODEL [--draws N] [--seed S] [--histogram FILE] [--cumulative FILE]
+                        [--format table|json|csv] [--discount-rate RATE]
+    sroi report MODEL [--html FILE] [--xlsx FILE] [--md FILE] [--pdf FILE] [--discount-rate RATE]
                       [--price-year YEAR] [--deflator SERIES|FILE]
                       [--extrapolate-deflator RATE] [--proxies CSV]
+                      [--no-sensitivity] [--draws N] [--seed S]
     sroi schema
     sroi proxies search TEXT [--limit N] [--category C] [--value-type T] [--bearer B]
                              [--proxies CSV]
@@ -482,7 +483,7 @@ def _as_table(result: Result) -> str:
     from sroi.report._common import require_finite
 
     require_finite(result, "the summary", shares=True)
-    return result.summary()
+    return result.summary(width=_terminal_width())
 
 
 _FORMATS: dict[str, Callable[[Result], str]] = {
@@ -564,6 +565,11 @@ def validate(
     An impact map laid out as the SROI Guide's is read as it is, and the reading is
     printed: the columns recognised, every total row checked against the rows it totals,
     every Impact cell compared with sroi's figure, and every cell not read, with why.
+
+    \b
+    Examples:
+      sroi validate examples/council_contract.yaml
+      sroi validate docs/examples/officer_impact_map.xlsx
     """
     from sroi.io import read_model_report
 
@@ -816,7 +822,8 @@ def _fit_table(
 
     Columns in ``right`` are right-aligned. The column ``wrap`` (free text, the last) is
     wrapped onto further lines when the table would be wider than the terminal; when
-    even that leaves it too narrow, it goes under its row, indented, as a line of its own.
+    even that leaves it too narrow, it goes under its row, indented, as a line of its own
+    that starts with the column's heading.
     """
     width = _terminal_width() if width is None else width
     cells = [[terminal_safe(c) for c in row] for row in [head, *rows]]
@@ -847,7 +854,12 @@ def _fit_table(
                 ).rstrip()
             )
         if below and not rule and wrap is not None and row[wrap]:
-            out += textwrap.wrap(row[wrap], width, initial_indent="    ", subsequent_indent="    ")
+            out += textwrap.wrap(
+                f"{cells[0][wrap]}: {row[wrap]}",
+                width,
+                initial_indent="    ",
+                subsequent_indent="      ",
+            )
         return out
 
     text = lines(cells[0], rule=True) + lines(["-" * w for w in widths], rule=True)
@@ -1146,7 +1158,7 @@ def sensitivity(
     if tornado_path:
         from sroi import plots
 
-        _save_chart(tornado_path, lambda: plots.tornado(one_way, currency=result.currency))
+        _save_chart(tornado_path, lambda: plots.tornado(one_way, result=result))
     where = f"outcome {outcome!r}" if outcome else "every outcome"
     changes = all(isinstance(e, str) for e in ends)
     moved = (
@@ -1348,6 +1360,23 @@ _SIMULATED = (
     help="Also draw the histogram of the ratio to FILE (.png, .svg or .pdf); needs "
     "pip install 'sroi[plot]'.",
 )
+@click.option(
+    "--cumulative",
+    "cumulative_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Also draw the cumulative distribution of the ratio (the share of draws at or "
+    "below each ratio, with the 1 : 1 line) to FILE (.png, .svg or .pdf); needs "
+    "pip install 'sroi[plot]'.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS|local",
+    help="Split the draws across the workers of a Dask cluster: a scheduler's address "
+    "(tcp://host:8786) or 'local' for threads in this process; the draws are the same as "
+    "without. Needs pip install 'sroi[dask]'.",
+)
 @_evaluation_options
 @_CONVENTIONS
 @click.option(
@@ -1372,6 +1401,8 @@ def simulate(
     proxy_csv: str | None,
     conventions: tuple[tuple[str, Any], ...],
     fmt: str,
+    dask_address: str | None = None,
+    cumulative_path: str | None = None,
 ) -> None:
     """Draw the present value and SROI ratio of MODEL from its uncertain figures.
 
@@ -1385,7 +1416,8 @@ def simulate(
     Examples:
       sroi simulate model.yaml --draws 10000 --seed 42
       sroi simulate model.yaml -n 100000 --seed 1 --format json > simulation.json
-      sroi simulate model.yaml --seed 42 --histogram ratio.png
+      sroi simulate model.yaml --seed 42 --histogram ratio.png --cumulative cdf.png
+      sroi simulate model.yaml -n 10000000 --seed 1 --dask tcp://10.0.0.5:8786
     """
     from sroi.sensitivity import simulate as run_simulation
 
@@ -1397,14 +1429,29 @@ def simulate(
         conventions=_conventions(conventions),
     )
     with _collected(model) as caught:
-        found = run_simulation(model, draws, seed=seed, progress=False, **options)
+        if dask_address:
+            from sroi.distributed import client_for, simulate_dask
+
+            try:
+                with client_for(dask_address) as client:
+                    found = simulate_dask(model, draws, seed=seed, client=client, **options)
+            except (ImportError, ConnectionError) as exc:
+                raise _Failure(str(exc)) from None
+        else:
+            found = run_simulation(model, draws, seed=seed, progress=False, **options)
         summary = found.summary()
         above = found.probability_ratio_above(1.0)
     warned = _warned(caught)
-    if histogram_path:
-        from sroi import plots
+    for chart, target in (("histogram", histogram_path), ("cumulative", cumulative_path)):
+        if target:
+            from sroi import plots
 
-        _save_chart(histogram_path, lambda: plots.histogram(found))
+            def draw(chart: str = chart) -> Any:
+                with warnings.catch_warnings():  # nothing uncertain: said above already
+                    warnings.simplefilter("ignore", SROIWarning)
+                    return getattr(plots, chart)(found)
+
+            _save_chart(target, draw)
     if fmt == "json":
         data = {"model": found.base.model.name, **found.to_dict(), "warnings": warned}
         _echo(json.dumps(_json_ready(data), indent=2, ensure_ascii=True, allow_nan=False))
@@ -1459,13 +1506,16 @@ def proxies() -> None:
     """Browse the financial proxies: the bundled, sourced table (or your own)."""
 
 
-def format_proxy_table(table: ProxyTable) -> str:
+def format_proxy_table(table: ProxyTable, width: int | None = None) -> str:
     """A proxy table as aligned text: id, value, unit, price year, value type, bearer.
 
     Parameters
     ----------
     table : ProxyTable
         The rows to show, in order.
+    width : int, optional
+        The widest line wanted [characters]; default the terminal's. A long bearer is
+        wrapped onto further lines (or under its row on a narrow terminal).
 
     Returns
     -------
@@ -1496,15 +1546,7 @@ def format_proxy_table(table: ProxyTable) -> str:
         )
         for p in table
     ]
-    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if i == 1 else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return "\n".join([line(head), line(["-" * w for w in widths]), *map(line, rows)])
+    return _fit_table(head, rows, right=(1,), wrap=len(head) - 1, width=width)
 
 
 @proxies.command(short_help="Search proxies by words, best first.")
@@ -1724,6 +1766,11 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
     """Show every field of proxy ID: value, unit, price year, who gains, source, licence.
 
     An unknown ID exits with status 1 and lists the closest ids.
+
+    \b
+    Examples:
+      sroi proxies show ucd_ee1_2_fiscal
+      sroi proxies show my_proxy --proxies my_bank.csv
     """
     table = _proxy_table(proxy_csv) or load()
     with _reported():
@@ -1736,7 +1783,7 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
 # report
 
 
-@cli.command(short_help="Write social accounts: HTML, Excel and Markdown reports.")
+@cli.command(short_help="Write social accounts: HTML, PDF, Excel and Markdown reports.")
 @_MODEL
 @click.option(
     "--html",
@@ -1759,6 +1806,36 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
     type=click.Path(dir_okay=False),
     help="Write the report as GitHub-flavoured Markdown to FILE.",
 )
+@click.option(
+    "--pdf",
+    "pdf_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write an A4 PDF for publication (summary page first, charts, impact map) to FILE.",
+)
+@click.option(
+    "--no-sensitivity",
+    "no_sensitivity",
+    is_flag=True,
+    help="Leave out the sensitivity and uncertainty section of the HTML, Markdown and PDF "
+    "reports (switching values, tornado, Monte Carlo simulation).",
+)
+@click.option(
+    "--draws",
+    "report_draws",
+    type=click.IntRange(1, 10_000_000),
+    default=10_000,
+    show_default=True,
+    help="Monte Carlo draws for the uncertainty section (where the model gives ranges).",
+)
+@click.option(
+    "--seed",
+    "report_seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the simulation, so that the same report comes out each time.",
+)
 @_evaluation_options
 @_CONVENTIONS
 def report(
@@ -1766,6 +1843,10 @@ def report(
     html_path: str | None,
     xlsx_path: str | None,
     md_path: str | None,
+    pdf_path: str | None,
+    no_sensitivity: bool,
+    report_draws: int,
+    report_seed: int,
     discount_rate: float | str | tuple[float, ...] | None,
     price_year: int | str | None,
     deflator: str,
@@ -1777,17 +1858,24 @@ def report(
 
     Each report holds the headline figures, a section per area (inputs, outputs, outcomes,
     value produced, costs saved and who saves, the ratio), the organisation's totals, the
-    impact map and the method notes. Give at least one of --html, --xlsx, --md.
+    impact map and the method notes. Give at least one of --html, --xlsx, --md, --pdf.
+    The HTML, Markdown and PDF reports open with a one-page summary and the model's front
+    matter, and hold a sensitivity and uncertainty section (switching values, a tornado,
+    and a Monte Carlo simulation where the model gives ranges; --no-sensitivity leaves it
+    out) and the sources and licences.
 
     \b
     Examples:
       sroi report examples/housing_community_investment.yaml --html accounts.html
       sroi report model.yaml --xlsx accounts.xlsx --md accounts.md --price-year 2023/24
+      sroi report model.yaml --html accounts.html --draws 50000 --seed 7
     """
-    outputs = ((html_path, "html"), (xlsx_path, "xlsx"), (md_path, "md"))
+    outputs = ((html_path, "html"), (xlsx_path, "xlsx"), (md_path, "md"), (pdf_path, "pdf"))
     wanted = [(path, kind) for path, kind in outputs if path]
     if not wanted:
-        raise click.UsageError("give at least one output: --html FILE, --xlsx FILE or --md FILE")
+        raise click.UsageError(
+            "give at least one output: --html FILE, --xlsx FILE, --md FILE or --pdf FILE"
+        )
     table = _proxy_table(proxy_csv)
     series = _deflator(deflator, extrapolate_deflator)
     with _reported(model):
@@ -1806,10 +1894,20 @@ def report(
             "html": reports.write_html,
             "xlsx": reports.write_excel,
             "md": reports.write_markdown,
+            "pdf": reports.write_pdf,
+        }
+        analysis = {
+            "sensitivity": not no_sensitivity,
+            "draws": report_draws,
+            "seed": report_seed,
+            "deflator": series,
         }
         for path, kind in wanted:
             try:
-                writers[kind](result, path)
+                if kind in ("html", "md", "pdf"):
+                    writers[kind](result, path, **analysis)
+                else:
+                    writers[kind](result, path)
             except OSError as exc:
                 raise _Failure(f"{path}: cannot be written ({exc.strerror or exc})") from None
             except SROIError as exc:
@@ -2184,19 +2282,38 @@ def lm3(
 
 
 def _portfolio_table(frame: Any, key: str) -> str:
-    """The projects' figures as aligned text (2 decimal places; "-" where not reached)."""
-    heads = (key, "present value", "investment", "NPV", "ratio", "net ratio", "payback months")
-    names = ("present_value", "total_investment", "npv", "ratio", "net_ratio", "payback_months")
-    rows = [heads] + [
+    """The projects' figures as aligned text under two-line headings, narrow enough for a
+    100-column terminal (2 decimal places; "-" where a project does not pay back)."""
+    heads = (
+        ("", key),
+        ("present", "value"),
+        ("", "investment"),
+        ("", "NPV"),
+        ("", "ratio"),
+        ("net", "ratio"),
+        ("payback", "months"),
+        ("discounted payback", "years"),
+    )
+    names = (
+        "present_value",
+        "total_investment",
+        "npv",
+        "ratio",
+        "net_ratio",
+        "payback_months",
+        "discounted_payback_years",
+    )
+    rows = [
         (str(k), *("-" if v != v else f"{v:,.2f}" for v in (float(row[n]) for n in names)))
         for k, row in zip(frame.index, frame.to_dict("records"), strict=True)
     ]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(heads))]
+    lines = [tuple(h[0] for h in heads), tuple(h[1] for h in heads), *rows]
+    widths = [max(len(r[i]) for r in lines) for i in range(len(heads))]
     return "\n".join(
         "  ".join(
             c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in rows
+        ).rstrip()
+        for r in lines
     )
 
 
@@ -2255,6 +2372,14 @@ def _portfolio_table(frame: Any, key: str) -> str:
     type=click.Path(dir_okay=False),
     help="Write the output to FILE instead of stdout.",
 )
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS|local",
+    help="Evaluate the projects a partition at a time on a Dask cluster: a scheduler's "
+    "address (tcp://host:8786) or 'local' for threads in this process; the figures are the "
+    "same as without. Needs pip install 'sroi[dask]'.",
+)
 def portfolio(
     outcomes: str,
     inputs: str,
@@ -2268,6 +2393,7 @@ def portfolio(
     by: tuple[str, ...],
     fmt: str,
     out: str | None,
+    dask_address: str | None = None,
 ) -> None:
     """Evaluate every project of a portfolio: OUTCOMES and INPUTS are CSV (or Parquet)
     files, one row per outcome and per input, with a model's field names as columns and a
@@ -2280,6 +2406,7 @@ def portfolio(
       sroi portfolio outcomes.csv inputs.csv
       sroi portfolio outcomes.csv inputs.csv --key contract --format csv --out figures.csv
       sroi portfolio outcomes.csv inputs.csv --by bearer --by marmot_objective
+      sroi portfolio 'outcomes/*.parquet' 'inputs/*.parquet' --dask local
     """
     import sys
 
@@ -2287,19 +2414,28 @@ def portfolio(
 
     if by and fmt == "csv":
         raise click.UsageError("--by needs --format table or json (a CSV holds one table)")
+    settings = dict(
+        key=key,
+        discount_rate=discount_rate,
+        conventions=_conventions(conventions),
+        proxies=_proxy_table(proxy_csv),
+        price_year=price_year,
+        deflator=_deflator(deflator, extrapolate_deflator),
+        by=by or None,
+    )
     with _reported():
-        found = evaluate_portfolio(
-            outcomes,
-            inputs,
-            key=key,
-            discount_rate=discount_rate,
-            conventions=_conventions(conventions),
-            proxies=_proxy_table(proxy_csv),
-            price_year=price_year,
-            deflator=_deflator(deflator, extrapolate_deflator),
-            by=by or None,
-            progress=1.0 if sys.stderr.isatty() else False,
-        )
+        if dask_address:
+            from sroi.distributed import client_for, evaluate_portfolio_dask
+
+            try:
+                with client_for(dask_address):
+                    found = evaluate_portfolio_dask(outcomes, inputs, compute=True, **settings)
+            except (ImportError, ConnectionError) as exc:
+                raise _Failure(str(exc)) from None
+        else:
+            found = evaluate_portfolio(
+                outcomes, inputs, progress=1.0 if sys.stderr.isatty() else False, **settings
+            )
     projects, totals = found if by else (found, None)
     if fmt == "csv":
         text = _frame_csv(projects.reset_index(), index=False).rstrip("\n")

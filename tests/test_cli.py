@@ -131,7 +131,8 @@ def worked_figures(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_evaluate_table_prints_the_summary(path):
+def test_evaluate_table_prints_the_summary(path, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")  # wide enough for every line unwrapped
     out = run("evaluate", path)
     assert out.exit_code == 0, out.stderr
     headline = EXAMPLE_HEADLINES[path.name].splitlines()
@@ -406,7 +407,8 @@ def test_proxies_search_table():
     assert "2010/11" in lines[2] and "fiscal" in lines[2] and "Local authority" in lines[2]
 
 
-def test_proxies_search_limit_and_filters():
+def test_proxies_search_limit_and_filters(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "160")
     out = run("proxies", "search", "work", "-n", "3", "--value-type", "fiscal")
     assert out.exit_code == 0
     rows = out.stdout.splitlines()[2:]
@@ -415,7 +417,8 @@ def test_proxies_search_limit_and_filters():
     assert [r.split()[0] for r in rows] == list(expected)
     assert all(table.get(r.split()[0]).value_type == "fiscal" for r in rows)
     out = run("proxies", "search", "offence", "--category", "housing", "--category", "crime")
-    ids = [r.split()[0] for r in out.stdout.splitlines()[2:]]
+    # a long bearer split wraps onto indented lines under its row
+    ids = [r.split()[0] for r in out.stdout.splitlines()[2:] if r and not r.startswith(" ")]
     assert ids and {table.get(i).category for i in ids} <= {"housing", "crime"}
 
 
@@ -602,3 +605,32 @@ def test_cli_proxy_commands_write_control_characters_out(tmp_path):
     assert show.exit_code == 0 and "\\x1b]0;pwned" in show.stdout and "a\\x9b2Jb" in show.stdout
     for out in (search, show):
         _terminal_safe(out.stdout + out.stderr)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_evaluate_table_fits_the_terminal(path, columns, monkeypatch):
+    """Every line fits the terminal's width, and nothing is lost by fitting it."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = run("evaluate", path)
+    assert out.exit_code == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert max(map(len, lines)) <= columns, max(lines, key=len)
+    result = sroi.evaluate(path)
+    text = " ".join(" ".join(line.split()) for line in lines)
+    for row in result.by_outcome.itertuples():
+        # each outcome's name (whole, never cut) and its present value are shown
+        assert f"{row.stakeholder}: {row.outcome}" in text
+        assert f"£{row.present_value:,.0f}" in text
+    for figure in (result.present_value, result.total_investment, result.npv):
+        assert f"£{figure:,.2f}" in text
+
+
+def test_summary_without_a_width_is_unchanged_by_the_terminal(monkeypatch):
+    """``Result.summary()`` (no width) is the same text whatever the terminal."""
+    result = sroi.evaluate(EXAMPLES[0])
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = result.summary()
+    monkeypatch.setenv("COLUMNS", "200")
+    assert result.summary() == narrow == str(result)
+    assert max(map(len, result.summary(width=200).splitlines())) <= 200
