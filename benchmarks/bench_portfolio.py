@@ -1,7 +1,9 @@
 """Benchmark W2 and W3: a portfolio of 100,000 projects x 10 outcomes through
-``evaluate_portfolio``, at a constant rate (W2) and with the Green Book schedule (W3).
+``evaluate_portfolio``, at a constant rate (W2) and with the Green Book schedule (W3, and
+W3x, whose outcomes run past year 30, where the schedule's rate changes).
 
-Each project has 10 outcomes of 1-10 years and one input. In one run, with the same data,
+Each project has 10 outcomes of 1-10 years (W3x: from years 20-30, of 1-20 years) and one
+input. In one run, with the same data,
 each workload is timed five ways computing the same ratio per project:
 
 - ``sroi.evaluate_portfolio`` on the two DataFrames, with payback (the default) and with
@@ -17,9 +19,10 @@ each workload is timed five ways computing the same ratio per project:
 - the **bandwidth bound**: the bytes the computation must read (8 columns of 8 bytes per
   outcome row, 2 per input row) divided by the copy bandwidth measured on this machine.
 
-Times are medians of repeats, the methods taking turns; peak memory of ``evaluate_portfolio``
-is measured with tracemalloc in separate runs. The figures are printed and written into the
-"Portfolio (W2, W3)" section of ``docs/performance.md``. Nothing here asserts a time.
+Times are medians of repeats, the methods taking turns; peak memory of every method (the
+apply on its sample) is measured with tracemalloc in separate runs. The figures are
+printed and written into the "Portfolio (W2, W3)" section of ``docs/performance.md``.
+Nothing here asserts a time.
 
 Usage: ``python benchmarks/bench_portfolio.py [--projects N] [--sample N] [--no-write]``.
 """
@@ -43,11 +46,16 @@ OUTCOMES_PER_PROJECT = 10
 RATE = 0.035
 START = "<!-- bench_portfolio: start -->"
 END = "<!-- bench_portfolio: end -->"
-WORKLOADS = {"W2": RATE, "W3": "green_book"}
+WORKLOADS = {"W2": (RATE, False), "W3": ("green_book", False), "W3x": ("green_book", True)}
+"""Each workload's discount rate, and whether its outcomes cross year 30 (W3x)."""
 
 
-def make_portfolio(projects: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The frames: ``projects`` x 10 outcomes, 1-10-year durations, one input each."""
+def make_portfolio(
+    projects: int, seed: int = 0, crossing: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frames: ``projects`` x 10 outcomes, one input each. 1-10-year durations from
+    year 1; with ``crossing``, start years 20-30 and durations of 1-20 years, so that most
+    outcomes run past year 30, where the Green Book's rate changes from 3.5 % to 3 %."""
     rng = np.random.default_rng(seed)
     n = projects * OUTCOMES_PER_PROJECT
     outcomes = pd.DataFrame(
@@ -55,7 +63,8 @@ def make_portfolio(projects: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataF
             "project_id": np.repeat(np.arange(projects), OUTCOMES_PER_PROJECT),
             "quantity": rng.integers(1, 500, n).astype(float),
             "value": rng.uniform(50, 20_000, n),
-            "duration": rng.integers(1, 11, n),
+            "duration": rng.integers(1, 21 if crossing else 11, n),
+            "start_year": rng.integers(20, 31, n) if crossing else np.ones(n, dtype=np.int64),
             "deadweight": rng.uniform(0, 0.5, n),
             "displacement": rng.uniform(0, 0.3, n),
             "attribution": rng.uniform(0, 0.5, n),
@@ -68,23 +77,22 @@ def make_portfolio(projects: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataF
     return outcomes, inputs
 
 
-def df_table(rate: float | str) -> list[float]:
-    """Discount factors of years 0-10 as a plain list (the reference's table)."""
-    return discount_factors(rate, np.arange(11)).tolist()
+HORIZON = 51
+"""Years of the discount tables: the longest outcome of W3x ends in year 49."""
 
 
 def reference(outcomes: pd.DataFrame, inputs: pd.DataFrame, df: list[float]) -> list[float]:
     """The method in plain Python: each row's impact in each of its years, discounted."""
     columns = [
         outcomes[c].tolist()
-        for c in ("project_id", "quantity", "value", "duration", "deadweight", "displacement")
+        for c in ("project_id", "quantity", "value", "duration", "start_year", "deadweight")
     ]
-    columns += [outcomes[c].tolist() for c in ("attribution", "drop_off")]
+    columns += [outcomes[c].tolist() for c in ("displacement", "attribution", "drop_off")]
     value = [0.0] * len(inputs)
-    for p, q, v, years, dw, dp, at, d in zip(*columns, strict=True):
+    for p, q, v, years, start, dw, dp, at, d in zip(*columns, strict=True):
         first = q * v * (1 - dw) * (1 - dp) * (1 - at)
         for k in range(years):
-            value[p] += first * (1 - d) ** k * df[1 + k]
+            value[p] += first * (1 - d) ** k * df[start + k]
     return [pv / amount for pv, amount in zip(value, inputs["amount"].tolist(), strict=True)]
 
 
@@ -92,11 +100,14 @@ def row_pv(row: pd.Series, df: list[float]) -> float:
     """The reference's loop for one row of a DataFrame (for ``DataFrame.apply``)."""
     first = row["quantity"] * row["value"] * (1 - row["deadweight"]) * (1 - row["displacement"])
     first *= 1 - row["attribution"]
-    return sum(first * (1 - row["drop_off"]) ** k * df[1 + k] for k in range(int(row["duration"])))
+    start = int(row["start_year"])
+    return sum(
+        first * (1 - row["drop_off"]) ** k * df[start + k] for k in range(int(row["duration"]))
+    )
 
 
 def fused_closed_form(outcomes: pd.DataFrame, inputs: pd.DataFrame, projects: int) -> np.ndarray:
-    """W2 hand-fused: a closed-form annuity per row, summed per project."""
+    """W2 hand-fused: a closed-form annuity per row (from year 1), summed per project."""
     first = outcomes["quantity"].to_numpy() * outcomes["value"].to_numpy()
     first *= 1 - outcomes["deadweight"].to_numpy()
     first *= 1 - outcomes["displacement"].to_numpy()
@@ -115,9 +126,12 @@ def fused_year_table(
     first *= 1 - outcomes["deadweight"].to_numpy()
     first *= 1 - outcomes["displacement"].to_numpy()
     first *= 1 - outcomes["attribution"].to_numpy()
-    k = np.arange(10)
-    live = k[None, :] < outcomes["duration"].to_numpy()[:, None]
-    level = (1 - outcomes["drop_off"].to_numpy())[:, None] ** k * df[1 + k]
+    duration = outcomes["duration"].to_numpy()
+    start = outcomes["start_year"].to_numpy()
+    k = np.arange(int(duration.max()))
+    live = k[None, :] < duration[:, None]
+    years = np.minimum(start[:, None] + k, df.size - 1)
+    level = (1 - outcomes["drop_off"].to_numpy())[:, None] ** k * df[years]
     per_row = first * np.where(live, level, 0.0).sum(axis=1)
     pv = np.bincount(outcomes["project_id"].to_numpy(), weights=per_row, minlength=projects)
     return pv / np.bincount(inputs["project_id"].to_numpy(), weights=inputs["amount"].to_numpy())
@@ -133,7 +147,7 @@ def engine_core(outcomes: pd.DataFrame, inputs: pd.DataFrame, rate: float | str)
         attribution=outcomes["attribution"].to_numpy(),
         drop_off=outcomes["drop_off"].to_numpy(),
         duration=outcomes["duration"].to_numpy(),
-        start_year=np.ones(len(outcomes), dtype=np.int64),
+        start_year=outcomes["start_year"].to_numpy(),
     )
     c = compute(arrays, inputs["amount"].to_numpy(), np.zeros(len(inputs), int), rate, check=False)
     pv = np.bincount(outcomes["project_id"].to_numpy(), weights=c.present_value_by_outcome)
@@ -141,34 +155,39 @@ def engine_core(outcomes: pd.DataFrame, inputs: pd.DataFrame, rate: float | str)
 
 
 def run(projects: int, sample: int, repeats: int, bandwidth: float) -> dict[str, dict]:
-    outcomes, inputs = make_portfolio(projects)
+    data = {False: make_portfolio(projects), True: make_portfolio(projects, crossing=True)}
+    outcomes, inputs = data[False]
     frame_bytes = int(outcomes.memory_usage(deep=True).sum() + inputs.memory_usage(deep=True).sum())
     read_bytes = len(outcomes) * 8 * 8 + len(inputs) * 2 * 8
-    rng = np.random.default_rng(1)
-    rows = np.sort(rng.choice(len(outcomes), size=min(sample, len(outcomes)), replace=False))
-    some = outcomes.iloc[rows]
     out: dict[str, dict] = {}
-    for name, rate in WORKLOADS.items():
-        df = discount_factors(rate, np.arange(11))
+    for name, (rate, crossing) in WORKLOADS.items():
+        outcomes, inputs = data[crossing]
+        rng = np.random.default_rng(1)
+        rows = np.sort(rng.choice(len(outcomes), size=min(sample, len(outcomes)), replace=False))
+        some = outcomes.iloc[rows]
+        df = discount_factors(rate, np.arange(HORIZON))
         table = df.tolist()
-        schedule = isinstance(rate, str)
+        year_table = isinstance(rate, str)
 
-        def ours(rate=rate, **kw):
+        def ours(rate=rate, outcomes=outcomes, inputs=inputs, **kw):
             return sroi.evaluate_portfolio(outcomes, inputs, discount_rate=rate, **kw)
 
-        def numpy_form(df=df, schedule=schedule):
-            if schedule:
+        def numpy_form(df=df, year_table=year_table, outcomes=outcomes, inputs=inputs):
+            if year_table:
                 return fused_year_table(outcomes, inputs, projects, df)
             return fused_closed_form(outcomes, inputs, projects)
 
+        def engine(rate=rate, outcomes=outcomes, inputs=inputs):
+            return engine_core(outcomes, inputs, rate)
+
         ratios = ours()["ratio"].to_numpy()
-        figures = [numpy_form(), engine_core(outcomes, inputs, rate)]
+        figures = [numpy_form(), engine()]
         agree = max(float(np.max(np.abs(f / ratios - 1))) for f in figures)
         times = race(
             {
                 "portfolio": (ours, 1),
-                "no_payback": (lambda: ours(payback=False), 1),
-                "engine": (lambda rate=rate: engine_core(outcomes, inputs, rate), 1),
+                "no_payback": (lambda ours=ours: ours(payback=False), 1),
+                "engine": (engine, 1),
                 "numpy": (numpy_form, 3),
             },
             repeats=repeats,
@@ -187,7 +206,17 @@ def run(projects: int, sample: int, repeats: int, bandwidth: float) -> dict[str,
             **times,
             "agree": agree,
             "peak": peak_bytes(ours),
-            "peak_no_payback": peak_bytes(lambda: ours(payback=False)),
+            "peak_no_payback": peak_bytes(lambda ours=ours: ours(payback=False)),
+            "peak_engine": peak_bytes(engine),
+            "peak_numpy": peak_bytes(numpy_form),
+            "peak_python": peak_bytes(
+                lambda outcomes=outcomes, inputs=inputs, table=table: reference(
+                    outcomes, inputs, table
+                )
+            ),
+            "peak_apply": peak_bytes(
+                lambda some=some, table=table: some.apply(row_pv, axis=1, df=table)
+            ),
         }
     out["data"] = {
         "projects": projects,
@@ -205,6 +234,7 @@ def compute_rows_pv(rows: pd.DataFrame, rate: float | str) -> np.ndarray:
         quantity=rows["quantity"].to_numpy(),
         value=rows["value"].to_numpy(),
         duration=rows["duration"].to_numpy(),
+        start_year=rows["start_year"].to_numpy(),
         deadweight=rows["deadweight"].to_numpy(),
         displacement=rows["displacement"].to_numpy(),
         attribution=rows["attribution"].to_numpy(),
@@ -224,17 +254,19 @@ def report(r: dict[str, dict], bandwidth: float) -> str:
         f"{machine(bandwidth)}.",
         "",
         f"{d['projects']:,} projects x {OUTCOMES_PER_PROJECT} outcomes ({d['rows']:,} outcome "
-        "rows), durations of 1-10 years, one input per project: W2 at a constant 3.5 %, W3 "
-        'with the Green Book schedule (`discount_rate="green_book"`). Every method gives the '
-        "same ratio per project, to a relative "
-        f"{max(r[w]['agree'] for w in WORKLOADS):.1e}. Medians of repeated runs in one "
-        "process, the methods taking turns. The bandwidth bound is the "
+        "rows), one input per project. W2: durations of 1-10 years from year 1, at a constant "
+        '3.5 %. W3: the same outcomes with the Green Book schedule (`discount_rate="green_book"`'
+        "). **W3x**: the Green Book schedule on outcomes that start in years 20-30 and last "
+        "1-20 years, so that most of them run past year 30, where the schedule's rate changes "
+        "from 3.5 % to 3 % (the schedule exercised). Every method gives the same ratio per "
+        f"project, to a relative {max(r[w]['agree'] for w in WORKLOADS):.1e}. Medians of "
+        "repeated runs in one process, the methods taking turns. The bandwidth bound is the "
         f"{d['read_bytes'] / mib:.0f} MiB the computation must read (8 columns of 8 bytes per "
         "outcome row, 2 per input row) divided by the copy bandwidth above. The pandas apply is "
         f"**extrapolated** from {d['sample']:,} random rows (the whole would take minutes).",
         "",
-        "| method | W2 | W3 | W2 vs `evaluate_portfolio` | W3 / W2 |",
-        "|---|---:|---:|---:|---:|",
+        "| method | W2 | W3 | W3x | W2 vs `evaluate_portfolio` | W3 / W2 | W3x / W2 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     rows = [
         ("portfolio", "`sroi.evaluate_portfolio` (with payback)"),
@@ -242,16 +274,38 @@ def report(r: dict[str, dict], bandwidth: float) -> str:
         ("engine", "the engine alone (`sroi.engine.compute` on the columns, per project)"),
         ("python", "plain Python (reference), whole portfolio"),
         ("apply", "pandas row-wise `apply` (**extrapolated**)"),
-        ("numpy", "hand-fused numpy (W2 closed form; W3 outcomes x years table)"),
+        ("numpy", "hand-fused numpy (W2 closed form; W3, W3x outcomes x years table)"),
         ("bound", "bandwidth bound"),
     ]
-    w2, w3 = r["W2"], r["W3"]
+    w2, w3, w3x = r["W2"], r["W3"], r["W3x"]
     for key, label in rows:
         lines.append(
-            f"| {label} | {show_time(w2[key])} | {show_time(w3[key])} | "
-            f"{w2[key] / w2['portfolio']:.3g}x | {w3[key] / w2[key]:.2f} |"
+            f"| {label} | {show_time(w2[key])} | {show_time(w3[key])} | {show_time(w3x[key])} | "
+            f"{w2[key] / w2['portfolio']:.3g}x | {w3[key] / w2[key]:.2f} | "
+            f"{w3x[key] / w2[key]:.2f} |"
         )
     frames = d["frame_bytes"]
+    lines += [
+        "",
+        f"Peak memory (tracemalloc; the input frames hold {frames / mib:.0f} MiB and are not "
+        "counted):",
+        "",
+        "| method | W2 | W3 | W3x |",
+        "|---|---:|---:|---:|",
+    ]
+    peaks = [
+        ("peak", "`sroi.evaluate_portfolio` (with payback)"),
+        ("peak_no_payback", "`sroi.evaluate_portfolio(..., payback=False)`"),
+        ("peak_engine", "the engine alone"),
+        ("peak_python", "plain Python (reference)"),
+        ("peak_apply", f"pandas row-wise `apply` (on the {d['sample']:,}-row sample)"),
+        ("peak_numpy", "hand-fused numpy"),
+    ]
+    for key, label in peaks:
+        lines.append(
+            f"| {label} | {w2[key] / mib:,.1f} MiB | {w3[key] / mib:,.1f} MiB | "
+            f"{w3x[key] / mib:,.1f} MiB |"
+        )
     ok = {True: "met", False: "missed"}
     fast = w2["no_payback"]
     lines += [
@@ -259,7 +313,8 @@ def report(r: dict[str, dict], bandwidth: float) -> str:
         f"Against the references (W2): `evaluate_portfolio` is {w2['python'] / fast:.0f}x "
         f"faster than plain Python and {w2['apply'] / fast:.0f}x faster than the pandas apply "
         f"without payback ({w2['python'] / w2['portfolio']:.0f}x and "
-        f"{w2['apply'] / w2['portfolio']:.0f}x with it).",
+        f"{w2['apply'] / w2['portfolio']:.0f}x with it); W3x: "
+        f"{w3x['python'] / w3x['no_payback']:.0f}x and {w3x['apply'] / w3x['no_payback']:.0f}x.",
         "",
         "Targets, in this run (`evaluate_portfolio` without payback, which computes what the "
         "references compute; with payback it also builds a year table per block of projects):",
@@ -273,15 +328,27 @@ def report(r: dict[str, dict], bandwidth: float) -> str:
         f"- Peak memory under 3x the input frames ({frames / mib:.0f} MiB): "
         f"{ok[w2['peak'] < 3 * frames]} ({w2['peak'] / mib:.0f} MiB with payback, "
         f"{w2['peak'] / frames:.2f}x; {w2['peak_no_payback'] / mib:.0f} MiB without, "
-        f"{w2['peak_no_payback'] / frames:.2f}x; tracemalloc).",
+        f"{w2['peak_no_payback'] / frames:.2f}x; W3x {w3x['peak'] / frames:.2f}x with payback).",
         f"- W3 within 1.5x of W2: {ok[w3['no_payback'] <= 1.5 * fast]} "
         f"({w3['no_payback'] / fast:.2f}x without payback, "
         f"{w3['portfolio'] / w2['portfolio']:.2f}x with). With outcomes of at most 10 years "
-        "the Green Book rate is 3.5 % in every year they touch, so its discount factors are "
-        "geometric there and the engine sums them in closed form, as for a constant rate (it "
-        "checks the factors; a schedule whose rate changes within an outcome's years is "
-        "summed year by year). The hand-fused numpy form of a schedule, a table of outcomes x "
-        f"years, takes {w3['numpy'] / w2['numpy']:.1f}x its closed form.",
+        "from year 1 the Green Book rate is 3.5 % in every year they touch, so its discount "
+        "factors are geometric there and the engine sums them in closed form, as for a "
+        "constant rate.",
+        f"- W3x (the schedule crossing year 30) within 1.5x of W2: "
+        f"{ok[w3x['no_payback'] <= 1.5 * fast]} ({w3x['no_payback'] / fast:.2f}x without "
+        f"payback, {w3x['portfolio'] / w2['portfolio']:.2f}x with; the engine alone "
+        f"{w3x['engine'] / w2['engine']:.2f}x its W2 time). Where the rate changes within the "
+        "years the outcomes touch, the discount factors are not geometric and the engine sums "
+        "each outcome's years one by one: a loop over the years of the longest outcome (20), "
+        "each a few passes over the rows in blocks (the year's factor gathered, the "
+        "outcomes still live masked, the sum added), where W2 takes one power per outcome; a "
+        "closed form on each side of the change of rate (two geometric series per outcome) "
+        "would take the loop away, and is not done yet. The "
+        "outcomes are also twice as long on average (10.5 years against 5.5), which the "
+        "payback's year tables and the references pay for too (plain Python "
+        f"{w3x['python'] / w2['python']:.1f}x its W2 time). The hand-fused outcomes x years "
+        f"table takes {w3x['numpy'] / w2['numpy']:.1f}x the W2 closed form.",
         "",
         "What bounds it:",
         "",
@@ -294,11 +361,11 @@ def report(r: dict[str, dict], bandwidth: float) -> str:
         f"{w2['engine'] / w2['numpy']:.1f}x of the hand-fused form.",
         "- `evaluate_portfolio` adds, around the engine, its reading of the frames: each "
         "column taken out of the DataFrame and checked (type, range, blanks: a pass or two "
-        "each), the project ids factorised (a hash of every row's key) and sorted, and the "
-        f"per-project sums: {1 - w2['engine'] / fast:.0%} of its time without payback. With "
-        "payback, an outcomes x years table per block of projects and the payback rules on it "
-        f"({1 - fast / w2['portfolio']:.0%} of the time with payback). Those passes over "
-        "memory, not the arithmetic, set its time.",
+        "each), the project ids made one type, factorised (a hash of every row's key) and "
+        f"sorted, and the per-project sums: {1 - w2['engine'] / fast:.0%} of its time without "
+        "payback. With payback, an outcomes x years table per block of projects and the "
+        f"payback rules on it ({1 - fast / w2['portfolio']:.0%} of the time with payback). "
+        "Those passes over memory, not the arithmetic, set its time.",
         END,
     ]
     return "\n".join(lines)

@@ -42,8 +42,13 @@ from sroi.errors import Problem, SROIError, error_for
 from sroi.portfolio import (
     _FIGURES,
     _check_columns,
+    _combined_traits,
     _evaluate,
     _is_dask,
+    _key_traits,
+    _key_values,
+    _keys_as,
+    _raise,
     _Settings,
     _settings,
     _Table,
@@ -195,8 +200,10 @@ def evaluate_portfolio_dask(
     SROIError
         As :func:`sroi.evaluate_portfolio` does, every problem of every partition together,
         each row located in its table as there: ``outcomes[project_id=P12, row 3].deadweight``
-        (its position in the whole table) or ``outcomes.csv, row 7, column deadweight``
-        (each partition lists its first 20 rows with a problem of one kind). With
+        (its position in the whole table) or ``outcomes.csv, row 7, column deadweight``,
+        each check's rows from every partition merged and listed exactly as
+        :func:`sroi.evaluate_portfolio` lists them (the first 20 of the whole table, then
+        how many more). With
         ``compute=False``, when the result is computed.
     ImportError
         Without Dask (``pip install 'sroi[dask]'``).
@@ -252,10 +259,21 @@ def evaluate_portfolio_dask(
 
     # number the rows where they are (for errors), then move each project to its partition
     frames = {name: [frame for frame, _ in parts] for name, parts in sources.items()}
-    lengths = dask.compute(*(f.map_partitions(len) for fs in frames.values() for f in fs))
-    n = npartitions or max(f.npartitions for fs in frames.values() for f in fs)
-    dtypes = [fs[0]._meta[key].dtype for fs in frames.values()]
-    as_text = not all(_numeric(d) for d in dtypes)
+    every = [f for fs in frames.values() for f in fs]
+    # the rows of each partition, and what its keys are like (to make them one type)
+    meta = _summary(every[0]._meta, key)
+    summaries = dask.compute(
+        *(f.map_partitions(_summary, key, meta=meta, align_dataframes=False) for f in every)
+    )
+    lengths = [s["rows"].tolist() for s in summaries]
+    traits = [
+        tuple(t)
+        for s in summaries
+        for t in s[["numeric", "parses", "whole", "canonical"]].itertuples(index=False)
+    ]
+    n_out = sum(len(s) for s in summaries[: len(frames["outcomes"])])
+    keys_as = _keys_as(_combined_traits(traits[:n_out]), _combined_traits(traits[n_out:]))
+    n = npartitions or max(f.npartitions for f in every)
     moved = {}
     at = 0
     for name, fs in frames.items():
@@ -268,7 +286,7 @@ def evaluate_portfolio_dask(
             )
             numbered.append(
                 frame.map_partitions(
-                    _number, offsets, source, key, n, as_text, meta=meta, align_dataframes=False
+                    _number, offsets, source, key, n, keys_as, meta=meta, align_dataframes=False
                 )
             )
         whole = numbered[0] if len(numbered) == 1 else dask.dataframe.concat(numbered)
@@ -277,10 +295,10 @@ def evaluate_portfolio_dask(
     # the settings (with any proxy table) are sent once, not once per partition
     shared = dask.delayed(settings, name=f"sroi-settings-{uuid.uuid4().hex}", traverse=False)
     parts = [
-        dask.delayed(_partition, pure=True)(o, i, shared, payback, files)
+        dask.delayed(_partition, pure=True)(o, i, shared, payback, files, keys_as)
         for o, i in zip(moved["outcomes"].to_delayed(), moved["inputs"].to_delayed(), strict=True)
     ]
-    meta_projects = _meta_projects(frames["outcomes"][0]._meta, key)
+    meta_projects = _meta_projects(frames["outcomes"][0]._meta, key, keys_as)
     if compute:
         done = dask.compute(*parts)
         _check_all([d["problems"] for d in done], [d["rows"] for d in done])
@@ -305,10 +323,20 @@ def evaluate_portfolio_dask(
     return projects, dask.dataframe.from_delayed([totals], meta=_meta_totals(), verify_meta=False)
 
 
-def _numeric(dtype: Any) -> bool:
+def _summary(part: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A partition's number of rows and what its keys are like (:func:`_key_traits`)."""
     import pandas as pd
 
-    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    numeric, parses, whole, canonical = _key_traits(part[key])
+    return pd.DataFrame(
+        {
+            "rows": np.array([len(part)], dtype=np.int64),
+            "numeric": pd.Series([numeric], dtype=object),
+            "parses": [parses],
+            "whole": [whole],
+            "canonical": [canonical],
+        }
+    )
 
 
 def _sources(
@@ -371,18 +399,19 @@ def _number(
     source: int,
     key: str,
     n: int,
-    as_text: bool,
+    keys_as: tuple[str, bool],
     partition_info: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """A partition with each row's source, its position in the source and its partition
-    to be (a hash of its key: the same key goes to the same partition in both tables)."""
+    to be (a hash of its key made one type with :func:`sroi.portfolio._keys_as`: the same
+    key goes to the same partition in both tables, whatever type each table holds it as)."""
     import pandas as pd
 
     number = 0 if partition_info is None else partition_info["number"]
     keys = part[key]
-    hashed = pd.util.hash_pandas_object(
-        keys.astype(str) if as_text else keys.astype("float64"), index=False
-    ).to_numpy()
+    blank = pd.isna(keys).to_numpy()
+    values = _key_values(keys.where(~blank, 0 if keys_as[0] == "number" else ""), keys_as)
+    hashed = pd.util.hash_array(values)
     return part.assign(
         **{
             _SOURCE: np.int64(source),
@@ -398,15 +427,19 @@ def _partition(
     settings: _Settings,
     payback: bool,
     files: Mapping[str, Sequence[str | None]],
+    keys_as: tuple[str, bool],
 ) -> dict[str, Any]:
     """One partition evaluated: its projects' figures, totals, problems and warnings."""
     tables = []
     for name, part in (("outcomes", outcomes), ("inputs", inputs)):
         part = part.reset_index(drop=True).sort_values([_SOURCE, _ROW], kind="stable")
-        names = np.array([*files[name], None], dtype=object)[part[_SOURCE].to_numpy()]
+        sources = part[_SOURCE].to_numpy()
+        names = np.array([*files[name], None], dtype=object)[sources]
         rows = part[_ROW].to_numpy()
         frame = part.drop(columns=[_SOURCE, _ROW]).reset_index(drop=True)
-        tables.append(_Table(name, frame, None, settings.key, rows=rows, files=names))
+        tables.append(
+            _Table(name, frame, None, settings.key, rows=rows, files=names, sources=sources)
+        )
     out: dict[str, Any] = {
         "frame": None,
         "totals": None,
@@ -414,32 +447,43 @@ def _partition(
         "warnings": [],
         "rows": len(outcomes),
     }
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            found = _evaluate(tables[0], tables[1], settings, payback, False)
-        except SROIError as exc:
-            out["problems"] = list(exc.problems)
-        else:
-            out["frame"], out["totals"] = found if settings.wanted else (found, None)
-    out["warnings"] = [w.message for w in caught]
+    # The warnings come back in a list, to be given once for the whole portfolio; not by
+    # warnings.catch_warnings, which is not safe in threads, and a cluster of threads runs
+    # partitions side by side (one partition's exit would undo another's, or the caller's).
+    told: list[Warning] = []
+    try:
+        found = _evaluate(tables[0], tables[1], settings, payback, keys_as=keys_as, told=told)
+    except SROIError as exc:
+        out["problems"] = list(getattr(exc, "found", exc.problems))
+    else:
+        out["frame"], out["totals"] = found if settings.wanted else (found, None)
+    out["warnings"] = told
     return out
 
 
 def _check_all(problems: Sequence[list[Problem]], rows: Sequence[int]) -> None:
-    """Every partition's problems in one error (each once); or the error of no rows."""
+    """Every partition's problems in one error, as :func:`sroi.evaluate_portfolio` lists
+    them for the whole table: each check's rows from every partition merged, in the order
+    of their table, the first 20 listed and the rest counted; other problems each once.
+    Or the error of no rows."""
     found: list[Problem] = []
     seen = set()
     for part in problems:
         for p in part:
-            token = (p.location, p.message, repr(p.value))
+            token = (
+                p.location,
+                p.message,
+                repr(p.value),
+                repr(getattr(p, "rows", ())),
+                repr(getattr(p, "uses", ())),
+            )
             if token not in seen:
                 seen.add(token)
                 found.append(p)
     if not found and not sum(rows):
         found.append(Problem("outcomes", "has no rows; a portfolio needs at least one outcome"))
     if found:
-        raise error_for(found, title="the portfolio")
+        raise _raise(found)
 
 
 def _warn(said: Sequence[list[Warning]]) -> None:
@@ -466,12 +510,16 @@ def _after(value: Any, checked: bool) -> Any:
     return value
 
 
-def _meta_projects(outcomes_meta: pd.DataFrame, key: str) -> pd.DataFrame:
+def _meta_projects(
+    outcomes_meta: pd.DataFrame, key: str, keys_as: tuple[str, bool]
+) -> pd.DataFrame:
     import pandas as pd
 
+    mode, whole = keys_as
+    dtype = object if mode == "text" else (np.int64 if whole else float)
     return pd.DataFrame(
         {name: pd.Series(dtype=float) for name in _FIGURES},
-        index=pd.Index(outcomes_meta[key].iloc[:0], name=key),
+        index=pd.Index(np.array([], dtype=dtype), name=key),
     )
 
 

@@ -121,9 +121,10 @@ _BLOCK = 1 << 18  # elements of one block's outcomes x years impact table
 class _Table:
     """One table of the portfolio: its frame, and how to name a row and a column of it.
 
-    ``rows`` and ``files`` (one entry per row of ``frame``) say where each row came from
-    when the frame is a part of a larger table (a partition of a Dask DataFrame): its
-    position in the whole table (or in its file) and its file's name (None: not a file).
+    ``rows``, ``files`` and ``sources`` (one entry per row of ``frame``) say where each row
+    came from when the frame is a part of a larger table (a partition of a Dask DataFrame):
+    its position in the whole table (or in its file), its file's name (None: not a file)
+    and the number of its file among the table's files (the order rows are listed in).
     """
 
     def __init__(
@@ -134,6 +135,7 @@ class _Table:
         key: str,
         rows: np.ndarray | None = None,
         files: np.ndarray | None = None,
+        sources: np.ndarray | None = None,
     ) -> None:
         self.name = name
         self.frame = frame
@@ -142,6 +144,7 @@ class _Table:
         self.keys: np.ndarray | None = None
         self.rows = rows
         self.files = files
+        self.sources = sources
 
     def where(self, row: int, column: str | None = None) -> str:
         """``outcomes.csv, row 7, column deadweight`` (the file's line, header = row 1) or
@@ -154,8 +157,148 @@ class _Table:
         key = "" if self.keys is None else f"{self.key}={self.keys[row]}, "
         return f"{self.name}[{key}row {at}]" + (f".{column}" if column else "")
 
+    def order(self, row: int) -> tuple[int, int]:
+        """Where a row comes in its whole table: (its file's number, its position)."""
+        source = 0 if self.sources is None else int(self.sources[row])
+        return source, row if self.rows is None else int(self.rows[row])
+
     def columns_location(self) -> str:
         return f"{self.file}, header" if self.file is not None else f"{self.name}.columns"
+
+
+_TABLES = ("outcomes", "inputs")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rows(Problem):
+    """The rows that fail one check (a column and a message): the first
+    :data:`MAX_PROBLEMS` of them in the order of the table, and how many there are.
+
+    Each part of a portfolio (a partition on Dask) reports its own; :func:`_listed` merges
+    the parts' reports of the same check, lists the first rows of the whole table and
+    counts the rest, so that the error is the same however the rows were split.
+    """
+
+    rows: tuple[tuple[Any, str, Any], ...] = ()  # (order, location, value or _NONE)
+    count: int = 0
+    rank: tuple[int, int] = (0, 0)  # (table, column): checks listed in this order
+    noun: str = "rows"
+    group: tuple[Any, ...] = ()
+
+
+_NONE = "\x00no value"
+_PROJECT = ":project"  # the rank of checks of whole projects: before the columns' checks
+
+
+def _rank(table: str, column: str | None) -> tuple[int, int]:
+    """Where a check comes in the list: by table, then by column (the key's first)."""
+    known = COLUMNS.get(table, ())
+    if column == _PROJECT:
+        return _table_rank(table), 0
+    return _table_rank(table), known.index(column) + 1 if column in known else len(known) + 1
+
+
+def _table_rank(table: str) -> int:
+    return _TABLES.index(table) if table in _TABLES else len(_TABLES)
+
+
+def _rows(
+    table: str,
+    found: Sequence[tuple[Any, str, Any]],
+    count: int,
+    column: str | None,
+    message: str,
+    *,
+    allowed: str = "",
+    kind: str = "invalid",
+    suggestions: Sequence[str] = (),
+    noun: str = "rows",
+    rank_column: str | None = None,
+) -> list[Problem]:
+    """One check's offending rows (or projects) as a :class:`_Rows` (none: no problem)."""
+    if count == 0:
+        return []
+    return [
+        _Rows(
+            f"{table}.{column}" if column else table,
+            message,
+            allowed=allowed,
+            kind=kind,
+            suggestions=tuple(suggestions),
+            rows=tuple(sorted(found, key=lambda r: r[0])[:MAX_PROBLEMS]),
+            count=count,
+            rank=_rank(table, column if rank_column is None else rank_column),
+            noun=noun,
+            group=(table, column, message, allowed, kind, tuple(suggestions), noun),
+        )
+    ]
+
+
+def _listed(problems: Sequence[Problem]) -> list[Problem]:
+    """The problems to show: each check's rows (the same check's reports merged) as one
+    problem a row, by table and column, the rows in the order of their table, the first
+    :data:`MAX_PROBLEMS` of each check and then how many more; other problems first (the
+    price year that proxies need first of all, naming each proxy's first row)."""
+    uses = [u for p in problems if isinstance(p, _UsedBy) for u in p.uses]
+    plain = [_used_by(uses)] if uses else []
+    plain += [p for p in problems if not isinstance(p, (_Rows, _UsedBy))]
+    checks: dict[tuple[Any, ...], list[_Rows]] = {}
+    for p in problems:
+        if isinstance(p, _Rows):
+            checks.setdefault(p.group, []).append(p)
+    merged = []
+    for parts in checks.values():
+        rows = sorted((r for p in parts for r in p.rows), key=lambda r: r[0])[:MAX_PROBLEMS]
+        merged.append((parts[0], rows, sum(p.count for p in parts)))
+    merged.sort(key=lambda m: (m[0].rank, m[1][0][0] if m[1] else (), m[0].message))
+    out = list(plain)
+    for check, rows, count in merged:
+        for _, location, value in rows:
+            out.append(
+                Problem(
+                    location,
+                    check.message,
+                    *(() if isinstance(value, str) and value == _NONE else (value,)),
+                    allowed=check.allowed,
+                    kind=check.kind,
+                    suggestions=check.suggestions,
+                )
+            )
+        if count > len(rows):
+            out.append(
+                Problem(
+                    check.location,
+                    f"and {count - len(rows):,} more {check.noun} with the same problem "
+                    f"({count:,} in all)",
+                )
+            )
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _UsedBy(Problem):
+    """The problem of proxies that need the portfolio's price year, with the rows that
+    name them: (the proxy and unit, the row's order, where it is), for :func:`_listed` to
+    merge the reports of several parts into the one problem of the whole table."""
+
+    uses: tuple[tuple[Any, tuple[int, int], str], ...] = ()
+
+
+def _used_by(uses: Sequence[tuple[Any, tuple[int, int], str]]) -> _UsedBy:
+    """ "price_year is needed", naming the first row of each proxy that needs it."""
+    first: dict[Any, tuple[tuple[int, int], str]] = {}
+    for pair, order, where in uses:
+        if pair not in first or order < first[pair][0]:
+            first[pair] = (order, where)
+    ordered = sorted(first.items(), key=lambda item: item[1][0])
+    said = _needs_price_year([where for _, (_, where) in ordered])
+    return _UsedBy(
+        said.location,
+        said.message,
+        allowed=said.allowed,
+        kind=said.kind,
+        uses=tuple((pair, order, where) for pair, (order, where) in ordered),
+    )
 
 
 def _capped(
@@ -168,28 +311,139 @@ def _capped(
     kind: str = "invalid",
     suggestions: Sequence[str] = (),
 ) -> list[Problem]:
-    """One problem per offending row, the first :data:`MAX_PROBLEMS`, then a count."""
+    """The rows that fail a check: the first :data:`MAX_PROBLEMS` of them, and a count."""
     rows = rows if isinstance(rows, np.ndarray) else np.fromiter(rows, dtype=np.int64)
-    out = [
-        Problem(
-            table.where(int(r), column),
-            message,
-            *(() if values is None else (_plain(values[i]),)),
-            allowed=allowed,
-            kind=kind,
-            suggestions=tuple(suggestions),
+    if rows.size == 0:
+        return []
+    if table.sources is None and table.rows is None:  # positions are the table's order
+        first = np.argsort(rows, kind="stable")[:MAX_PROBLEMS]
+    else:
+        orders = [table.order(int(r)) for r in rows]
+        first = sorted(range(rows.size), key=orders.__getitem__)[:MAX_PROBLEMS]
+    found = [
+        (
+            table.order(int(rows[i])),
+            table.where(int(rows[i]), column),
+            _NONE if values is None else _plain(values[i]),
         )
-        for i, r in enumerate(rows[:MAX_PROBLEMS])
+        for i in first
     ]
-    if len(rows) > MAX_PROBLEMS:
-        out.append(
-            Problem(
-                f"{table.name}.{column}" if column else table.name,
-                f"and {len(rows) - MAX_PROBLEMS:,} more rows with the same problem "
-                f"({len(rows):,} in all)",
-            )
-        )
-    return out
+    return _rows(
+        table.name,
+        found,
+        int(rows.size),
+        column,
+        message,
+        allowed=allowed,
+        kind=kind,
+        suggestions=suggestions,
+    )
+
+
+def _raise(problems: Sequence[Problem]) -> SROIError:
+    """The error listing ``problems`` (each check's rows merged, capped and counted); the
+    problems as found are kept on it as ``found``, for a partition's report on Dask."""
+    error = error_for(_listed(problems), title="the portfolio")
+    error.found = tuple(problems)  # type: ignore[attr-defined]
+    return error
+
+
+# ------------------------------------------------------------------ the key
+
+
+def _key_traits(keys: pd.Series) -> tuple[bool | None, bool, bool, bool]:
+    """What the keys of one table (or part of one) are like: whether they are numbers
+    (None: no keys to tell), whether every one reads as a number (text such as ``"7"``),
+    whether those numbers are all whole, and whether text keys are written as the numbers
+    would be (``"7"``, not ``"007"`` or ``"7.0"``)."""
+    import pandas as pd
+
+    keys = keys[pd.notna(keys).to_numpy()]
+    if keys.empty:
+        return None, True, True, True
+    if pd.api.types.is_bool_dtype(keys):
+        return False, False, False, False
+    if pd.api.types.is_integer_dtype(keys):
+        return True, True, True, True
+    numeric = pd.api.types.is_numeric_dtype(keys) or pd.api.types.infer_dtype(
+        keys, skipna=True
+    ) in ("integer", "floating", "mixed-integer-float", "decimal")
+    try:
+        values = pd.to_numeric(keys, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        return bool(numeric), False, False, False
+    parses = bool(np.isfinite(values).all())
+    whole = parses and bool(((values == np.floor(values)) & (np.abs(values) < 2.0**53)).all())
+    canonical = bool(numeric)
+    if parses and not numeric:
+        written = keys.astype(str).to_numpy(dtype=str)
+        if whole:  # the usual case, without Python per key
+            plain = values.astype(np.int64).astype(str)
+        else:
+            plain = np.array([_key_text(v) for v in values], dtype=str)
+        canonical = bool((written == plain).all())
+    return bool(numeric), parses, whole, canonical
+
+
+def _combined_traits(
+    parts: Iterable[tuple[bool | None, bool, bool, bool]],
+) -> tuple[bool | None, bool, bool, bool]:
+    """The traits of a table from those of its parts."""
+    kinds = []
+    parses = whole = canonical = True
+    for numeric, p, w, c in parts:
+        if numeric is not None:
+            kinds.append(numeric)
+            parses, whole, canonical = parses and p, whole and w, canonical and c
+    return (all(kinds) if kinds else None), parses, whole, canonical
+
+
+def _keys_as(
+    outcomes: tuple[bool | None, bool, bool, bool], inputs: tuple[bool | None, bool, bool, bool]
+) -> tuple[str, bool]:
+    """How to make the two tables' keys one type, so that project 1 is project 1 whether a
+    table holds it as the number 1, 1.0 or the text "1".
+
+    Numbers in both tables: numbers. Numbers in one and text in the other: numbers when
+    every text key reads as a number, else text (numbers written without a needless
+    ``.0``). Text in both (two CSV files): numbers when every key is a number written
+    plainly (``7``, ``12``, so that they sort as numbers), else the text as written
+    (``"007"`` is not ``"7"``). Numbers that are all whole become whole numbers (int64).
+    """
+    texts = [t for t in (outcomes, inputs) if t[0] is False]
+    if len(texts) == 2 and not all(t[1] and t[3] for t in texts):
+        return "text", False
+    if len(texts) == 1 and not texts[0][1]:
+        return "text", False
+    return "number", all(t[2] for t in (outcomes, inputs))
+
+
+def _key_values(keys: pd.Series, keys_as: tuple[str, bool]) -> np.ndarray:
+    """A table's keys in the type ``keys_as`` says (:func:`_keys_as`)."""
+    import pandas as pd
+
+    mode, whole = keys_as
+    if mode == "number":
+        if whole and pd.api.types.is_integer_dtype(keys):
+            return keys.to_numpy(dtype=np.int64)
+        values = pd.to_numeric(keys, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return values.astype(np.int64) if whole else values
+    if pd.api.types.is_string_dtype(keys) and pd.api.types.infer_dtype(keys) == "string":
+        return keys.to_numpy(dtype=object)
+    return np.array([_key_text(k) for k in keys.to_numpy(dtype=object)], dtype=object)
+
+
+def _key_text(key: Any) -> str:
+    """A key as text: a whole number without ``.0`` (1.0 and 1 are both ``"1"``)."""
+    if isinstance(key, (bool, np.bool_, str)):
+        return str(key)
+    if isinstance(key, (int, np.integer)):
+        return str(int(key))
+    if isinstance(key, (float, np.floating)) and float(key).is_integer() and abs(key) < 2**63:
+        return str(int(key))
+    if isinstance(key, (float, np.floating)):
+        return repr(float(key))
+    return str(key)
 
 
 def _plain(value: Any) -> Any:
@@ -520,8 +774,10 @@ def _value_proxies(
     target: int | str | None,
     currency: str,
     problems: list[Problem],
+    told: list[Warning] | None = None,
 ) -> dict[int, Valuation]:
-    """Look up each distinct (proxy, unit) once; fill in the rows' values.
+    """Look up each distinct (proxy, unit) once; fill in the rows' values. The warnings
+    are given (``warnings.warn``), or added to ``told`` when it is a list.
 
     Returns the valuation of each distinct pair, keyed by the first row that names it (for
     the class labels: bearer shares and Marmot objective come from the proxy unless the
@@ -543,7 +799,7 @@ def _value_proxies(
     ).factorize()[0]
     firsts = pd.Series(named).groupby(pairs, sort=False).first().to_numpy()
     catalogue = proxies if proxies is not None else load()
-    used_by: list[str] = []
+    used_by: list[tuple[Any, tuple[int, int], str]] = []
     value = cols["value"]
     for code, first in enumerate(firsts):
         rows = named[pairs == code]
@@ -562,7 +818,13 @@ def _value_proxies(
             continue
         resolved = _resolve("", proxy[first], unit[first], currency, target, catalogue, series)
         if resolved.needs_price_year:
-            used_by.append(table.where(int(first)) + f" ({proxy[first]})")
+            used_by.append(
+                (
+                    (proxy[first], unit[first]),
+                    table.order(int(first)),
+                    table.where(int(first)) + f" ({proxy[first]})",
+                )
+            )
         for p in resolved.problems:
             column = p.location.lstrip(".") or "proxy"
             problems += _capped(
@@ -591,7 +853,7 @@ def _value_proxies(
             cols.setdefault("_pair_first", np.full(len(value), -1, dtype=np.int64))
             cols["_pair_first"][rows] = first
     if used_by:
-        problems.insert(0, _needs_price_year(used_by))
+        problems.insert(0, _used_by(used_by))
     firsts_found = list(found)
     said = list(valuation_warnings(list(found.values()), [proxy[r] for r in found]))
     said = [
@@ -600,6 +862,9 @@ def _value_proxies(
     if target is not None and series is not None:
         sources = [(table.where(r, "proxy"), v.proxy.price_year) for r, v in found.items()]
         said += conversion_warnings(series, target, sources)
+    if told is not None:  # a partition on Dask: kept, not given (threads share filters)
+        told.extend(said)
+        return found
     for w in said:
         warnings.warn(w, stacklevel=4)
     return found
@@ -684,8 +949,10 @@ def evaluate_portfolio(
         Work out ``payback_months`` and ``discounted_payback_years`` (they need a year
         table per project; without them the figures take about a third of the time).
     progress : bool or float, default False
-        Show a progress bar (on stderr) while the year tables are built: True at once, a
-        number [seconds] only once the work has taken that long (for long runs only).
+        Show one progress bar (on stderr) over the whole call, from its start: reading
+        the tables, checking the columns, valuing proxies, the engine's blocks of
+        projects and payback. True: at once; a number [seconds]: only once the call has
+        taken that long (so that short runs show nothing). The figures are the same.
 
     Returns
     -------
@@ -703,14 +970,16 @@ def evaluate_portfolio(
     ------
     SROIError
         Listing every problem together: unknown or missing columns, every offending row of
-        each column (the first 20, and how many more), located as
+        each check, check by check and in the order of the table (the first 20 rows of
+        each check, and how many more), located as
         ``outcomes[project_id=P12, row 3].deadweight`` for a DataFrame (``row`` is the
         frame's position, from 0) or ``outcomes.csv, row 7, column deadweight`` for a file
         (its line, the header being row 1); unknown proxy ids and units that do not fit;
         projects with outcomes and no inputs (or inputs and no outcomes), and projects
-        whose investment is 0. A list in a cell (a yearly profile), a distribution and a
-        proxy series over calendar years are refused: evaluate such a project with
-        :func:`sroi.evaluate`.
+        whose investment is 0 (a key is the same project in both tables whether held as
+        the number 1, 1.0 or the text "1"). A list in a cell (a yearly profile), a
+        distribution and a proxy series over calendar years are refused: evaluate such a
+        project with :func:`sroi.evaluate`.
 
     See Also
     --------
@@ -747,19 +1016,30 @@ def evaluate_portfolio(
     settings, problems = _settings(
         key, discount_rate, conventions, proxies, price_year, deflator, currency, by
     )
-    out_table, found = _read("outcomes", outcomes, key)
-    problems += found
-    in_table, found = _read("inputs", inputs, key)
-    problems += found
+    bar = _Progress(progress, payback)
+    try:
+        out_table, found = _read("outcomes", outcomes, key)
+        problems += found
+        in_table, found = _read("inputs", inputs, key)
+        problems += found
+    except BaseException:
+        bar.close()
+        raise
     if problems or out_table is None or in_table is None:
-        raise error_for(problems, title="the portfolio")
+        bar.close()
+        raise _raise(problems)
     problems += _check_columns(out_table, (key, "quantity", "duration"))
     problems += _check_columns(in_table, (key, "amount"))
     if out_table.frame.empty:
         problems.append(Problem("outcomes", "has no rows; a portfolio needs at least one outcome"))
     if problems:
-        raise error_for(problems, title="the portfolio")
-    return _evaluate(out_table, in_table, settings, payback, progress)
+        bar.close()
+        raise _raise(problems)
+    bar.step("reading")
+    try:
+        return _evaluate(out_table, in_table, settings, payback, bar)
+    finally:
+        bar.close()
 
 
 def _is_dask(given: Any) -> bool:
@@ -835,11 +1115,18 @@ def _evaluate(
     in_table: _Table,
     settings: _Settings,
     payback: bool,
-    progress: bool | float,
+    bar: _Progress | None = None,
+    keys_as: tuple[str, bool] | None = None,
+    told: list[Warning] | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """The portfolio's figures from its two tables, whose columns are checked (an empty
-    pair of tables, a partition without rows, gives an empty result)."""
+    pair of tables, a partition without rows, gives an empty result). ``keys_as``: how to
+    make the two key columns one type (:func:`_keys_as`), when decided for a whole table
+    of which these are a part; ``bar`` the progress bar to move on; ``told``, a list to
+    put the warnings in rather than give them."""
     import pandas as pd
+
+    bar = _Progress(False, payback) if bar is None else bar
 
     key, rate, conv = settings.key, settings.rate, settings.conventions
     wanted = settings.wanted
@@ -863,16 +1150,17 @@ def _evaluate(
 
     # the projects: codes sorted by key, every project in both tables
     for table in (out_table, in_table):
-        table.keys = table.frame[key].to_numpy()
         blank = np.flatnonzero(pd.isna(table.frame[key]).to_numpy())
         problems += _capped(table, blank, key, "is blank; every row needs its project")
     if problems:
-        raise error_for(problems, title="the portfolio")
-    both = pd.Index(np.concatenate([out_table.keys, in_table.keys]))
-    try:
-        codes, projects = pd.factorize(both, sort=True)
-    except TypeError:
-        codes, projects = pd.factorize(both.astype(str), sort=True)
+        raise _raise(problems)
+    if keys_as is None:
+        keys_as = _keys_as(_key_traits(out_table.frame[key]), _key_traits(in_table.frame[key]))
+    for table in (out_table, in_table):
+        table.keys = _key_values(table.frame[key], keys_as)
+    codes, projects = pd.factorize(
+        np.concatenate([out_table.keys, in_table.keys]), sort=True, use_na_sentinel=False
+    )
     n_out = len(out_table.frame)
     out_code, in_code = codes[:n_out], codes[n_out:]
     n = len(projects)
@@ -883,23 +1171,20 @@ def _evaluate(
         (in_table, ~has_out, "outcomes"),
     ):
         lonely = np.flatnonzero(missing)
-        problems += [
-            Problem(
-                f"{table.name}[{key}={projects[p]}]",
-                f"project {projects[p]!r} has {table.name} but no {other}",
-                allowed=f"{other} rows with {key} {projects[p]!r}",
-                kind="missing",
-            )
-            for p in lonely[:MAX_PROBLEMS]
-        ]
-        if lonely.size > MAX_PROBLEMS:
-            problems.append(
-                Problem(
-                    table.name,
-                    f"and {lonely.size - MAX_PROBLEMS:,} more projects with {table.name} but "
-                    f"no {other}",
-                )
-            )
+        problems += _rows(
+            table.name,
+            [
+                ((0, projects[p]), f"{table.name}[{key}={projects[p]}]", _NONE)
+                for p in lonely[:MAX_PROBLEMS]
+            ],
+            int(lonely.size),
+            None,
+            f"has {table.name} but no {other}",
+            allowed=f"{other} rows with the same {key}",
+            kind="missing",
+            noun="projects",
+            rank_column=_PROJECT,
+        )
 
     cols = _outcome_columns(out_table, conv, problems)
     amount = _required_numbers(in_table, "amount", problems, None)
@@ -924,7 +1209,8 @@ def _evaluate(
     )
     problems += _check_words(in_table, "kind", _WORDS["kind"])
     if problems:  # the proxies only once the columns they need are sound
-        raise error_for(problems, title="the portfolio")
+        raise _raise(problems)
+    bar.step("checking")
     valued = _value_proxies(
         out_table,
         cols,
@@ -933,11 +1219,13 @@ def _evaluate(
         settings.target,
         settings.currency,
         problems,
+        told,
     )
     if problems:
-        raise error_for(problems, title="the portfolio")
+        raise _raise(problems)
+    bar.step("valuing")
 
-    # one pass of the engine over every row, rows grouped by project
+    # the engine over every row, rows grouped by project, a block of projects at a time
     order = np.argsort(out_code, kind="stable")
     in_order = np.argsort(in_code, kind="stable")
     pick = slice(None) if np.all(out_code[:-1] <= out_code[1:]) else order
@@ -962,22 +1250,45 @@ def _evaluate(
     )
     project = out_code[pick]
     in_project = in_code[in_pick]
-    try:
-        c = compute(
-            arrays,
-            amount[in_pick],
-            year[in_pick].astype(np.int64),
-            rate,
-            conventions=conv,
-            check=False,
-        )
-    except ModelError as exc:
-        raise error_for(
-            [_relocated(p, out_table, in_table, order, in_order) for p in exc.problems],
-            title="the portfolio",
-        ) from None
-    present_value = np.bincount(project, weights=c.present_value_by_outcome, minlength=n)
-    investment = np.bincount(in_project, weights=c.present_value_by_input, minlength=n)
+    amounts, years_in = amount[in_pick], year[in_pick].astype(np.int64)
+    starts = np.searchsorted(project, np.arange(n + 1))
+    in_starts = np.searchsorted(in_project, np.arange(n + 1))
+    # blocks of whole projects of about _ENGINE_ROWS outcome rows each
+    bounds = np.unique(np.searchsorted(starts, np.arange(0, order.size, _ENGINE_ROWS)))
+    bounds = np.unique(np.concatenate([[0], bounds[bounds < n], [n]]))
+    bar.share("engine", bounds.size - 1)
+    blocks: list[tuple[int, int, Any]] = []
+    found: list[Problem] = []
+    for p0, p1 in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        r0, r1, i0, i1 = starts[p0], starts[p1], in_starts[p0], in_starts[p1]
+        try:
+            c = compute(
+                _part(arrays, slice(r0, r1)),
+                amounts[i0:i1],
+                years_in[i0:i1],
+                rate,
+                conventions=conv,
+                check=False,
+            )
+        except ModelError as exc:
+            found += [
+                _relocated(p, out_table, in_table, order, in_order, r0, i0) for p in exc.problems
+            ]
+        else:
+            blocks.append((p0, p1, c))
+        bar.advance()
+    if found:
+        raise _raise(found)
+    present_value = np.bincount(
+        project,
+        weights=np.concatenate([c.present_value_by_outcome for _, _, c in blocks]),
+        minlength=n,
+    )
+    investment = np.bincount(
+        in_project,
+        weights=np.concatenate([c.present_value_by_input for _, _, c in blocks]),
+        minlength=n,
+    )
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         ratio = present_value / investment
     checks = (
@@ -1010,17 +1321,22 @@ def _evaluate(
         ),
     )
     for bad, where, message, allowed in checks:
-        found = np.flatnonzero(bad)
-        problems += [
-            Problem(f"{where}[{key}={projects[p]}]", message, allowed=allowed)
-            for p in found[:MAX_PROBLEMS]
-        ]
-        if found.size > MAX_PROBLEMS:
-            problems.append(
-                Problem(where, f"and {found.size - MAX_PROBLEMS:,} more projects: {message}")
-            )
+        failed = np.flatnonzero(bad)
+        problems += _rows(
+            where,
+            [
+                ((0, projects[p]), f"{where}[{key}={projects[p]}]", _NONE)
+                for p in failed[:MAX_PROBLEMS]
+            ],
+            int(failed.size),
+            None,
+            message,
+            allowed=allowed,
+            noun="projects",
+            rank_column=_PROJECT,
+        )
         if problems:
-            raise error_for(problems, title="the portfolio")
+            raise _raise(problems)
     figures = headline(present_value, investment)
     frame = pd.DataFrame(
         {
@@ -1035,87 +1351,168 @@ def _evaluate(
         index=pd.Index(projects, name=key),
     )
     if payback:
-        months, years = _payback(c, project, in_project, investment, progress)
+        months = np.full(n, np.nan)
+        years = np.full(n, np.nan)
+        bar.share("payback", n)
+        for p0, p1, c in blocks:
+            _payback(
+                c,
+                starts[p0 : p1 + 1] - starts[p0],
+                in_project[in_starts[p0] : in_starts[p1]] - p0,
+                investment[p0:p1],
+                months[p0:p1],
+                years[p0:p1],
+                bar,
+            )
         frame["payback_months"] = months
         frame["discounted_payback_years"] = years
     if not wanted:
         return frame
-    return frame, _totals(wanted, cols, pick, valued, c.present_value_by_outcome)
+    pv = np.concatenate([c.present_value_by_outcome for _, _, c in blocks])
+    return frame, _totals(wanted, cols, pick, valued, pv)
+
+
+_ENGINE_ROWS = 1 << 18
+"""Outcome rows of a portfolio given to the engine at once (whole projects) [rows]."""
+
+
+def _part(o: OutcomeArrays, part: slice) -> OutcomeArrays:
+    """The rows ``part`` of the outcome columns."""
+    return OutcomeArrays(
+        quantity=o.quantity[part],
+        value=o.value[part],
+        deadweight=o.deadweight[part],
+        displacement=o.displacement[part],
+        attribution=o.attribution[part],
+        drop_off=o.drop_off[part],
+        duration=o.duration[part],
+        start_year=o.start_year[part],
+        leakage=None if o.leakage is None else o.leakage[part],
+        drop_off_from_first_year=None
+        if o.drop_off_from_first_year is None
+        else o.drop_off_from_first_year[part],
+    )
 
 
 def _relocated(
-    p: Problem, outcomes: _Table, inputs: _Table, order: np.ndarray, in_order: np.ndarray
+    p: Problem,
+    outcomes: _Table,
+    inputs: _Table,
+    order: np.ndarray,
+    in_order: np.ndarray,
+    offset: int = 0,
+    in_offset: int = 0,
 ) -> Problem:
-    """An engine problem at ``outcomes[i]`` (sorted rows) moved to the row it came from."""
-    for table, rows in ((outcomes, order), (inputs, in_order)):
+    """An engine problem at ``outcomes[i]`` (the ``i``-th sorted row of a block starting at
+    ``offset``) moved to the row it came from."""
+    for table, rows, at in ((outcomes, order, offset), (inputs, in_order, in_offset)):
         head = f"{table.name}["
         if p.location.startswith(head) and "]" in p.location:
             index = p.location[len(head) : p.location.index("]")]
             if index.isdigit():
-                return p.at(table.where(int(rows[int(index)])))
+                return p.at(table.where(int(rows[at + int(index)])))
     return p
 
 
 def _payback(
     c: Any,
-    project: np.ndarray,
+    starts: np.ndarray,
     in_project: np.ndarray,
     investment: np.ndarray,
-    progress: bool | float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Payback per project: the engine's rules on year tables built a block at a time."""
-    from tqdm import tqdm
-
+    months: np.ndarray,
+    years: np.ndarray,
+    bar: _Progress,
+) -> None:
+    """Payback per project of one engine block (``starts``: each project's first row in
+    it; ``in_project``: each input's project, from 0): the engine's rules on year tables
+    built a few projects at a time, written into ``months`` and ``years``."""
     n = investment.size
     width = c.years.size
-    starts = np.searchsorted(project, np.arange(n + 1))
     in_starts = np.searchsorted(in_project, np.arange(n + 1))
-    months = np.full(n, np.nan)
-    years = np.full(n, np.nan)
     o = c.outcomes
     per_block = max(1, _BLOCK // max(1, width * max(1, int(np.diff(starts).max(initial=1)))))
-    delay = 0.0 if progress is True else float(progress)
-    with tqdm(
-        total=n, disable=not progress, unit="project", leave=False, desc="payback", delay=delay
-    ) as bar:
-        for p0 in range(0, n, per_block):
-            p1 = min(n, p0 + per_block)
-            r0, r1 = starts[p0], starts[p1]
-            part = slice(r0, r1)
-            block = dataclasses.replace(
-                c,
-                outcomes=OutcomeArrays(
-                    quantity=o.quantity[part],
-                    value=o.value[part],
-                    deadweight=o.deadweight[part],
-                    displacement=o.displacement[part],
-                    attribution=o.attribution[part],
-                    drop_off=o.drop_off[part],
-                    duration=o.duration[part],
-                    start_year=o.start_year[part],
-                    leakage=None if o.leakage is None else o.leakage[part],
-                    drop_off_from_first_year=None
-                    if o.drop_off_from_first_year is None
-                    else o.drop_off_from_first_year[part],
-                ),
-                after_attribution=c.after_attribution[part],
-                after_leakage=None if c.after_leakage is None else c.after_leakage[part],
-                yearly_impact=None,
-            )
-            impact = np.add.reduceat(block.impact, starts[p0:p1] - r0, axis=0)
-            i0, i1 = in_starts[p0], in_starts[p1]
-            cells = (in_project[i0:i1] - p0) * width + c.input_years[i0:i1]
-            invested = np.bincount(
-                cells, weights=c.input_amounts[i0:i1], minlength=(p1 - p0) * width
-            ).reshape(p1 - p0, width)
-            pv_by_year = impact * c.discount_factor
-            in_pv_by_year = invested * c.discount_factor
-            # The engine's rules over the block, one payback per project (NaN: none).
-            dpb = discounted_payback_years(pv_by_year, in_pv_by_year)
-            years[p0:p1] = dpb
-            months[p0:p1] = payback_months(impact, investment[p0:p1], pays_back=~np.isnan(dpb))
-            bar.update(p1 - p0)
-    return months, years
+    for p0 in range(0, n, per_block):
+        p1 = min(n, p0 + per_block)
+        r0, r1 = starts[p0], starts[p1]
+        part = slice(r0, r1)
+        block = dataclasses.replace(
+            c,
+            outcomes=_part(o, part),
+            after_attribution=c.after_attribution[part],
+            after_leakage=None if c.after_leakage is None else c.after_leakage[part],
+            yearly_impact=None,
+        )
+        impact = np.add.reduceat(block.impact, starts[p0:p1] - r0, axis=0)
+        i0, i1 = in_starts[p0], in_starts[p1]
+        cells = (in_project[i0:i1] - p0) * width + c.input_years[i0:i1]
+        invested = np.bincount(
+            cells, weights=c.input_amounts[i0:i1], minlength=(p1 - p0) * width
+        ).reshape(p1 - p0, width)
+        pv_by_year = impact * c.discount_factor
+        in_pv_by_year = invested * c.discount_factor
+        # The engine's rules over the block, one payback per project (NaN: none).
+        dpb = discounted_payback_years(pv_by_year, in_pv_by_year)
+        years[p0:p1] = dpb
+        months[p0:p1] = payback_months(impact, investment[p0:p1], pays_back=~np.isnan(dpb))
+        bar.advance(p1 - p0)
+
+
+class _Progress:
+    """One progress bar (on stderr) over the stages of a portfolio's evaluation: reading,
+    checking, valuing, the engine's blocks and payback, each stage a share of the bar in
+    proportion to the time it usually takes. Does nothing when not shown."""
+
+    WEIGHTS: Mapping[str, float] = {
+        "reading": 25.0,
+        "checking": 20.0,
+        "valuing": 5.0,
+        "engine": 20.0,
+        "payback": 30.0,
+    }
+
+    def __init__(self, progress: bool | float, payback: bool) -> None:
+        self.bar = None
+        self.unit = 0.0
+        if not progress:
+            return
+        from tqdm import tqdm
+
+        weights = dict(self.WEIGHTS)
+        if not payback:
+            del weights["payback"]
+        self.bar = tqdm(
+            total=sum(weights.values()),
+            desc="portfolio: reading",
+            delay=0.0 if progress is True else float(progress),
+            # True: every step drawn as it happens; a delay: long runs, drawn now and then
+            mininterval=0.0 if progress is True else 0.1,
+            miniters=1 if progress is True else None,
+            leave=False,
+            bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
+        )
+
+    def step(self, done: str) -> None:
+        """Stage ``done`` is over (it takes its whole share at once)."""
+        if self.bar is not None:
+            following = list(self.WEIGHTS)
+            after = following[following.index(done) + 1 :]
+            if after:  # the bar names the stage under way
+                self.bar.set_description_str(f"portfolio: {after[0]}", refresh=False)
+            self.bar.update(self.WEIGHTS[done])
+
+    def share(self, stage: str, parts: int) -> None:
+        """Stage ``stage`` begins, in ``parts`` equal steps."""
+        self.unit = self.WEIGHTS[stage] / max(parts, 1)
+        if self.bar is not None:
+            self.bar.set_description_str(f"portfolio: {stage}", refresh=False)
+
+    def advance(self, parts: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(self.unit * parts)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _totals(

@@ -10,6 +10,7 @@ against the random streams the documentation promises.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sys
 import warnings
@@ -191,6 +192,36 @@ def test_numeric_keys_of_two_types_meet_in_one_partition(client):
     np.testing.assert_array_equal(got["ratio"].to_numpy(), want["ratio"].to_numpy())
 
 
+def test_keys_as_numbers_in_one_table_and_text_in_the_other(client, tmp_path):
+    # Outcomes with whole-number ids from Parquet, inputs from a CSV (its key read as
+    # text): the same projects as on one machine, each whole in one partition.
+    outcomes, inputs = portfolio(projects=15)
+    codes = {k: i + 1 for i, k in enumerate(sorted(set(outcomes["project_id"])))}
+    outcomes = outcomes.assign(project_id=outcomes["project_id"].map(codes).astype("int64"))
+    inputs = inputs.assign(project_id=inputs["project_id"].map(codes).astype("int64"))
+    want = sroi.evaluate_portfolio(outcomes, inputs)
+    outcomes.to_parquet(tmp_path / "o.parquet")
+    inputs.to_csv(tmp_path / "i.csv", index=False)
+    assert list(sroi.evaluate_portfolio(tmp_path / "o.parquet", tmp_path / "i.csv").index) == (
+        list(range(1, 16))
+    )
+    for got in (
+        evaluate_portfolio_dask(
+            tmp_path / "o.parquet", tmp_path / "i.csv", npartitions=4, compute=True
+        ),
+        evaluate_portfolio_dask(
+            dd.from_pandas(outcomes.assign(project_id=outcomes["project_id"] * 1.0), 3),
+            dd.from_pandas(inputs.assign(project_id=inputs["project_id"].astype(str)), 2),
+            npartitions=5,
+            compute=True,
+        ),
+    ):
+        assert list(got.index) == list(range(1, 16))
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    lazy = evaluate_portfolio_dask(tmp_path / "o.parquet", tmp_path / "i.csv", npartitions=3)
+    pd.testing.assert_frame_equal(lazy.compute().sort_index(), want, check_exact=True)
+
+
 @pytest.mark.parametrize("compute", [True, False])
 def test_proxies_and_their_warnings_as_on_one_machine(client, compute):
     # Two projects named by a proxy with a forecast price year, in different partitions:
@@ -256,6 +287,100 @@ def test_bad_rows_far_apart_are_all_listed(client):
         f"outcomes[project_id={outcomes.loc[r, 'project_id']}, row {r}].attribution" for r in bad
     }
     assert set(caught.value.locations) == want
+
+
+def _listing(error: SROIError) -> list[tuple[str, str, object]]:
+    return [(p.location, p.message, p.value) for p in error.problems]
+
+
+def test_more_bad_rows_than_the_cap_across_partitions_as_on_one_machine(client):
+    # 200 bad rows in 8 partitions: one list, the first 20 rows of the whole table, then
+    # "and 180 more rows ... (200 in all)", exactly as on one machine.
+    n = 200
+    outcomes = pd.DataFrame(
+        {
+            "project_id": np.arange(n),
+            "quantity": 1.0,
+            "value": 1.0,
+            "duration": 1,
+            "attribution": 2.0,
+        }
+    )
+    inputs = pd.DataFrame({"project_id": np.arange(n), "amount": 1.0})
+    with pytest.raises(ModelError) as here:
+        sroi.evaluate_portfolio(outcomes, inputs)
+    assert len(here.value.problems) == 21
+    assert here.value.problems[-1].message == (
+        "and 180 more rows with the same problem (200 in all)"
+    )
+    for compute in (True, False):
+        with pytest.raises(ModelError) as there:
+            found = evaluate_portfolio_dask(
+                dd.from_pandas(outcomes, npartitions=8), inputs, npartitions=8, compute=compute
+            )
+            found.compute()
+        assert _listing(there.value) == _listing(here.value)
+
+
+def test_several_checks_over_partitions_are_listed_as_on_one_machine(client):
+    # Bad rows of several checks scattered over the table and the partitions, some checks
+    # with more rows than the cap: the same list, check by check, rows in table order.
+    outcomes, inputs = portfolio(projects=40)
+    rng = np.random.default_rng(5)
+    rows = rng.permutation(len(outcomes))
+    outcomes.loc[rows[:30], "deadweight"] = 1.5
+    outcomes.loc[rows[30:33], "quantity"] = -1.0
+    outcomes.loc[rows[33:60], "drop_off"] = -0.5
+    inputs.loc[[3, 50], "amount"] = -2.0
+    with pytest.raises(ModelError) as here:
+        sroi.evaluate_portfolio(outcomes, inputs)
+    listed = _listing(here.value)
+    assert len(listed) == 21 + 3 + 21 + 2
+    columns = [loc.rsplit(".", 1)[-1] for loc, *_ in listed]
+    assert columns == ["quantity"] * 3 + ["deadweight"] * 21 + ["drop_off"] * 21 + ["amount"] * 2
+    deadweight = [int(loc.split("row ")[1].split("]")[0]) for loc, *_ in listed[3:23]]
+    assert deadweight == sorted(rows[:30])[:20]
+    with pytest.raises(ModelError) as there:
+        evaluate_portfolio_dask(
+            dd.from_pandas(outcomes, npartitions=5),
+            dd.from_pandas(inputs, npartitions=3),
+            npartitions=4,
+            compute=True,
+        )
+    assert _listing(there.value) == listed
+
+
+def test_a_price_year_needed_in_several_partitions_is_one_problem(client):
+    # Rows naming proxies with a price year, no price_year given, spread over partitions:
+    # one problem naming each proxy's first row in the table, as on one machine.
+    outcomes = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d", "e", "f"],
+            "quantity": 1.0,
+            "proxy": [
+                "ucd_cr8_0_fiscal",
+                "ucd_ee1_0_fiscal",
+                "ucd_cr8_0_fiscal",
+                "ucd_cr1_0_fiscal",
+                "ucd_ee1_0_fiscal",
+                "ucd_cr1_0_fiscal",
+            ],
+            "duration": 1,
+        }
+    )
+    inputs = pd.DataFrame({"project_id": list("abcdef"), "amount": 10.0})
+    with pytest.raises(ModelError) as here:
+        sroi.evaluate_portfolio(outcomes, inputs)
+    (said,) = here.value.problems
+    assert said.location == "price_year"
+    assert said.message.count("outcomes[project_id=") == 3
+    for compute in (True, False):
+        with pytest.raises(ModelError) as there:
+            found = evaluate_portfolio_dask(
+                dd.from_pandas(outcomes, npartitions=6), inputs, npartitions=4, compute=compute
+            )
+            found.compute()
+        assert _listing(there.value) == _listing(here.value)
 
 
 def test_bad_options_and_tables_are_reported_before_any_work(client, tmp_path):
@@ -464,6 +589,43 @@ def test_simulate_dask_argument_errors():
         simulate_dask(uncertain_model(), 10, seed=-1)
     with pytest.raises(ModelError, match="client"):
         simulate_dask(uncertain_model(), 10, client="tcp://nowhere")
+
+
+@pytest.mark.skipif(
+    os.environ.get("SROI_SKIP_PROCESS_CLUSTER") == "1",
+    reason="SROI_SKIP_PROCESS_CLUSTER=1: this machine cannot start worker processes",
+)
+def test_a_cluster_of_processes_gives_the_local_answers():
+    # Two worker processes: everything a task needs (the settings with the proxy table,
+    # the plan of the draws) is pickled to them, and the answers are the local ones.
+    outcomes, inputs = portfolio(projects=8)
+    outcomes["proxy"] = np.where(np.arange(len(outcomes)) % 3 == 0, "ucd_ee1_0_fiscal", None)
+    outcomes.loc[outcomes["proxy"].notna(), "value"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want, want_totals = sroi.evaluate_portfolio(outcomes, inputs, price_year=2024, by=BY)
+    m = uncertain_model()
+    local = simulate(m, 70_000, seed=3)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got, totals = evaluate_portfolio_dask(
+                dd.from_pandas(outcomes, npartitions=3),
+                dd.from_pandas(inputs, npartitions=2),
+                price_year=2024,
+                by=BY,
+                compute=True,
+            )
+        on_dask = simulate_dask(m, 70_000, seed=3, client=c)
+        assert len(c.scheduler_info()["workers"]) == 2
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert_same_totals(totals, want_totals)
+    assert_identical(on_dask, local)
 
 
 def test_the_draws_travel_to_other_processes_intact():

@@ -42,8 +42,11 @@ def project_model(
 
 def assert_same(table: pd.DataFrame, outcomes, inputs, *, options=None, fields=None) -> None:
     """Every project's row equals sroi.evaluate of that project (relative error <= 1e-12)."""
-    options = options or {}
-    fields = fields or {}
+    options = dict(options or {})
+    fields = dict(fields or {})
+    if options.get("price_year") is not None:  # the portfolio's option is a model's field
+        fields["price_year"] = options.pop("price_year")
+    options.pop("price_year", None)
     projects = sorted(set(outcomes["project_id"]))
     assert list(table.index) == projects
     for p in projects:
@@ -144,6 +147,8 @@ def portfolios(draw: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     )
     pro_rata = conventions.get("partial_years") == "pro_rata"
     per_row_drop_off = draw(st.booleans())
+    with_proxies = draw(st.booleans())
+    labelled = draw(st.booleans())
     fraction = st.one_of(st.just(0.0), st.floats(0, 1), st.just(1.0))
     small = st.one_of(st.just(0.0), st.floats(0, 0.4))
     n_projects = draw(st.integers(1, 5))
@@ -158,7 +163,8 @@ def portfolios(draw: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
                 "quantity": draw(st.floats(0, 1e4)),
                 "value": draw(st.floats(1e-2, 1e6)),
                 "duration": duration,
-                "start_year": draw(st.integers(1, 6)),
+                # up to year 35 and 12 years long: the Green Book's rates change in year 31
+                "start_year": draw(st.integers(1, 35)),
                 "deadweight": draw(fraction),
                 "displacement": draw(small),
                 "attribution": draw(fraction),
@@ -167,20 +173,82 @@ def portfolios(draw: Any) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
             }
             if per_row_drop_off:
                 row["drop_off_from"] = draw(st.sampled_from([None, "first_year", "second_year"]))
+            if with_proxies:
+                row["proxy"] = draw(st.sampled_from([None, *_PROXY_IDS]))
+                if row["proxy"] is not None:
+                    del row["value"]
+            if labelled:
+                row["bearer"] = draw(st.sampled_from([None, "NHS", "DWP:0.25;NHS:0.75"]))
+                row["marmot_objective"] = draw(
+                    st.sampled_from([None, "fair_employment", "best_start"])
+                )
+                row["group"] = draw(st.sampled_from([None, "Health", "Work"]))
             out_rows.append(row)
         for k in range(draw(st.integers(1, 3))):
             amount = draw(st.floats(1.0, 1e7)) if k == 0 else draw(st.floats(0, 1e6))
             in_rows.append({"project_id": pid, "amount": amount, "year": draw(st.integers(0, 5))})
     options = {"discount_rate": draw(_RATES), "conventions": conventions or None}
+    if with_proxies:
+        options["price_year"] = 2024
     return pd.DataFrame(out_rows), pd.DataFrame(in_rows), options
 
 
+_PROXY_IDS = ("ucd_ee1_0_fiscal", "ucd_cr8_0_fiscal", "ucd_cr1_0_fiscal", "ucd_cr5_7_fiscal")
+"""Bundled proxies (each valued per person or per case, no unit needed)."""
+
+
 @given(portfolios())
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 def test_equals_evaluate_per_project(case):
     outcomes, inputs, options = case
-    table = evaluate_portfolio(outcomes, inputs, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a proxy's old price year, as evaluate() warns
+        table = evaluate_portfolio(outcomes, inputs, **options)
     assert_same(table, outcomes, inputs, options=options)
+
+
+def test_more_rows_than_an_engine_block_equal_evaluate():
+    # 40,000 outcome rows (the engine takes 32,768 at a time, and the portfolio 262,144):
+    # Green Book schedules crossing year 30, part years, leakage and per-row drop-off.
+    from sroi.engine import BLOCK
+
+    rng = np.random.default_rng(11)
+    projects = 4_000
+    n = 10 * projects
+    assert n > BLOCK
+    outcomes = pd.DataFrame(
+        {
+            "project_id": np.repeat(rng.permutation(projects), 10),
+            "quantity": rng.uniform(1, 100, n),
+            "value": rng.uniform(10, 1_000, n),
+            "duration": rng.integers(1, 20, n) - rng.choice([0.0, 0.5], n),
+            "start_year": rng.integers(1, 35, n),
+            "deadweight": rng.uniform(0, 0.5, n),
+            "attribution": rng.uniform(0, 0.3, n),
+            "leakage": rng.uniform(0, 0.1, n),
+            "drop_off": rng.uniform(0, 0.3, n),
+            "drop_off_from": rng.choice(["first_year", "second_year", None], n),
+        }
+    )
+    inputs = pd.DataFrame(
+        {
+            "project_id": np.arange(projects),
+            "amount": rng.uniform(1e3, 1e5, projects),
+            "year": rng.integers(0, 3, projects),
+        }
+    )
+    sample = rng.choice(projects, 25, replace=False)
+    for options in (
+        {"discount_rate": "green_book", "conventions": {"partial_years": "pro_rata"}},
+        {
+            "discount_rate": "green_book_health",
+            "conventions": {"partial_years": "pro_rata", "discount_timing": "mid_year"},
+        },
+    ):
+        table = evaluate_portfolio(outcomes, inputs, **options)
+        assert len(table) == projects
+        some = outcomes[outcomes["project_id"].isin(sample)]
+        assert_same(table.loc[sorted(sample)], some, inputs, options=options)
 
 
 @given(portfolios(), st.randoms(use_true_random=False))
@@ -281,13 +349,114 @@ def test_payback_not_reached_is_nan_and_payback_false():
     pd.testing.assert_frame_equal(quick[list(FIGURES)], table[list(FIGURES)])
 
 
-def test_progress_bar_is_shown(capsys):
-    outcomes = pd.DataFrame({"project_id": [1], "quantity": [1], "value": [10.0], "duration": 1})
-    inputs = pd.DataFrame({"project_id": [1], "amount": [5.0]})
-    evaluate_portfolio(outcomes, inputs, progress=True)
-    assert "project" in capsys.readouterr().err
-    evaluate_portfolio(outcomes, inputs)
+def test_progress_bar_covers_every_stage_and_leaves_the_figures(capsys):
+    outcomes, inputs = _numbered_portfolio(40)
+    quiet = evaluate_portfolio(outcomes, inputs)
     assert capsys.readouterr().err == ""
+    shown = evaluate_portfolio(outcomes, inputs, progress=True)
+    err = capsys.readouterr().err
+    # one bar, started as the call starts (at reading) and moved on at every stage
+    for stage in ("reading", "engine", "payback"):
+        assert f"portfolio: {stage}" in err, err
+    assert err.index("portfolio: reading") < err.index("portfolio: engine")
+    assert err.index("portfolio: engine") < err.index("portfolio: payback")
+    assert "  0%" in err and "%|" in err
+    pd.testing.assert_frame_equal(shown, quiet, check_exact=True)
+    # without payback the bar has no payback stage; a delay hides a short run's bar
+    evaluate_portfolio(outcomes, inputs, progress=True, payback=False)
+    assert "payback" not in capsys.readouterr().err
+    evaluate_portfolio(outcomes, inputs, progress=60.0)
+    assert capsys.readouterr().err == ""
+
+
+def _numbered_portfolio(projects: int, seed: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A portfolio with whole-number project ids, three outcomes and one input a project."""
+    rng = np.random.default_rng(seed)
+    n = 3 * projects
+    outcomes = pd.DataFrame(
+        {
+            "project_id": np.repeat(np.arange(1, projects + 1), 3),
+            "quantity": rng.integers(1, 100, n).astype(float),
+            "value": rng.uniform(10, 1_000, n),
+            "duration": rng.integers(1, 6, n),
+            "deadweight": rng.uniform(0, 0.4, n),
+            "drop_off": rng.uniform(0, 0.3, n),
+        }
+    )
+    inputs = pd.DataFrame(
+        {"project_id": np.arange(1, projects + 1), "amount": rng.uniform(1e3, 5e4, projects)}
+    )
+    return outcomes, inputs
+
+
+# ------------------------------------------------------------------ keys of two types
+
+
+def test_keys_written_as_numbers_and_as_text_are_the_same_projects(tmp_path):
+    # Outcomes from Parquet (or a frame) with whole-number ids, inputs from a CSV file,
+    # whose key is read as text: project 1 is project 1 in both.
+    outcomes, inputs = _numbered_portfolio(12)
+    want = evaluate_portfolio(outcomes, inputs)
+    assert want.index.dtype == np.int64
+    outcomes.to_parquet(tmp_path / "o.parquet")
+    inputs.to_csv(tmp_path / "i.csv", index=False)
+    for got in (
+        evaluate_portfolio(tmp_path / "o.parquet", tmp_path / "i.csv"),
+        evaluate_portfolio(outcomes, tmp_path / "i.csv"),
+        evaluate_portfolio(outcomes, inputs.assign(project_id=inputs["project_id"].astype(str))),
+        # whole numbers held as floats (a column with a blank elsewhere) are the same ids
+        evaluate_portfolio(outcomes.assign(project_id=outcomes["project_id"] * 1.0), inputs),
+        # "1.0" read as text is the number 1 beside numbers
+        evaluate_portfolio(
+            outcomes, inputs.assign(project_id=[f"{k}.0" for k in inputs["project_id"]])
+        ),
+    ):
+        assert list(got.index) == list(range(1, 13))  # sorted as numbers: 10 after 9
+        pd.testing.assert_frame_equal(got, want, check_exact=True, check_index_type=False)
+    # numbers that are not whole stay numbers
+    half = evaluate_portfolio(
+        outcomes.assign(project_id=outcomes["project_id"] + 0.5),
+        inputs.assign(project_id=[str(k + 0.5) for k in inputs["project_id"]]),
+    )
+    assert list(half.index) == [k + 0.5 for k in range(1, 13)]
+    # text that is not all numbers: both tables as text, 1.0 written "1"
+    mixed_out = outcomes.assign(project_id=outcomes["project_id"].astype(object))
+    mixed_out.loc[mixed_out["project_id"] == 12, "project_id"] = "twelve"
+    mixed_in = inputs.assign(project_id=[*(float(k) for k in range(1, 12)), "twelve"])
+    text = evaluate_portfolio(mixed_out, mixed_in)
+    assert set(text.index) == {*(str(k) for k in range(1, 12)), "twelve"}
+    np.testing.assert_array_equal(text.loc["7", "ratio"], want.loc[7, "ratio"])
+    # two texts stay as written: "007" is not "7"
+    with pytest.raises(ModelError) as caught:
+        evaluate_portfolio(
+            outcomes.assign(project_id=outcomes["project_id"].map("{:03d}".format)),
+            inputs.assign(project_id=inputs["project_id"].astype(str)),
+        )
+    assert "outcomes[project_id=007]" in caught.value.locations
+
+
+# ------------------------------------------------------------------ problems by check
+
+
+def test_problems_are_listed_by_check_with_rows_in_order():
+    # Bad rows given in no particular order: each check's rows are listed together, in
+    # the table's order, the checks by column (quantity before deadweight).
+    outcomes, inputs = _numbered_portfolio(4)
+    outcomes.loc[[9, 2, 6], "deadweight"] = [1.5, 2.0, -1.0]
+    outcomes.loc[[7, 1], "quantity"] = -3.0
+    outcomes["deadweight"] = outcomes["deadweight"].astype(object)
+    outcomes.loc[4, "deadweight"] = "a lot"
+    with pytest.raises(ModelError) as caught:
+        evaluate_portfolio(outcomes, inputs)
+    listed = [(p.location, p.message[:25]) for p in caught.value.problems]
+    assert listed == [
+        ("outcomes[project_id=1, row 1].quantity", "must be a number >= 0"),
+        ("outcomes[project_id=3, row 7].quantity", "must be a number >= 0"),
+        ("outcomes[project_id=1, row 2].deadweight", "must be a fraction betwee"),
+        ("outcomes[project_id=3, row 6].deadweight", "must be a fraction betwee"),
+        ("outcomes[project_id=4, row 9].deadweight", "must be a fraction betwee"),
+        ("outcomes[project_id=2, row 4].deadweight", "must be a number (distrib"),
+    ]
 
 
 # ------------------------------------------------------------------ proxies
@@ -611,8 +780,17 @@ def test_cli_portfolio_formats(tmp_path):
     run = CliRunner().invoke(cli, ["portfolio", out, inp, "--key", "contract"])
     assert run.exit_code == 0, run.output
     lines = run.stdout.splitlines()
-    assert lines[0].split()[:3] == ["contract", "present", "value"]
-    assert lines[1].split()[:2] == ["A", "171,241.88"]
+    assert lines[0].split() == ["present", "net", "payback", "discounted", "payback"]
+    assert lines[1].split() == [
+        "contract",
+        *("value", "investment", "NPV", "ratio", "ratio", "months", "years"),
+    ]
+    # A (hand-worked above): payback 26.67 months, discounted payback 2.57 years
+    assert lines[2].split() == [
+        "A",
+        *("171,241.88", "150,000.00", "21,241.88", "1.14", "0.14", "26.67", "2.57"),
+    ]
+    assert max(len(line) for line in lines) <= 100
     run = CliRunner().invoke(cli, ["portfolio", out, inp, "-k", "contract", "-f", "csv"])
     assert run.exit_code == 0, run.output
     frame = pd.read_csv(io.StringIO(run.stdout), index_col="contract")
@@ -628,6 +806,39 @@ def test_cli_portfolio_formats(tmp_path):
     assert [p["contract"] for p in data["projects"]] == ["A", "B"]
     assert data["projects"][0]["ratio"] == pytest.approx(want.loc["A", "ratio"])
     assert {t["label"] for t in data["totals"]} == {"NHS", "DWP", "(not given)"}
+
+
+def test_cli_csv_payback_equals_evaluate_per_project(tmp_path):
+    from click.testing import CliRunner
+
+    from sroi.cli import cli
+
+    outcomes, inputs = _numbered_portfolio(15, seed=4)
+    outcomes["duration"] = np.tile([2, 6, 35], 15)  # some cross year 30
+    outcomes["start_year"] = np.tile([1, 3, 1], 15)
+    inputs["amount"] *= np.tile([1.0, 20.0, 200.0], 5)  # some never pay back
+    outcomes.to_csv(tmp_path / "o.csv", index=False)
+    inputs.to_csv(tmp_path / "i.csv", index=False)
+    for more in ((), ("--dask", "local")):
+        run = CliRunner().invoke(
+            cli,
+            [
+                "portfolio",
+                str(tmp_path / "o.csv"),
+                str(tmp_path / "i.csv"),
+                "-f",
+                "csv",
+                "-r",
+                "green_book",
+                *more,
+            ],
+        )
+        assert run.exit_code == 0, run.output
+        frame = pd.read_csv(io.StringIO(run.stdout), index_col="project_id")
+        assert list(frame.columns) == [*FIGURES, *PAYBACK]
+        assert frame["payback_months"].notna().any() and frame["payback_months"].isna().any()
+        assert frame["discounted_payback_years"].notna().any()
+        assert_same(frame, outcomes, inputs, options={"discount_rate": "green_book"})
 
 
 def test_cli_portfolio_errors(tmp_path):
