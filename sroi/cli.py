@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import textwrap
 import warnings
@@ -131,7 +132,21 @@ class _Failure(click.ClickException):
     exit_code = 1
 
     def format_message(self) -> str:
-        return terminal_safe(self.message)
+        text = terminal_safe(self.message)
+        if not _stderr_is_terminal():
+            return text  # a log or a pipe keeps each problem on one line
+        # click writes "Error: " before the message: the first line has that much less room
+        width = _terminal_width()
+        lines = _wrapped_lines(text.split("\n"), width, first_width=width - len("Error: "))
+        return "\n".join(lines)
+
+
+def _stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal (where warnings and errors are wrapped to its width)."""
+    import sys
+
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
 
 
 @contextmanager
@@ -186,7 +201,24 @@ def _reported(what: str | None = None) -> Iterator[None]:
             raise _Failure(prefix + text) from None
         finally:
             for w in caught:
-                _echo(f"Warning: {w.message}", err=True)
+                _echo(_warning_text(str(w.message)), err=True)
+
+
+def _warning_text(message: str) -> str:
+    """``Warning: ...``; on a terminal, wrapped to its width (continuation lines indented),
+    in a log or a pipe kept on one line."""
+    if not _stderr_is_terminal():
+        return f"Warning: {message}"
+    return "\n".join(
+        line
+        for n, paragraph in enumerate(message.splitlines() or [""])
+        for line in textwrap.wrap(
+            ("Warning: " if n == 0 else "") + paragraph,
+            width=_terminal_width(),
+            initial_indent="" if n == 0 else "  ",
+            subsequent_indent="  ",
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -649,15 +681,23 @@ def _findings_text(model: str, findings: Any, fmt: str) -> str:
         lines = [f"{model}: no findings", ""]
     for i, row in enumerate(findings.itertuples(), start=1):
         where = f"{row.location} {row.outcome}" if isinstance(row.outcome, str) else "the model"
-        lines.append(f"{i}. [{row.severity}] {where}: {row.principle} ({row.rule})")
-        lines += textwrap.wrap(row.finding, width=96, initial_indent="   ", subsequent_indent="   ")
+        lines += textwrap.wrap(
+            f"{i}. [{row.severity}] {where}: {row.principle} ({row.rule})",
+            width=_terminal_width(),
+            subsequent_indent="   ",
+        )
+        lines += textwrap.wrap(
+            row.finding, width=_terminal_width(), initial_indent="   ", subsequent_indent="   "
+        )
     if n:
         lines.append("")
     shown = [
         f"{k} {', '.join(v) if isinstance(v, list) else format(v, 'g')}"
         for k, v in thresholds.items()
     ]
-    lines += textwrap.wrap("Thresholds: " + "; ".join(shown), width=96, subsequent_indent="  ")
+    lines += textwrap.wrap(
+        "Thresholds: " + "; ".join(shown), width=_terminal_width(), subsequent_indent="  "
+    )
     return "\n".join(lines)
 
 
@@ -817,22 +857,158 @@ def _fit_table(
     right: Sequence[int] = (),
     wrap: int | None = None,
     width: int | None = None,
+    narrow: Sequence[int] = (),
+    above: int | None = None,
+    floor: int = 20,
 ) -> str:
     """Rows as aligned text that fits ``width`` (default the terminal's).
 
-    Columns in ``right`` are right-aligned. The column ``wrap`` (free text, the last) is
-    wrapped onto further lines when the table would be wider than the terminal; when
-    even that leaves it too narrow, it goes under its row, indented, as a line of its own
-    that starts with the column's heading.
+    Columns in ``right`` are right-aligned. The columns in ``narrow`` (names) are wrapped
+    first (the widest first, each no more than needed, down to ``floor`` characters or
+    its longest word) when the table would be wider than the terminal; then the column
+    ``wrap`` (free text, the last) is wrapped onto further lines; when even that leaves
+    it too narrow, it goes under its row, indented, as a line of its own that starts with
+    the column's heading. If the table is still too wide, the column
+    ``above`` (an id that cannot be wrapped) goes on a line of its own above each row,
+    the row's other cells indented under it.
     """
     width = _terminal_width() if width is None else width
+    groups = _table_lines(
+        head, rows, right=right, wrap=wrap, width=width, narrow=narrow, floor=floor
+    )
+    if above is not None and max(len(line) for g in groups for line in g) > width:
+        keep = [i for i in range(len(head)) if i != above]
+        at = {i: k for k, i in enumerate(keep)}
+        groups = _table_lines(
+            [head[i] for i in keep],
+            [[row[i] for i in keep] for row in rows],
+            right=[at[i] for i in right if i in at],
+            wrap=at.get(wrap) if wrap is not None else None,
+            width=width - 2,
+            narrow=[at[i] for i in narrow if i in at],
+            floor=floor,
+        )
+        labels = [head[above], None, *(row[above] for row in rows)]
+        groups = [
+            [*([] if label is None else [terminal_safe(label)]), *("  " + line for line in g)]
+            for label, g in zip(labels, groups, strict=True)
+        ]
+    return "\n".join(line for g in groups for line in g)
+
+
+_CELL_GAP = re.compile(r"\s{2,}")
+_FIGURE = re.compile(r"^[-+(]?[£$€]?[-+]?[0-9.,]+[%)]?$|^-$")
+
+
+def _fitted(text: str, width: int | None = None) -> str:
+    """Text from a library's summary made to fit ``width`` (default the terminal's): a
+    line of prose that is too wide is wrapped; a table that is too wide (lines whose
+    cells are separated by two spaces or more, the same number on each line) is laid out
+    again with :func:`_fit_table`, its headings and names wrapped within their columns.
+    Nothing is dropped; text that fits is left as it is."""
+    width = _terminal_width() if width is None else width
+    out: list[str] = []
+    for whole in re.split(r"(\n\s*\n)", text):
+        block = whole.rstrip("\n")
+        lines = block.split("\n")
+        if block.strip() == "" or max(len(line) for line in lines) <= width:
+            out.append(whole)
+        else:
+            out.append(_fitted_block(lines, width) + whole[len(block) :])
+    return "".join(out)
+
+
+_KEEP = "\u00a0"
+"""A space that :mod:`textwrap` does not break at (a no-break space), put back as a space."""
+
+
+def _wrapped_lines(
+    lines: Sequence[str], width: int, *, first_width: int | None = None
+) -> list[str]:
+    """Lines of prose wrapped to ``width`` (the first line to ``first_width``, when
+    something is written before it), each keeping its indent, continuations indented two
+    more; a line that fits is kept as it is."""
+    found = []
+    for n, line in enumerate(lines):
+        room = first_width if n == 0 and first_width is not None else width
+        if len(line) <= room:
+            found.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()))
+        # a figure and its unit stay together ("25 %", not "25" at the end of a line)
+        text = re.sub(r"(?<=\d) (?=%)", _KEEP, line.strip())
+        wrapped = textwrap.wrap(
+            text,
+            room,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        if n == 0 and first_width is not None and len(wrapped) > 1:
+            # the rest of the first line has the whole width
+            rest = " ".join(wrapped[1:]).strip()
+            wrapped = wrapped[:1] + textwrap.wrap(
+                rest,
+                width,
+                initial_indent=indent + "  ",
+                subsequent_indent=indent + "  ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        found += [w.replace(_KEEP, " ") for w in wrapped] or [""]
+    return found
+
+
+def _fitted_block(lines: Sequence[str], width: int) -> str:
+    """One block of :func:`_fitted` (no blank line in it) that is too wide."""
+    cells = [_CELL_GAP.split(line.strip()) for line in lines]
+    tables = [i for i, row in enumerate(cells) if len(row) > 2]
+    start = tables[0] if tables else len(lines)
+    body = cells[start:]
+    if len(body) < 2 or any(len(row) != len(body[0]) for row in body):
+        return "\n".join(_wrapped_lines(lines, width))
+    indent = min(len(line) - len(line.lstrip()) for line in lines[start:])
+    head, *rows = body
+    right = [i for i in range(len(head)) if all(_FIGURE.match(row[i]) for row in rows)]
+    table = _fit_table(
+        head, rows, right=right, width=width - indent, narrow=range(len(head)), floor=0
+    ).split("\n")
+    if max(map(len, table)) + indent > width:
+        indent = 0
+    return "\n".join([*_wrapped_lines(lines[:start], width), *(" " * indent + t for t in table)])
+
+
+def _table_lines(
+    head: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    right: Sequence[int],
+    wrap: int | None,
+    width: int,
+    narrow: Sequence[int],
+    floor: int,
+) -> list[list[str]]:
+    """The lines of :func:`_fit_table`, grouped: the heading's, the rule's, then each
+    row's."""
     cells = [[terminal_safe(c) for c in row] for row in [head, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
-    below = False
-    if wrap is not None:
-        others = sum(w for i, w in enumerate(widths) if i != wrap) + 2 * (len(head) - 1)
-        below = width - others < 16 and widths[wrap] > width - others
-        widths[wrap] = min(widths[wrap], max(width - others, 16))
+
+    def others() -> int:
+        return sum(w for i, w in enumerate(widths) if i != wrap) + 2 * (len(head) - 1)
+
+    # free text that would leave too little room goes under its row rather than squeeze
+    # the names
+    below = wrap is not None and width - others() < 16 and widths[wrap] > width - others()
+    for col in sorted(narrow, key=lambda c: -widths[c]):
+        longest_word = max((len(w) for row in cells for w in row[col].split()), default=1)
+        kept = 0 if below or wrap is None else min(widths[wrap], 16) + 2
+        excess = others() - (2 if below else 0) + kept - width
+        if excess > 0:
+            widths[col] = min(widths[col], max(widths[col] - excess, floor, longest_word))
+    wrapped = {*narrow, *(() if wrap is None else (wrap,))}
+    if wrap is not None and not below:
+        widths[wrap] = min(widths[wrap], max(width - others(), 16))
 
     def lines(row: Sequence[str], rule: bool = False) -> list[str]:
         shown = [c for i, c in enumerate(row) if not (below and i == wrap)]
@@ -840,7 +1016,7 @@ def _fit_table(
         aligned = [i for i in range(len(row)) if not (below and i == wrap)]
         parts = [
             (textwrap.wrap(c, sizes[k], break_long_words=False) or [""])
-            if aligned[k] == wrap
+            if aligned[k] in wrapped
             else [c]
             for k, c in enumerate(shown)
         ]
@@ -862,10 +1038,11 @@ def _fit_table(
             )
         return out
 
-    text = lines(cells[0], rule=True) + lines(["-" * w for w in widths], rule=True)
-    for row in cells[1:]:
-        text += lines(row)
-    return "\n".join(text)
+    return [
+        lines(cells[0], rule=True),
+        lines(["-" * w for w in widths], rule=True),
+        *(lines(row) for row in cells[1:]),
+    ]
 
 
 _PARAMETER_NAMES = (
@@ -950,7 +1127,7 @@ def _warned(caught: list[warnings.WarningMessage]) -> list[str]:
     """The text of the warnings caught, each also written to stderr as ``Warning: ...``."""
     texts = [str(w.message) for w in caught]
     for text in texts:
-        _echo(f"Warning: {text}", err=True)
+        _echo(_warning_text(text), err=True)
     return texts
 
 
@@ -1015,11 +1192,12 @@ def _save_chart(path: str, draw: Callable[[], Any]) -> None:
     "--range",
     "ends",
     type=_Change(),
-    default="-20%,+20%",
-    show_default=True,
+    default=None,
     metavar="LOW,HIGH",
-    help="The low and high ends of the one-way analysis: changes as in a scenario (-20%,+20% "
-    "moves each figure 20 % down and up; -0.1,+0.1 ten points; *0.8,*1.2) or settings.",
+    help="The same low and high ends for every parameter of the one-way analysis: changes as "
+    "in a scenario (-20%,+20% moves each figure 20 % down and up; -0.1,+0.1 ten points; "
+    "*0.8,*1.2) or settings. Default the report's steps: deductions 10 points, the values "
+    "of the largest outcomes and the investment 20 %, durations 1 year down and up.",
 )
 @click.option(
     "--target",
@@ -1058,7 +1236,7 @@ def sensitivity(
     model: str,
     parameters: tuple[str, ...],
     outcome: str | None,
-    ends: tuple[Any, Any],
+    ends: tuple[Any, Any] | None,
     target: float,
     only: str | None,
     tornado_path: str | None,
@@ -1074,10 +1252,11 @@ def sensitivity(
 
     The switching values (the SROI Guide's sensitivity table; the Green Book's term) say
     how far each estimate of each outcome must move for the SROI ratio to fall (or rise)
-    to --target, 1:1 unless given. The one-way analysis moves each parameter, one at a
-    time, to the low and the high end of --range (20 % down and up unless given) and
-    gives the ratio at each, largest swing first: the tornado. A model with a scenarios
-    block has each scenario evaluated beside the base.
+    to --target, 1:1 unless given. The one-way analysis moves each estimate, one at a
+    time, down and up (as the published report's tornado does: deductions 10 percentage
+    points, the values of the six largest outcomes and the investment 20 %, durations 1
+    year; or by --range) and gives the ratio at each, largest swing first: the tornado. A
+    model with a scenarios block has each scenario evaluated beside the base.
 
     \b
     Examples:
@@ -1149,21 +1328,21 @@ def sensitivity(
             scenarios = compare_scenarios(m, **options)
         one_way = None
         if only in (None, "one-way") or tornado_path:
-            ranges: dict[Any, tuple[Any, Any]] = {}
-            for name in chosen:
-                scoped = outcome is not None and name not in ("investment", "discount_rate")
-                ranges[(name, outcome) if scoped else name] = ends
-            one_way = tornado_table(m, ranges, **options)
+            one_way = tornado_table(
+                m, _one_way_ranges(result, chosen, outcome, ends, bool(parameters)), **options
+            )
     warned = _warned(caught)
     if tornado_path:
         from sroi import plots
 
         _save_chart(tornado_path, lambda: plots.tornado(one_way, result=result))
-    where = f"outcome {outcome!r}" if outcome else "every outcome"
-    changes = all(isinstance(e, str) for e in ends)
-    moved = (
-        f"changed by {ends[0]} and by {ends[1]}" if changes else f"set to {ends[0]} and {ends[1]}"
-    )
+    where = f'the outcome "{_outcome_name(m, outcome)}"' if outcome else "every outcome"
+    if ends is None:
+        moved = "moved down and up by the report's steps"
+    elif all(isinstance(e, str) for e in ends):
+        moved = f"changed by {ends[0]} and by {ends[1]}"
+    else:
+        moved = f"set to {ends[0]} and {ends[1]}"
     if fmt == "json":
         data = {
             "model": m.name,
@@ -1171,10 +1350,12 @@ def sensitivity(
             "target_ratio": target,
             "switching_values": switching.to_dict("records") if switching is not None else [],
             "one_way": {
-                "low": ends[0],
-                "high": ends[1],
+                "low": ends[0] if ends else None,
+                "high": ends[1] if ends else None,
                 "moved": outcome or "all",
-                "rows": one_way.drop(columns=["low", "high"]).to_dict("records")
+                "rows": (
+                    one_way if ends is None else one_way.drop(columns=["low", "high"])
+                ).to_dict("records")
                 if one_way is not None
                 else [],
             },
@@ -1209,12 +1390,12 @@ def sensitivity(
             found = not _missing(r.switching_value)
             rows.append(
                 (
-                    r.outcome if isinstance(r.outcome, str) else "(model)",
+                    _outcome_name(m, r.outcome) if isinstance(r.outcome, str) else "(model)",
                     _PARAMETER_LABELS.get(r.parameter, r.parameter),
                     _setting_text(r.parameter, r.base, cur),
                     _setting_text(r.parameter, r.switching_value, cur) if found else "none",
                     _change_text(r.parameter, r.change, r.relative_change),
-                    r.reason or "",
+                    _reason_text(r.reason or ""),
                 )
             )
         out += [
@@ -1224,9 +1405,15 @@ def sensitivity(
                 rows,
                 right=(2, 3, 4),
                 wrap=5,
+                narrow=(0,),
             ),
         ]
     if one_way is not None and only in (None, "one-way"):
+        ends_shown = [
+            [_end_text(m, r.parameter, r.outcome, end) for end in (r.low, r.high)]
+            for r in one_way.itertuples()
+        ]
+        footnotes = [note for row in ends_shown for _, note in row if note]
         out += [
             "",
             *textwrap.wrap(
@@ -1236,19 +1423,30 @@ def sensitivity(
             ),
             "",
             _fit_table(
-                ("parameter", f"ratio at {ends[0]}", f"ratio at {ends[1]}", "swing"),
+                ("estimate", "low", "high", "ratio low", "ratio high", "swing"),
                 [
                     (
-                        _PARAMETER_LABELS.get(r.parameter, r.parameter),
+                        _estimate_text(m, r.parameter, r.outcome),
+                        low[0],
+                        high[0],
                         f"{r.ratio_low:.2f}",
                         f"{r.ratio_high:.2f}",
                         f"{r.swing:.2f}",
                     )
-                    for r in one_way.itertuples()
+                    for r, (low, high) in zip(one_way.itertuples(), ends_shown, strict=True)
                 ],
-                right=(1, 2, 3),
+                right=(3, 4, 5),
+                narrow=(0, 1, 2),
             ),
         ]
+        if footnotes:
+            out += [
+                "",
+                *textwrap.wrap(
+                    "* Durations are whole years: " + "; ".join(footnotes) + ".",
+                    width=_terminal_width(),
+                ),
+            ]
     if scenarios is not None:
         out += [
             "",
@@ -1274,6 +1472,125 @@ def sensitivity(
             ),
         ]
     _echo("\n".join(out))
+
+
+def _one_way_ranges(
+    result: Result,
+    chosen: Sequence[str],
+    outcome: str | None,
+    ends: tuple[Any, Any] | None,
+    asked: bool,
+) -> dict[Any, tuple[Any, Any]]:
+    """The ranges of the one-way analysis: ``ends`` for every chosen parameter, or by
+    default the report's (:func:`sroi.sensitivity.one_way.reading_ranges`), with quantity
+    and discount rate (which the report leaves out) 20 % down and up when ``asked`` for
+    by name (``--parameter``)."""
+    from sroi.sensitivity.one_way import READING_STEPS, reading_ranges
+
+    ranges: dict[Any, tuple[Any, Any]] = {}
+    if ends is None:
+        preset = reading_ranges(result)
+        for key, steps in preset.items():
+            name = key[0] if isinstance(key, tuple) else key
+            if name not in chosen:
+                continue
+            if isinstance(key, tuple):
+                if outcome is None or key[1] == outcome:
+                    ranges[key] = steps
+            elif outcome is not None and name != "investment":
+                ranges[(name, outcome)] = steps
+            else:
+                ranges[key] = steps
+        if outcome is not None and "value" in chosen:
+            ranges.setdefault(("value", outcome), READING_STEPS["value"])
+        for name in ("quantity", "discount_rate"):
+            if name in chosen and asked:
+                scoped = outcome is not None and name == "quantity"
+                ranges[(name, outcome) if scoped else name] = ("-20%", "+20%")
+        return ranges
+    for name in chosen:
+        scoped = outcome is not None and name not in ("investment", "discount_rate")
+        ranges[(name, outcome) if scoped else name] = ends
+    return ranges
+
+
+def _outcome_name(m: Any, outcome: str) -> str:
+    """An outcome as people read it: ``stakeholder: outcome`` (as ``Result.summary``)."""
+    o = m.outcomes[m.outcome_ids.index(outcome)]
+    return f"{o.stakeholder}: {o.outcome}"
+
+
+_ESTIMATE_WORDS = {
+    "quantity": "Quantity",
+    "value": "Value a unit",
+    "deadweight": "Deadweight",
+    "displacement": "Displacement",
+    "attribution": "Attribution",
+    "drop_off": "Drop-off",
+    "duration": "Years the outcome lasts",
+    "investment": "Investment",
+    "discount_rate": "Discount rate",
+}
+
+
+def _estimate_text(m: Any, parameter: str, outcome: Any) -> str:
+    """A row of the one-way table: ``Value a unit of Tenants: Less stress``, ``Deadweight,
+    every outcome``, ``Investment``."""
+    words = _ESTIMATE_WORDS.get(parameter, parameter)
+    if isinstance(outcome, str):
+        return f"{words} of {_outcome_name(m, outcome)}"
+    if parameter in ("investment", "discount_rate"):
+        return words
+    return f"{words}, every outcome"
+
+
+_STEP_TEXT = {"-0.1": "-10 points", "+0.1": "+10 points", "-1": "1 year less", "+1": "1 year more"}
+
+
+def _end_text(m: Any, parameter: str, outcome: Any, end: Any) -> tuple[str, str | None]:
+    """One end of a one-way row as people read it (``-20 %``, ``+10 points``, ``1 year
+    less``) and a note, or None: a duration moved by a proportion is rounded to whole
+    years, so the note says what it became (``-20 % takes 3 years to 2 and leaves 1 and
+    2 years as they are``) and the end is marked ``-20 %*``."""
+    import numpy as np
+
+    from sroi.changes import PARAMETERS, parse_change
+
+    if not isinstance(end, str):
+        return _setting_text(parameter, end, getattr(m, "currency", "")), None
+    if parameter in _FRACTIONS and end[:1] in "+-" and not end.endswith("%"):
+        return f"{100 * float(end):+g} points", None
+    if end in _STEP_TEXT and parameter == "duration":
+        return _STEP_TEXT[end], None
+    shown = end[:-1] + " %" if end.endswith("%") else end
+    if end.startswith("*"):
+        shown = "x" + end[1:]
+    if parameter != "duration" or (end[:1] != "*" and not end.endswith("%")):
+        return shown, None
+    change = parse_change(end, PARAMETERS["duration"])
+    indices = (
+        range(len(m.outcomes)) if not isinstance(outcome, str) else [m.outcome_ids.index(outcome)]
+    )
+    before = [float(m.outcomes[i].duration) for i in indices]
+    after = [
+        float(x) for x in np.atleast_1d(change.apply(np.asarray(before), PARAMETERS["duration"]))
+    ]
+    moves = sorted({(b, a) for b, a in zip(before, after, strict=True) if a != b})
+    kept = sorted({b for b, a in zip(before, after, strict=True) if a == b})
+    kept_text = " and ".join(f"{b:g}" for b in kept) + " year" + ("" if kept == [1.0] else "s")
+    if not moves:
+        return f"{shown}*", f"{shown} leaves every duration ({kept_text}) as it is"
+    text = ", ".join(f"{b:g} year{'' if b == 1 else 's'} to {a:g}" for b, a in moves)
+    return f"{shown}*", f"{shown} takes {text}" + (
+        f" and leaves {kept_text} as {'it is' if len(kept) == 1 else 'they are'}" if kept else ""
+    )
+
+
+def _reason_text(reason: str) -> str:
+    """A switching-value note in plain words: parameter names as people write them."""
+    for code, words in (("drop_off", "drop-off"), ("discount_rate", "discount rate")):
+        reason = reason.replace(code, words)
+    return reason
 
 
 def _switching_table(
@@ -1462,7 +1779,8 @@ def simulate(
         return
     cur = found.base.currency
     seeded = f", seed {seed}" if seed is not None else ""
-    uncertain = ", ".join(found.uncertain) if found.uncertain else "nothing"
+    names = found.uncertain_names()
+    uncertain = "; ".join(n[0].upper() + n[1:] for n in names) if names else "nothing"
     head = textwrap.wrap(
         f"Monte Carlo simulation: {found.base.model.name}", width=_terminal_width()
     ) + textwrap.wrap(
@@ -1546,7 +1864,7 @@ def format_proxy_table(table: ProxyTable, width: int | None = None) -> str:
         )
         for p in table
     ]
-    return _fit_table(head, rows, right=(1,), wrap=len(head) - 1, width=width)
+    return _fit_table(head, rows, right=(1,), wrap=len(head) - 1, width=width, narrow=(2,), above=0)
 
 
 @proxies.command(short_help="Search proxies by words, best first.")
@@ -1818,7 +2136,8 @@ def show(proxy_id: str, proxy_csv: str | None) -> None:
     "no_sensitivity",
     is_flag=True,
     help="Leave out the sensitivity and uncertainty section of the HTML, Markdown and PDF "
-    "reports (switching values, tornado, Monte Carlo simulation).",
+    "reports and the Sensitivity sheet of the workbook (switching values, tornado, Monte "
+    "Carlo simulation).",
 )
 @click.option(
     "--draws",
@@ -1904,10 +2223,7 @@ def report(
         }
         for path, kind in wanted:
             try:
-                if kind in ("html", "md", "pdf"):
-                    writers[kind](result, path, **analysis)
-                else:
-                    writers[kind](result, path)
+                writers[kind](result, path, **analysis)
             except OSError as exc:
                 raise _Failure(f"{path}: cannot be written ({exc.strerror or exc})") from None
             except SROIError as exc:
@@ -2134,8 +2450,8 @@ def compare(
         return
     text = comparison_text(frame)
     if switching is not None:
-        text += "\n" + textwrap.fill(str(switching), width=96)
-    _echo(text)
+        text += "\n" + textwrap.fill(str(switching), width=_terminal_width())
+    _echo(_fitted(text))
 
 
 @cli.command(short_help="Set a contract's promise against what was delivered.")
@@ -2199,7 +2515,7 @@ def monitor(
         }
         _echo(json.dumps(_json_ready(data), indent=2, ensure_ascii=True, allow_nan=False))
     else:
-        _echo(found.summary())
+        _echo(_fitted(found.summary()))
 
 
 @cli.command("lm3", short_help="Local spend and the Local Multiplier 3 (LM3).")
@@ -2282,18 +2598,9 @@ def lm3(
 
 
 def _portfolio_table(frame: Any, key: str) -> str:
-    """The projects' figures as aligned text under two-line headings, narrow enough for a
-    100-column terminal (2 decimal places; "-" where a project does not pay back)."""
-    heads = (
-        ("", key),
-        ("present", "value"),
-        ("", "investment"),
-        ("", "NPV"),
-        ("", "ratio"),
-        ("net", "ratio"),
-        ("payback", "months"),
-        ("discounted payback", "years"),
-    )
+    """The projects' figures as aligned text under two-line headings (three when the
+    terminal is too narrow for two), 2 decimal places; "-" where a project does not pay
+    back."""
     names = (
         "present_value",
         "total_investment",
@@ -2307,8 +2614,27 @@ def _portfolio_table(frame: Any, key: str) -> str:
         (str(k), *("-" if v != v else f"{v:,.2f}" for v in (float(row[n]) for n in names)))
         for k, row in zip(frame.index, frame.to_dict("records"), strict=True)
     ]
-    lines = [tuple(h[0] for h in heads), tuple(h[1] for h in heads), *rows]
-    widths = [max(len(r[i]) for r in lines) for i in range(len(heads))]
+    heads = (
+        ("", key),
+        ("present", "value"),
+        ("", "investment"),
+        ("", "NPV"),
+        ("", "ratio"),
+        ("net", "ratio"),
+        ("payback", "months"),
+        ("discounted payback", "years"),
+    )
+    text = _aligned([*zip(*heads, strict=True), *rows])
+    if max(map(len, text.split("\n"))) <= _terminal_width():
+        return text
+    heads = (*heads[:-1], ("discounted", "payback", "years"))
+    three = [("", *h) if len(h) == 2 else h for h in heads]
+    return _aligned([*zip(*three, strict=True), *rows])
+
+
+def _aligned(lines: Sequence[Sequence[str]]) -> str:
+    """Rows of cells in columns: the first left-aligned, the others right-aligned."""
+    widths = [max(len(r[i]) for r in lines) for i in range(len(lines[0]))]
     return "\n".join(
         "  ".join(
             c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import jsonschema
@@ -634,3 +636,158 @@ def test_summary_without_a_width_is_unchanged_by_the_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     assert result.summary() == narrow == str(result)
     assert max(map(len, result.summary(width=200).splitlines())) <= 200
+
+
+def _words(text: str) -> Counter:
+    """The words of ``text``, however it is wrapped: split at spaces and hyphens (a wrapped
+    line may break after a hyphen; a table's rule is hyphens only)."""
+    return Counter(w.rstrip(":") for w in re.split(r"[\s\-]+", text) if w.rstrip(":"))
+
+
+# Commands that print a table or text, with arguments with which they do their work; the
+# model-writing commands (template, convert, report) and schema (JSON) are left out.
+_PRINTING = ("evaluate", "validate", "check", "sensitivity", "simulate", "compare", "monitor")
+_PRINTING += ("lm3", "portfolio", "proxies")
+
+
+def _printing_invocations(tmp: Path) -> dict[str, list[str]]:
+    from tests.test_cli_exit_codes import succeeding
+
+    found = {
+        " ".join(command): [*command, *map(str, args)]
+        for command, args in succeeding(tmp).items()
+        if command[0] in _PRINTING
+    }
+    found["proxies list (all)"] = ["proxies", "list"]
+    return found
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+@pytest.mark.parametrize(
+    "name",
+    sorted(_printing_invocations(Path("unused"))),
+)
+def test_every_command_fits_the_terminal(name, columns, monkeypatch, tmp_path):
+    """Every line of stdout and stderr fits the terminal, and no word or figure printed on
+    a wide terminal is lost on a narrow one (only the layout changes)."""
+    args = _printing_invocations(tmp_path)[name]
+    monkeypatch.setenv("COLUMNS", "160")
+    wide = run(*args)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = run(*args)
+    assert out.exit_code == wide.exit_code == 0, out.stderr
+    for stream in (out.stdout, out.stderr):
+        lines = stream.splitlines() or [""]
+        assert max(map(len, lines)) <= columns, max(lines, key=len)
+    if name == "evaluate":
+        return  # its table shows more columns when wide: see the test above
+    for narrow, whole in ((out.stdout, wide.stdout), (out.stderr, wide.stderr)):
+        lost = _words(whole) - _words(narrow)
+        assert not lost, f"lost on a {columns}-column terminal: {sorted(lost)}"
+    assert len(out.stdout.split()) > 5  # the command printed its table or text
+
+
+def test_fitted_text_keeps_every_cell_of_a_wide_table():
+    """A library's table too wide for the terminal is laid out again in narrower
+    columns: each heading and figure still there, each line within the width."""
+    from sroi.cli import _fitted
+
+    text = (
+        "Title line\n"
+        "  outcome          due to date  delivered  delivery   value due  value delivered\n"
+        "  local_jobs                20         17     85.0%  £96,618.36       £82,125.60\n"
+    )
+    # the longest words and figures take 61 characters with the gaps between them
+    fitted = _fitted(text, width=64)
+    assert max(map(len, fitted.splitlines())) <= 64
+    assert _words(fitted) == _words(text)
+    # the figures stay on the row of their outcome, right-aligned in their column
+    row = next(line for line in fitted.splitlines() if "local_jobs" in line)
+    assert row.split() == ["local_jobs", "20", "17", "85.0%", "£96,618.36", "£82,125.60"]
+    # text that fits is left exactly as it is
+    assert _fitted(text, width=100) == text
+
+
+HOUSING = ROOT / "examples" / "housing_community_investment.yaml"
+
+
+def test_sensitivity_one_way_is_the_reports_tornado():
+    """``sroi sensitivity`` moves each estimate as the published report's tornado does
+    (one set of ranges, :func:`sroi.sensitivity.one_way.reading_ranges`): the same rows,
+    the same ratios."""
+    from sroi.report import _common
+
+    out = run("sensitivity", HOUSING, "--only", "one-way", "--format", "json")
+    assert out.exit_code == 0, out.stderr
+    rows = json.loads(out.stdout)["one_way"]["rows"]
+    cli_rows = {(r["parameter"], r["outcome"]): (r["ratio_low"], r["ratio_high"]) for r in rows}
+    # the report's rows, largest swing first as in the command's table
+    report = _common.sensitivity(sroi.evaluate(HOUSING))["tornado"]["frame"]
+    assert len(report) == len(rows) == 12  # 6 values, 4 deductions, duration, investment
+    pairs = [(r["ratio_low"], r["ratio_high"]) for r in rows]
+    assert np.allclose(pairs, report[["ratio_low", "ratio_high"]].to_numpy(), rtol=1e-12)
+    # durations a year shorter and longer, not 20 % (which whole years mostly round away)
+    low, high = cli_rows[("duration", None)]
+    assert (round(low, 2), round(high, 2)) == (1.69, 3.28)
+    table = run("sensitivity", HOUSING, "--only", "one-way").stdout
+    row = next(line for line in table.splitlines() if line.startswith("Years the outcome"))
+    assert "1 year less" in row and "1 year more" in row
+
+
+def test_sensitivity_says_what_a_proportional_change_did_to_durations():
+    """Moved by a factor, durations round to whole years: the table says what changed."""
+    out = run("sensitivity", HOUSING, "--only", "one-way", "--range=-20%,+20%", "-P", "duration")
+    assert out.exit_code == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    # durations of 1, 2 and 3 years: x0.8 gives 0.8, 1.6, 2.4, rounded 1, 2, 2
+    assert "-20 % takes 3 years to 2 and leaves 1 and 2 years as they are" in text
+    # x1.2 gives 1.2, 2.4, 3.6, rounded 1, 2, 4
+    assert "+20 % takes 3 years to 4 and leaves 1 and 2 years as they are" in text
+
+
+def test_sensitivity_and_simulate_name_outcomes_in_words(monkeypatch):
+    """Outcomes by name (stakeholder: outcome), parameters as people write them; the
+    machine formats keep the ids."""
+    monkeypatch.setenv("COLUMNS", "160")
+    out = run("sensitivity", HOUSING, "--only", "switching")
+    assert out.exit_code == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "Tenants given money advice: Less financial stress" in text
+    assert "advice_wellbeing" not in text and "drop_off" not in text
+    assert "no drop-off in [0, 1]" in text
+    machine = json.loads(run("sensitivity", HOUSING, "--only", "switching", "-f", "json").stdout)
+    assert "advice_wellbeing" in {r["outcome"] for r in machine["switching_values"]}
+    uncertain = ROOT / "docs" / "examples" / "hand_worked_uncertain.yaml"
+    out = run("simulate", uncertain, "-n", "50", "--seed", "1")
+    assert out.exit_code == 0, out.stderr
+    text = " ".join(out.stdout.split())
+    assert "outcomes[0]" not in text
+    assert 'uncertain: Quantity of "Moved into work" (Participants); Deadweight of' in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", ROOT / "docs" / "examples" / "typo.yaml"],
+        ["evaluate", "a folder/" + "a_file_with_a_long_name_" * 4 + ".yaml"],
+    ],
+    ids=["problems", "unbreakable path"],
+)
+def test_errors_are_wrapped_on_a_terminal_and_kept_whole_in_a_pipe(args, monkeypatch):
+    """On a terminal, an error's lines are wrapped to its width (a path is never broken);
+    in a pipe or a log each problem stays on one line, for grep."""
+    monkeypatch.setenv("COLUMNS", "80")
+    piped = run(*args)
+    monkeypatch.setattr("sroi.cli._stderr_is_terminal", lambda: True)
+    shown = run(*args)
+    assert shown.exit_code == piped.exit_code == 1
+    assert _words(shown.stderr) == _words(piped.stderr)
+    assert max(map(len, piped.stderr.splitlines())) > 80  # the test has a line to wrap
+    for line in shown.stderr.splitlines():
+        assert len(line) <= 80 or " " not in line.strip(), line  # only a word too long
+    if "typo" in str(args[1]):
+        # "25 %" kept together
+        assert shown.stderr.splitlines()[1:3] == [
+            "  outcomes[0].attribution: must be a fraction between 0 and 1, e.g. 0.25 for",
+            "    25 % (got 1.5)",
+        ]

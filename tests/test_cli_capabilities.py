@@ -52,17 +52,21 @@ def no_matplotlib(monkeypatch):
 
 
 def test_sensitivity_prints_both_tables():
-    out = run("sensitivity", HAND_WORKED)
+    out = run("sensitivity", HAND_WORKED, columns=160)
     assert out.exit_code == 0, out.stderr
     text = out.stdout
     assert text.startswith("SROI: Employment support (hand-worked example)")
     assert "Switching values: where each estimate must move" in text
-    assert "One-way sensitivity: each parameter changed by -20% and by +20%" in text
-    rows = {line.split()[1]: line.split() for line in text.splitlines() if "into_work" in line}
+    assert "One-way sensitivity: each parameter moved down and up by the report's steps" in text
+    name = "Participants: Moved into work"  # the outcome by name, not its id
+    assert "into_work" not in text.split("Scenarios")[0]
+    rows = {
+        line.split()[4]: line.split()[4:] for line in text.splitlines() if line.startswith(name)
+    }
     # deadweight 25 % -> 34.3 % takes the ratio to 1 (docs/method.md: 1 - 0.75 / 1.1416)
-    assert rows["deadweight"][2:6] == ["25.0%", "34.3%", "+9.3", "points"]
-    assert rows["value"][2:4] == ["£1,000.00", "£875.95"]
-    assert "(model)    investment     £150,000.00  £171,241.88" in text
+    assert rows["deadweight"][1:5] == ["25.0%", "34.3%", "+9.3", "points"]
+    assert rows["value"][1:3] == ["£1,000.00", "£875.95"]
+    assert "(model)                        investment     £150,000.00  £171,241.88" in text
 
 
 def test_sensitivity_json_is_the_librarys():
@@ -77,6 +81,18 @@ def test_sensitivity_json_is_the_librarys():
     assert got["switching_value"].tolist() == pytest.approx(
         expected["switching_value"].astype(float).tolist()
     )
+    # by default, the published report's ranges (10 points, 20 %, a year)
+    from sroi.sensitivity.one_way import reading_ranges
+
+    tornado = sroi.sensitivity.tornado(HAND_WORKED, reading_ranges(HAND_WORKED))
+    rows = data["one_way"]["rows"]
+    assert [r["parameter"] for r in rows] == tornado["parameter"].tolist()
+    assert [r["ratio_low"] for r in rows] == pytest.approx(tornado["ratio_low"].tolist())
+    assert [(r["low"], r["high"]) for r in rows] == list(
+        zip(tornado["low"], tornado["high"], strict=True)
+    )
+    assert data["one_way"]["low"] is None and data["warnings"] == []
+    # with --range, every parameter moved by the same ends, as before
     names = [
         "quantity",
         "value",
@@ -88,6 +104,8 @@ def test_sensitivity_json_is_the_librarys():
         "investment",
         "discount_rate",
     ]
+    out = run("sensitivity", HAND_WORKED, "--range=-20%,+20%", "--format", "json")
+    data = json.loads(out.stdout)
     tornado = sroi.sensitivity.tornado(HAND_WORKED, {n: ("-20%", "+20%") for n in names})
     rows = data["one_way"]["rows"]
     assert [r["parameter"] for r in rows] == tornado["parameter"].tolist()
@@ -184,7 +202,8 @@ def test_sensitivity_leaves_out_figures_given_year_by_year(tmp_path):
         "investment",
         "discount_rate",
     }
-    assert {r["parameter"] for r in data["one_way"]["rows"]} == moved
+    # the report's ranges leave the discount rate alone
+    assert {r["parameter"] for r in data["one_way"]["rows"]} == moved - {"discount_rate"}
     (warning,) = data["warnings"]
     assert warning.startswith("quantity given year by year for some outcome: not moved; duration")
     assert "Warning: quantity given year by year" in out.stderr
@@ -200,7 +219,7 @@ def test_sensitivity_of_a_schedule_says_why_there_is_no_switching_rate():
     assert out.exit_code == 0, out.stderr
     assert "none" in out.stdout
     assert "schedule" in out.stdout
-    assert "discount rate" in out.stdout.split("One-way")[1]
+    assert "Discount rate" in out.stdout.split("One-way")[1]
 
 
 def test_sensitivity_tornado_png(tmp_path):
@@ -275,10 +294,11 @@ def test_simulate_prints_the_summary():
     assert out.exit_code == 0, out.stderr
     found = sroi.sensitivity.simulate(UNCERTAIN, 2000, seed=42)
     lines = out.stdout.splitlines()
-    assert lines[:2] == [
-        "Monte Carlo simulation: Employment support (hand-worked example, uncertain)",
-        "  2,000 draws, seed 42; uncertain: outcomes[0].quantity, outcomes[0].deadweight",
-    ]
+    assert lines[0] == "Monte Carlo simulation: Employment support (hand-worked example, uncertain)"
+    assert " ".join(" ".join(lines[1:3]).split()) == (
+        '2,000 draws, seed 42; uncertain: Quantity of "Moved into work" (Participants); '
+        'Deadweight of "Moved into work" (Participants)'
+    )
     ratio = next(line for line in lines if line.startswith("SROI ratio")).split()[2:]
     summary = found.summary().loc["ratio"]
     assert ratio == [f"{summary[k]:.2f}" for k in ("mean", "p5", "median", "p95", "std")]

@@ -802,3 +802,51 @@ def test_forecast_against_actual_with_a_yearly_quantity_list():
     assert table.loc["jobs", "quantity_forecast"] == 40
     assert table.loc["jobs", "quantity_actual"] == 17
     assert table.loc["jobs", "present_value_actual"] == 17 * 1_000
+
+
+def test_reading_ranges_move_the_largest_values_and_every_estimate_by_reading_steps():
+    """The report's ranges: the values of the largest outcomes (by present value) 20 %
+    down and up; deductions 10 points; durations a year; the investment 20 %."""
+    from sroi.sensitivity.one_way import READING_STEPS, reading_ranges
+
+    m = hand_worked()
+    base = m["outcomes"][0]
+    # present values in proportion to the quantities 1, 5, 3: the largest first
+    m["outcomes"] = [dict(base, id=f"o{q}", quantity=q) for q in (1, 5, 3)]
+    ranges = reading_ranges(m, outcomes=2)
+    assert list(ranges) == [
+        ("value", "o5"),
+        ("value", "o3"),
+        "deadweight",
+        "displacement",
+        "attribution",
+        "drop_off",
+        "duration",
+        "investment",
+    ]
+    assert ranges["duration"] == READING_STEPS["duration"] == ("-1", "+1")
+    assert ranges["deadweight"] == ("-0.1", "+0.1")
+    assert ranges[("value", "o5")] == ranges["investment"] == ("-20%", "+20%")
+    # a result gives the same ranges as its model
+    assert reading_ranges(sroi.evaluate(m), outcomes=2) == ranges
+
+
+def test_reading_ranges_duration_a_year_each_way_by_hand():
+    """Durations one year shorter and longer, not 20 % (which whole years round away):
+    one outcome of £750 a year after deadweight, undiscounted, on £1,000 invested."""
+    from sroi.sensitivity.one_way import reading_ranges
+
+    m = {
+        "name": "x",
+        "inputs": [{"stakeholder": "a", "amount": 1_000}],
+        "outcomes": [
+            {"id": "o", "stakeholder": "b", "outcome": "c", "quantity": 10, "value": 100,
+             "duration": 2, "deadweight": 0.25}
+        ],
+    }  # fmt: skip
+    t = tornado(m, reading_ranges(m), discount_rate=0).set_index("parameter")
+    # 750 x 1 / 1,000 and 750 x 3 / 1,000; the ratio is 1.5 now
+    assert t.loc["duration", ["ratio_low", "ratio_high"]].tolist() == pytest.approx([0.75, 2.25])
+    # 20 % of 2 years is 0.4 of a year: rounded, the duration does not move at all
+    same = tornado(m, {"duration": ("-20%", "+20%")}, discount_rate=0)
+    assert same[["ratio_low", "ratio_high"]].iloc[0].tolist() == pytest.approx([1.5, 1.5])

@@ -24,17 +24,19 @@ True
 """
 
 from sroi.sensitivity.monte_carlo import Simulation, simulate
-from sroi.sensitivity.one_way import one_way, tornado
+from sroi.sensitivity.one_way import READING_STEPS, one_way, reading_ranges, tornado
 from sroi.sensitivity.scenarios import Comparison, compare_forecast, compare_scenarios
 from sroi.sensitivity.switching import SwitchingValue, switching_value, switching_values
 
 __all__ = [
+    "READING_STEPS",
     "Comparison",
     "Simulation",
     "SwitchingValue",
     "compare_forecast",
     "compare_scenarios",
     "one_way",
+    "reading_ranges",
     "simulate",
     "switching_value",
     "switching_values",

@@ -36,7 +36,7 @@ from sroi.sensitivity._base import (
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["one_way", "tornado"]
+__all__ = ["READING_STEPS", "one_way", "reading_ranges", "tornado"]
 
 DEFAULT_RELATIVE = (-0.2, -0.1, 0.0, 0.1, 0.2)
 
@@ -193,6 +193,89 @@ def _scalar(setting: Any) -> float | None:
         return None
     values = np.unique(np.asarray(setting, dtype=float))
     return float(values[0]) if values.size == 1 else None
+
+
+READING_STEPS: dict[str, tuple[str, str]] = {
+    "value": ("-20%", "+20%"),
+    "deadweight": ("-0.1", "+0.1"),
+    "displacement": ("-0.1", "+0.1"),
+    "attribution": ("-0.1", "+0.1"),
+    "drop_off": ("-0.1", "+0.1"),
+    "duration": ("-1", "+1"),
+    "investment": ("-20%", "+20%"),
+}
+"""The low and high ends of each estimate in :func:`reading_ranges`: the value a unit of
+an outcome 20 % lower and higher [fraction of the value]; deadweight, displacement,
+attribution and drop-off 10 percentage points lower and higher [fraction, 0-1, kept within
+it]; every duration a year shorter and longer [years, never below 1]; the investment 20 %
+lower and higher [fraction of the total]."""
+
+
+def reading_ranges(
+    model: Any, *, outcomes: int = 6, **evaluate_kwargs: Any
+) -> dict[Any, tuple[str, str]]:
+    """The ranges of the published report's tornado, for :func:`tornado`.
+
+    Each estimate moves by a step a reader can picture (see :data:`READING_STEPS`):
+
+    - the value of each of the ``outcomes`` largest outcomes (by the size of their present
+      value) ± 20 % [fraction of the value], one outcome at a time;
+    - deadweight, displacement, attribution and drop-off ± 10 percentage points
+      [fraction, 0-1], on every outcome at once (kept within 0-1, so a deduction every
+      outcome leaves at 0 moves only upwards);
+    - every duration ± 1 year [years] (never below 1 year);
+    - the investment ± 20 % [fraction of the total], inputs scaled in proportion.
+
+    Parameters
+    ----------
+    model : Result, Model, mapping or path
+        The model, or a result already evaluated (its model and present values are used).
+    outcomes : int, default 6
+        How many of the largest outcomes have their value moved.
+    **evaluate_kwargs
+        Passed to :func:`sroi.evaluate` when ``model`` is not a result.
+
+    Returns
+    -------
+    dict
+        ``{("value", outcome_id): ("-20%", "+20%"), ..., "deadweight": ("-0.1", "+0.1"),
+        ..., "duration": ("-1", "+1"), "investment": ("-20%", "+20%")}``, in that order.
+
+    Examples
+    --------
+    >>> import sroi
+    >>> m = {"name": "x", "inputs": [{"stakeholder": "a", "amount": 1_000}],
+    ...      "outcomes": [{"id": "small", "stakeholder": "b", "outcome": "c", "quantity": 1,
+    ...                    "value": 100, "duration": 2, "deadweight": 0.25},
+    ...                   {"id": "big", "stakeholder": "b", "outcome": "d", "quantity": 10,
+    ...                    "value": 100, "duration": 3, "deadweight": 0.25}]}
+    >>> from sroi.sensitivity.one_way import reading_ranges
+    >>> r = reading_ranges(m, outcomes=1)
+    >>> r[("value", "big")], r["deadweight"], r["duration"], r["investment"]
+    (('-20%', '+20%'), ('-0.1', '+0.1'), ('-1', '+1'), ('-20%', '+20%'))
+    >>> ("value", "small") in r
+    False
+
+    Durations of 2 and 3 years become 1 and 2 years, then 3 and 4; the big outcome gives
+    10 x 100 x 0.75 = £750 a year and the small one £75, undiscounted (discount rate 0),
+    so (75 x 1 + 750 x 2) / 1,000 = 1.575 and (75 x 3 + 750 x 4) / 1,000 = 3.225.
+
+    >>> t = sroi.sensitivity.tornado(m, r, discount_rate=0)
+    >>> t.set_index("parameter").loc["duration", ["ratio_low", "ratio_high"]].tolist()
+    [1.575, 3.225]
+    """
+    result = model
+    if not hasattr(model, "by_outcome"):
+        import sroi
+
+        result = sroi.evaluate(model, **evaluate_kwargs)
+    ids = result.model.outcome_ids
+    pv = result.by_outcome["present_value"].to_numpy(dtype=float)
+    order = sorted(range(len(ids)), key=lambda i: -abs(pv[i]))[:outcomes]
+    ranges: dict[Any, tuple[str, str]] = {("value", ids[i]): READING_STEPS["value"] for i in order}
+    for name in ("deadweight", "displacement", "attribution", "drop_off", "duration", "investment"):
+        ranges[name] = READING_STEPS[name]
+    return ranges
 
 
 def _ranges_key(key: Any) -> tuple[Any, Any] | None:
