@@ -2,7 +2,8 @@
 (:func:`sroi.report.write_excel`), for the tests: no spreadsheet program needed.
 
 It reads numbers, ``"text"``, cell references (with or without a quoted sheet name),
-ranges, ``+ - * /``, ``SUM`` and ``IFERROR`` -- the writer's whole vocabulary -- evaluates
+ranges, ``+ - * /``, ``&`` (joining texts), ``SUM``, ``IFERROR``, ``IF``, ``ISNUMBER`` and
+``TEXT`` (in the formats ``0.00`` and ``#,##0.00``) -- the writer's whole vocabulary -- evaluates
 them as a spreadsheet does, and says which cells each formula adds up. A formula using
 anything else cannot be read, so a test that evaluates every formula also shows that every
 formula is the writer's own (:func:`writers_own`).
@@ -15,20 +16,38 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-WRITERS_TEXTS = frozenset({'"none"', '""'})
-"""The only quoted texts in the writer's formulas: ``IFERROR(..., "none")`` and ``""``."""
+WRITERS_TEXTS = frozenset(
+    {
+        '"none"',
+        '""',
+        '"Every £1 invested produces "',
+        '"£"',
+        '"#,##0.00"',
+        '" per £1"',
+        '" of social value (present value)."',
+    }
+)
+"""The only quoted texts in the writer's formulas (for a model in pounds):
+``IFERROR(..., "none")``, ``""``, and the pieces of the ratio in words on the summary."""
 
 
 _TOKEN = re.compile(
     r"""\s*(?:
       (?P<ref>(?:'(?:[^']|'')+'!)?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)
     | (?P<num>\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)
-    | (?P<str>"[^"]*")
-    | (?P<fun>SUM|IFERROR)\(
-    | (?P<op>[-+*/(),])
+    | (?P<str>"(?:[^"]|"")*")
+    | (?P<fun>SUM|IFERROR|IF|ISNUMBER|TEXT)\(
+    | (?P<op>[-+*/(),&])
     )""",
     re.VERBOSE,
 )
+
+
+def _shown(value: Any) -> str:
+    """A value as ``&`` joins it: a number without a trailing ``.0``."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 class SpreadsheetError(Exception):
@@ -103,7 +122,7 @@ class Book:
             if kind == "num":
                 return float(text)
             if kind == "str":
-                return text[1:-1]
+                return text[1:-1].replace('""', '"')
             if kind == "ref":
                 values = [self.value(*c) for c in cells(text, sheet)]
                 return values if ":" in text.split("!")[-1] else values[0]
@@ -139,6 +158,17 @@ class Book:
                         values.append(SpreadsheetError)
                 if text == "IFERROR":
                     return values[1]() if values[0] is SpreadsheetError else values[0]
+                if text == "IF":
+                    return values[1] if values[0] else values[2]
+                if text == "ISNUMBER":
+                    return isinstance(values[0], (int, float)) and not isinstance(values[0], bool)
+                if text == "TEXT":
+                    number, shape = values
+                    if not isinstance(number, (int, float)):
+                        return number  # a spreadsheet's TEXT passes text through
+                    shown = {"0.00": "{:.2f}", "#,##0.00": "{:,.2f}"}
+                    assert shape in shown, f"format {shape!r} not read in {formula!r}"
+                    return shown[shape].format(number)
                 total = 0.0
                 for v in values:
                     for x in v if isinstance(v, list) else [v]:
@@ -168,12 +198,19 @@ class Book:
                     found = found / right
             return found
 
-        def expression():
+        def arithmetic():
             found = term()
             while peek()[1] in ("+", "-"):
                 op = take()[1]
                 right = term()
                 found = found + right if op == "+" else found - right
+            return found
+
+        def expression():  # & joins texts, after + and - (as in a spreadsheet)
+            found = arithmetic()
+            while peek()[1] == "&":
+                take()
+                found = _shown(found) + _shown(arithmetic())
             return found
 
         found = expression()
@@ -222,8 +259,9 @@ def formula_cells(book: Book) -> Iterator[tuple[str, Any]]:
 
 def writers_own(book: Book, sheet: str, formula: str) -> None:
     """Assert that ``formula`` (on ``sheet``) is one the writer makes, never user text: it
-    reads as references to the workbook's own sheets, numbers, ``+ - * / ( ) ,``, ``SUM``,
-    ``IFERROR`` and the texts ``"none"`` and ``""`` only; and that it evaluates."""
+    reads as references to the workbook's own sheets, numbers, ``+ - * / ( ) , &``, the
+    functions the evaluator reads and the texts :data:`WRITERS_TEXTS` only; and that it
+    evaluates."""
     found = tokens(formula)  # anything else cannot be read
     for kind, text in found:
         if kind == "str":

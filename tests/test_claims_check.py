@@ -303,7 +303,9 @@ def test_the_markdown_report_carries_the_findings(result, every):
     section = text[text.index("## Claims check") : text.index("## Method notes")]
     assert section.count("\n| high |") == 2 and section.count("\n| low |") == 2
     assert section.count("\n| medium |") == 7
-    assert "Thresholds: max\\_deductions 0.9" in section
+    # the thresholds in words, not as the check's setting names
+    assert "deductions together remove more than 90% of its value" in section
+    assert "max\\_deductions" not in section and "max_deductions" not in section
     assert "## Who benefits and who saves" in text
 
 
@@ -313,7 +315,9 @@ def test_the_html_report_carries_the_findings(result, every):
     page = render_html(result, charts=False)
     section = page[page.index('<section id="claims-check">') : page.index('<section id="method">')]
     assert section.count("<tr><td>") == len(every)
-    assert "(fiscal_and_wellbeing)" in section
+    # each finding in words, never by the rule's code name or an outcome's position
+    assert "(fiscal and wellbeing values)" in section
+    assert "fiscal_and_wellbeing" not in section and "outcomes[" not in section
     assert 'href="#claims-check"' in page and 'id="who-benefits"' in page
 
 
@@ -326,7 +330,13 @@ def test_the_excel_report_carries_the_findings(result, every, tmp_path):
     book = load_workbook(write_excel(result, tmp_path / "accounts.xlsx"))
     cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
     assert "Claims check" in cells
-    assert sum(1 for c in cells if c in every["finding"].tolist()) == len(every)
+    # every finding, as the report words it (outcomes and proxies by name, not position)
+    from sroi.report import _common
+
+    worded = [row["finding"] for row in _common.claims(result)["rows"]]
+    assert len(worded) == len(every)
+    assert sum(1 for c in cells if c in worded) == len(every)
+    assert not any("outcomes[" in str(c) for c in cells)
 
 
 def test_a_report_with_no_findings_says_so():

@@ -249,10 +249,15 @@ def test_cli_page_has_examples():
         assert any(c.startswith(f"sroi {sub}") for c in commands), sub
 
 
-def test_cli_examples_run_as_shown(monkeypatch):
+def test_cli_examples_run_as_shown(monkeypatch, tmp_path):
     """Each command's output matches the page (``...`` stands for any text); a command that
-    fails must be followed by ``$ echo $?`` showing its exit status."""
-    monkeypatch.chdir(ROOT)
+    fails must be followed by ``$ echo $?`` showing its exit status.
+
+    The commands run in a scratch folder that sees the repository's ``examples/``, ``docs/``
+    and ``data/``, so the files an example writes (``accounts.xlsx``) land there."""
+    for name in ("examples", "docs", "data"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
     checker = doctest.OutputChecker()
     flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
     runner = CliRunner(env={"COLUMNS": "100"})

@@ -37,6 +37,7 @@ from click.testing import CliRunner
 
 import sroi
 from sroi.cli import cli
+from sroi.report import _common as common
 from sroi.report import render_html, render_markdown, social_accounts, write_excel
 from sroi.report.accounts import NOT_GIVEN
 from sroi.report.excel import cell_text, safe_sheet_name
@@ -878,14 +879,18 @@ def test_every_warning_is_in_notes_and_warnings(tmp_path):
     page = html.unescape(render_html(r, charts=False))
     notes = page[page.index('<section id="notes">') : page.index('<section id="claims-check">')]
     text = _section(render_markdown(r), "## Notes and warnings")
-    for m in messages:
-        assert m in notes and md(m) in text
+    assert any("outcomes[1]" in m for m in messages)  # the message for the command line
+    for m in messages:  # the report names the outcome instead of its position
+        shown = common.plain(r, m)
+        assert shown in notes and md(shown) in text
+    assert "deadweight of Safer estate (Residents)" in notes
+    assert "outcomes[" not in notes and "outcomes[" not in text
     assert "Less stress (Tenants)" in notes  # where, in words
     assert "The evaluation gave 2 warnings" in page
     assert len(_first_column(text)) == 2
     book = openpyxl.load_workbook(write_excel(r, tmp_path / "r.xlsx"))
     cells = [c for row in book["Summary"].iter_rows(values_only=True) for c in row if c]
-    assert "Notes and warnings" in cells and all(m in cells for m in messages)
+    assert "Notes and warnings" in cells and all(common.plain(r, m) in cells for m in messages)
     # a result without warnings says so
     assert "The evaluation gave no warnings." in render_markdown(sroi.evaluate(model()))
 
@@ -909,3 +914,174 @@ def test_contract_figures_when_the_model_gives_a_contract_value(tmp_path):
         assert share == pytest.approx(r.share_of_contract, abs=1e-12)
     assert b.at("Summary", "Contract value", 2)[0] == 50_000
     assert "Contract value" not in render_markdown(sroi.evaluate(model()))
+
+
+# ------------------------------------------------------------------ words, not codes
+
+COUNCIL = ROOT / "examples" / "council_contract.yaml"
+HOUSING = ROOT / "examples" / "housing_community_investment.yaml"
+RULE_CODES = (
+    "double_counting", "fiscal_and_wellbeing", "no_deductions", "no_drop_off",
+    "transfer_payment", "dominant_outcome", "wellbeing_share", "high_deductions",
+    "old_proxy", "unit_conversion", "immaterial)",
+)  # fmt: skip
+
+
+def _excel_text(result, tmp_path) -> str:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(write_excel(result, tmp_path / "r.xlsx"))
+    return "\n".join(
+        str(c) for ws in book for row in ws.iter_rows(values_only=True) for c in row if c
+    )
+
+
+@pytest.mark.parametrize("path", [COUNCIL, HOUSING], ids=["council", "housing"])
+def test_the_claims_check_names_outcomes_and_proxies_not_codes(path, tmp_path):
+    pytest.importorskip("jinja2")
+    r = sroi.evaluate(path)
+    found = sroi.check(r)
+    assert len(found)  # both examples have findings to show
+    page = html.unescape(render_html(r, charts=False))
+    text = render_markdown(r)
+    claims_html = page[page.index('<section id="claims-check">') :]
+    claims_md = _section(text, "## Claims check")
+    for shown in (claims_html, claims_md):
+        assert "outcomes[" not in shown
+        assert "Thresholds: max_" not in shown and "max_deductions" not in shown
+        assert not [code for code in RULE_CODES if code in shown]
+        assert "proxy '" not in shown
+        assert "a finding is raised when an outcome's deductions together remove more than 90%" in (
+            " ".join(shown.split())
+        )
+    # no list position anywhere in the HTML or Markdown report
+    assert "outcomes[" not in page and "outcomes[" not in text
+    excel = _excel_text(r, tmp_path)
+    assert "Thresholds: max_" not in excel
+    assert not [code for code in RULE_CODES[:-1] if f"({code})" in excel]
+    # a proxy by its name, with its id where a reader looks it up
+    if path == COUNCIL:
+        name = "Job Seeker's Allowance - Fiscal and economic benefit from a workless claimant"
+        assert f"the {name}" in claims_html
+        assert "proxy (ucd_ee1_0_fiscal in the unit-cost table) is a transfer payment" in (
+            claims_html
+        )
+
+
+def test_the_thresholds_are_written_in_words():
+    words = common.thresholds_text(
+        {"max_deductions": 0.8, "long_duration": 1, "max_outcome_share": 0.6,
+         "max_wellbeing_share": 0.5, "data_ages": ["green"], "max_transfer_share": 0.25,
+         "materiality": 0.02}
+    )  # fmt: skip
+    assert words == (
+        "a finding is raised when an outcome's deductions together remove more than 80% of "
+        "its value, an outcome lasts more than 1 year with no drop-off, one outcome carries "
+        "more than 60% of the present value, wellbeing values carry more than half of it, a "
+        "proxy's data age is other than green, more than 25% of a proxy's value is a transfer "
+        "payment, or an outcome carries less than 2% of the value"
+    )
+
+
+def test_a_position_in_a_message_is_given_by_name():
+    r = sroi.evaluate(model())
+    first, second = (f"{o.outcome} ({o.stakeholder})" for o in r.model.outcomes[:2])
+    ids = r.model.outcome_ids
+    assert common.plain(r, "deadweight of outcomes[1]") == f"deadweight of {second}"
+    assert common.plain(r, f"as outcomes[0] ({ids[0]}) does") == f"as {first} does"
+    assert common.plain(r, "outcomes[0].drop_off") == f"the drop-off of {first}"
+    assert common.plain(r, "outcomes[99] stays") == "outcomes[99] stays"  # not a row
+    assert common.figure_words(r, "outcomes[1].quantity") == f"Quantity of {second}"
+    assert common.reference(r, "outcomes[1].quantity") == ids[1]
+    assert common.reference(r, "price_year") == ""
+
+
+def test_units_are_plural_except_for_exactly_one():
+    assert [common.units("person", x) for x in (1, 7.39, 12, 0)] == [
+        "person",
+        "people",
+        "people",
+        "people",
+    ]
+    assert common.units("WELLBY", 1.04) == "WELLBYs" and common.units("WELLBY", 1) == "WELLBY"
+    assert common.units("household", 2) == "households"
+    assert common.units("tonne CO2e", 2) == "tonne CO2e"  # several words: as given
+
+
+def test_how_sure_uses_plural_units_and_says_what_a_wellby_is():
+    pytest.importorskip("jinja2")
+    r = sroi.evaluate(HOUSING)
+    sure = common.how_sure(r, common.sensitivity(r), None)
+    assert re.search(r"\d+(\.\d+)? WELLBYs instead of 16 WELLBYs", sure)
+    assert " WELLBY " not in sure.replace("A WELLBY is", "")
+    assert "A WELLBY is one point of life satisfaction for one person for one year." in sure
+    council = sroi.evaluate(COUNCIL)
+    sure = common.how_sure(council, common.sensitivity(council), None)
+    assert re.search(r"\d+(\.\d+)? people instead of 12 people", sure)
+    assert "person" not in sure and "WELLBY" not in sure
+    page = html.unescape(render_html(council, charts=False))
+    assert "people instead of 12 people" in page
+
+
+def test_the_summary_gives_the_ratio_without_transfers():
+    pytest.importorskip("jinja2")
+    r = sroi.evaluate(COUNCIL)
+    found = common.without_transfers(r)
+    # independently: the claims check prices each transfer (its share of the proxy times
+    # the outcome's present value): £134,134 + £10,405 of the present value
+    amounts = [
+        float(x.replace(",", ""))
+        for x in re.findall(
+            r"\(£([\d,]+) of its present value\)", " ".join(sroi.check(r)["finding"])
+        )
+    ]
+    assert sum(amounts) == pytest.approx(134_134 + 10_405)
+    assert found["transfers"] == pytest.approx(sum(amounts), abs=2)
+    assert found["transfers"] == pytest.approx(r.transfer_present_value)
+    expected = (r.present_value - r.transfer_present_value) / r.total_investment
+    assert found["ratio"] == pytest.approx(expected, rel=1e-12)
+    assert found["ratio"] == pytest.approx((293_960.75 - 144_539.02) / 239_247.34, abs=1e-6)
+    sentence = (
+        f"£144,539 of the value is benefits or taxes moved between parties (transfer "
+        f"payments), not resources saved; without it the ratio is £{expected:.2f} per £1."
+    )
+    assert found["sentence"] == sentence and f"£{expected:.2f}" == "£0.62"
+    page = html.unescape(render_html(r, charts=False))
+    summary = page[page.index('id="summary-page"') : page.index("How sure we are")]
+    assert sentence in summary
+    assert sentence in _section(render_markdown(r), "## Summary")
+    # no transfers, no sentence
+    plain = sroi.evaluate(model())
+    assert plain.transfer_present_value == 0 and common.without_transfers(plain) is None
+    assert "transfer payments), not resources saved" not in render_html(plain, charts=False)
+
+
+def test_both_paybacks_read_in_months():
+    assert common.discounted_payback_words(0.6) == "0.60 years (7.2 months)"
+    assert common.discounted_payback_words(None) == "never"
+    r = sroi.evaluate(COUNCIL)
+    head = dict(common.headline(r))
+    assert head["Payback (undiscounted)"] == "17.1 months"
+    months = r.discounted_payback_years * 12  # 1.737 years = 20.8 months
+    assert (
+        head["Discounted payback"]
+        == f"{r.discounted_payback_years:.2f} years ({months:.1f} months)"
+    )
+    assert common.payback_line(r) == (
+        f"Payback: 17.1 months (undiscounted); {head['Discounted payback']} discounted."
+    )
+
+
+def test_formulas_raise_their_exponents_in_html_and_markdown():
+    pytest.importorskip("jinja2")
+    r = sroi.evaluate(model())
+    page = render_html(r, charts=False)
+    method_html = page[page.index('<section id="method"') :]
+    assert "(1 − drop-off)<sup>t − start year</sup>" in method_html
+    assert "r<sub>k</sub>" in method_html
+    assert "^" not in method_html and "drop_off" not in method_html
+    text = _section(render_markdown(r), "## Method notes")
+    assert "(1 − drop-off)<sup>t − start year</sup>" in text and "^" not in text
+    conventions = {c["name"]: c for c in common.conventions(r)}
+    assert conventions["drop_off"]["formula"] == (
+        "impact(t) = first-year impact × (1 − drop-off) to the power (t − start year)"
+    )

@@ -15,13 +15,22 @@ import copy
 import math
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import sroi
+from sroi.plots import PALETTE
 from sroi.report import social_accounts, write_excel
-from tests._xlsx_formulas import Book, SpreadsheetError, cells, formula_cells, tokens
+from tests._xlsx_formulas import (
+    WRITERS_TEXTS,
+    Book,
+    SpreadsheetError,
+    cells,
+    formula_cells,
+    tokens,
+)
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -278,7 +287,8 @@ def test_a_model_without_areas_totals_the_inputs_and_impact_map_sheets(tmp_path)
     r = sroi.evaluate(m)
     b = Book(write_excel(r, tmp_path / "one.xlsx"))
     assert b.book.sheetnames == [
-        "Summary", "Impact map", "By year", "Inputs", "Outputs", "Impact map, every column"
+        "Summary", "Sensitivity", "Impact map", "By year", "Inputs", "Outputs",
+        "Impact map, every column"
     ]  # fmt: skip
     value, cell = b.at("Summary", "Present value of outcomes", 2, first=True)
     assert value == pytest.approx(23_000)
@@ -345,7 +355,7 @@ def test_the_summary_has_native_charts_of_the_workbooks_own_cells(housing_book, 
     table = housing.by_outcome.sort_values("present_value", ascending=False, kind="stable")
     assert names == table["outcome"].tolist()  # human names, largest first
     assert amounts == pytest.approx(table["present_value"].tolist(), abs=PENNY)
-    assert series.graphicalProperties.solidFill.srgbClr == "1F3A5F"
+    assert series.graphicalProperties.solidFill.srgbClr == PALETTE["value"][1:]
     assert '"£"#,##0' in by_outcome.y_axis.numFmt.formatCode
     # areas: value and inputs, from the accounts table
     by_area = charts[titles.index(f"Value produced and inputs by area: {name}")]
@@ -390,7 +400,8 @@ def test_every_sheet_prints_one_page_wide_with_headings_and_page_numbers(housing
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         # one page wide; as many pages down as it takes (one, a little smaller, for a
         # sheet only a little longer than a page)
-        assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) in (0, 1), ws.title
+        wide = 3 if ws.title == "Impact map, every column" else 1  # see the test of it
+        assert int(setup.fitToWidth) == wide and int(setup.fitToHeight) in (0, 1), ws.title
         assert ws.print_area.startswith(f"'{ws.title}'!$A$1:"), ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
         assert ws.oddHeader.center.text == housing.model.name
@@ -457,9 +468,9 @@ def test_user_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
             for cell in row:
                 if cell.data_type == "f":
                     # every formula is the writer's own: it reads as references, numbers and
-                    # the writer's two texts, never as user text
+                    # the writer's own texts, never as user text
                     strings = [t for k, t in tokens(cell.value) if k == "str"]
-                    assert set(strings) <= {'"none"', '""'}, (ws.title, cell.value)
+                    assert set(strings) <= WRITERS_TEXTS, (ws.title, cell.value)
                     b.value(ws.title, cell.coordinate)
                 elif isinstance(cell.value, str):
                     assert cell.data_type == "s"
@@ -606,3 +617,307 @@ def test_the_inputs_and_outputs_sheets_name_each_row_in_plain_words(
     assert [r[0] for r in outputs[1:]] == [o.description for o in given]
     assert [r[1] for r in outputs[1:]] == [o.quantity for o in given]
     assert [r[3] for r in outputs[1:]] == [o.area for o in given]
+
+
+# --------------------------------------------------------------------------------------
+# Sensitivity and uncertainty
+
+UNCERTAIN = ROOT / "docs" / "examples" / "hand_worked_uncertain.yaml"
+
+
+@pytest.fixture(scope="module")
+def uncertain():
+    return sroi.evaluate(UNCERTAIN)
+
+
+@pytest.fixture(scope="module")
+def uncertain_book(uncertain, tmp_path_factory):
+    return Book(write_excel(uncertain, tmp_path_factory.mktemp("u") / "uncertain.xlsx"))
+
+
+def _table(ws, heading: str, width: int) -> tuple[int, list[tuple]]:
+    """The first row and the rows (``width`` cells each) of the table headed ``heading``
+    in column A, down to the first row whose column A is empty."""
+    start = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == heading) + 1
+    rows, r = [], start
+    while ws.cell(r, 1).value not in (None, "Total"):
+        rows.append(tuple(ws.cell(r, c).value for c in range(1, width + 1)))
+        r += 1
+    return start, rows
+
+
+def test_the_sensitivity_sheet_shows_the_html_reports_switching_values(uncertain_book, uncertain):
+    from sroi.report import _common as common
+    from sroi.report.excel import cell_text
+    from sroi.sensitivity import switching_values
+
+    ws = uncertain_book.book["Sensitivity"]
+    assert uncertain_book.book.sheetnames.index("Sensitivity") == 1  # after the summary
+    head = [ws.cell(r, c).value for r in range(1, ws.max_row + 1) for c in (1, 2, 3, 4)]
+    assert "Ratio 1 : 1 at" in head and "Change needed" in head
+    _, rows = _table(ws, "Estimate", 4)
+    found = common.sensitivity(uncertain)
+    want = [
+        tuple(cell_text(r[k]) for k in ("estimate", "base", "switching_value", "change"))
+        for r in found["rows"]
+    ]
+    assert rows == want and len(rows) >= 5
+    # the figures behind the words are sroi.sensitivity.switching_values'
+    table = switching_values(uncertain.model).set_index(["parameter", "outcome"])
+    for r in found["rows"]:
+        key = (r["parameter"], r["outcome"])
+        assert r["raw_value"] == pytest.approx(float(table.loc[key, "switching_value"]))
+    # and by hand: one outcome, so the ratio is proportional to its quantity and to one
+    # over the investment; the ratio is 1 : 1 at quantity 100 / ratio and at an
+    # investment of £150,000 x ratio
+    by = {r["parameter"]: r for r in found["rows"]}
+    assert by["quantity"]["raw_value"] == pytest.approx(100 / uncertain.ratio)
+    assert by["investment"]["raw_value"] == pytest.approx(150_000 * uncertain.ratio)
+    assert rows[0][1:3] == ("100", f"{100 / uncertain.ratio:.2f}")
+
+
+def test_the_sensitivity_sheet_has_the_tornado_and_its_native_chart(uncertain_book, uncertain):
+    from sroi.report import _common as common
+    from sroi.report.excel import cell_text
+
+    b = uncertain_book
+    ws = b.book["Sensitivity"]
+    first = next(  # the table headed "Estimate" and "Lower setting": the tornado's
+        r + 1
+        for r in range(1, ws.max_row + 1)
+        if ws.cell(r, 1).value == "Estimate" and ws.cell(r, 2).value == "Lower setting"
+    )
+    assert [ws.cell(first - 1, c).value for c in range(1, 6)] == [
+        "Estimate", "Lower setting", "Ratio (lower)", "Higher setting", "Ratio (higher)"
+    ]  # fmt: skip
+    found = common.sensitivity(uncertain)["tornado"]["rows"]
+    got = [tuple(ws.cell(first + k, c).value for c in range(1, 6)) for k in range(len(found))]
+    assert [(g[0], g[1], g[3]) for g in got] == [
+        (cell_text(t["estimate"]), cell_text(t["low"]), cell_text(t["high"])) for t in found
+    ]
+    assert [(g[2], g[4]) for g in got] == [
+        pytest.approx((t["raw_low"], t["raw_high"]), rel=1e-14) for t in found
+    ]
+    # by hand: the ratio is value / investment, so 20 % less investment gives ratio / 0.8
+    invest = next(g for g in got if g[0] == "Total investment")
+    assert invest[2] == pytest.approx(uncertain.ratio / 0.8)
+    assert invest[4] == pytest.approx(uncertain.ratio / 1.2)
+    assert ws.cell(first, 3).number_format == '"£"#,##0.00" per £1"'
+    # the chart: horizontal bars of the two ratio columns, named by the estimates
+    (chart,) = [c for c in ws._charts if _title(c).startswith("What moves the ratio most")]
+    assert _title(chart) == f"What moves the ratio most — {uncertain.model.name}"
+    assert chart.type == "bar" and len(chart.series) == 2
+    low, high = chart.series
+    last = first + len(found) - 1
+    assert low.val.numRef.f == f"'Sensitivity'!$C${first}:$C${last}"
+    assert high.val.numRef.f == f"'Sensitivity'!$E${first}:$E${last}"
+    assert low.cat.strRef.f == f"'Sensitivity'!$A${first}:$A${last}"
+    assert [b.value(*c) for c in cells(high.val.numRef.f, "Sensitivity")] == pytest.approx(
+        [t["raw_high"] for t in found], rel=1e-14
+    )
+    # the PNG tornado's colours: the low setting sky blue, the high setting blue
+    assert low.graphicalProperties.solidFill.srgbClr == PALETTE["value_light"][1:]
+    assert high.graphicalProperties.solidFill.srgbClr == PALETTE["value"][1:]
+
+
+def test_the_monte_carlo_figures_are_those_of_simulate(uncertain_book, uncertain):
+    import numpy as np
+
+    from sroi.sensitivity import simulate
+
+    b = uncertain_book
+    ws = b.book["Sensitivity"]
+    sim = simulate(uncertain.model, 10_000, seed=0, progress=False)
+    ratio = np.asarray(sim.ratio, dtype=float)
+
+    def figure(label):
+        return b.at("Sensitivity", label, 2)[0]
+
+    assert figure("Draws") == 10_000 and figure("Seed") == 0
+    above = float(np.mean(ratio > 1.0))  # counted here, by hand
+    assert figure("Share of draws with the ratio above 1 : 1") == pytest.approx(above)
+    assert figure("Mean ratio") == pytest.approx(float(ratio.mean()))
+    assert figure("Median ratio") == pytest.approx(float(np.median(ratio)))
+    assert figure("5th percentile of the ratio") == pytest.approx(np.percentile(ratio, 5))
+    assert figure("95th percentile of the ratio") == pytest.approx(np.percentile(ratio, 95))
+    # the histogram's bins: every draw counted once, those above 1 in their own column
+    first, rows = _table(ws, "Ratio from", 4)
+    assert sum(r[2] + r[3] for r in rows) == 10_000
+    assert sum(r[3] for r in rows) == int(np.sum(ratio > 1.0))
+    for lo, hi, below, over in rows:
+        inside = int(np.sum((ratio > lo) & (ratio <= hi)))
+        if lo == rows[0][0]:
+            inside += int(np.sum(ratio == lo))  # the lowest draw, in the first bin
+        assert below + over == inside, (lo, hi)
+        assert (below == 0) if lo >= 1.0 else (over == 0)
+    total = b.at("Sensitivity", "Total", 3)[0], b.at("Sensitivity", "Total", 4)[0]
+    assert total == (int(np.sum(ratio <= 1.0)), int(np.sum(ratio > 1.0)))
+    last = first + len(rows) - 1
+    (chart,) = [c for c in ws._charts if _title(c).startswith("The ratio in 10,000 draws")]
+    assert chart.type == "col" and chart.grouping == "stacked"
+    assert [s.val.numRef.f for s in chart.series] == [
+        f"'Sensitivity'!$C${first}:$C${last}", f"'Sensitivity'!$D${first}:$D${last}"
+    ]  # fmt: skip
+    assert [s.graphicalProperties.solidFill.srgbClr for s in chart.series] == [
+        PALETTE["uncertain"][1:], PALETTE["value"][1:]
+    ]  # fmt: skip
+
+
+def test_without_distributions_the_sheet_says_nothing_is_given_as_a_range(estate_book):
+    ws = estate_book.book["Sensitivity"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("No figure in the model is given as a range") for t in texts)
+    assert "Draws" not in texts
+    assert [_title(c) for c in ws._charts] == ["What moves the ratio most — Estate & Co"]
+
+
+def test_the_sensitivity_sheet_is_left_out_or_drawn_as_asked(uncertain, tmp_path):
+    without = Book(write_excel(uncertain, tmp_path / "a.xlsx", sensitivity=False))
+    assert "Sensitivity" not in without.book.sheetnames
+    fewer = Book(write_excel(uncertain, tmp_path / "b.xlsx", draws=500, seed=7))
+    assert fewer.at("Sensitivity", "Draws", 2)[0] == 500
+    assert fewer.at("Sensitivity", "Seed", 2)[0] == 7
+    with pytest.raises(sroi.ModelError):
+        write_excel(uncertain, tmp_path / "c.xlsx", draws=0)
+
+
+def test_the_report_command_passes_its_options_to_the_workbook(tmp_path):
+    from click.testing import CliRunner
+
+    from sroi.cli import cli
+
+    out = tmp_path / "r.xlsx"
+    run = CliRunner().invoke(
+        cli, ["report", str(UNCERTAIN), "--xlsx", str(out), "--draws", "300", "--seed", "2"]
+    )
+    assert run.exit_code == 0, run.output
+    assert Book(out).at("Sensitivity", "Draws", 2)[0] == 300
+    run = CliRunner().invoke(cli, ["report", str(UNCERTAIN), "--xlsx", str(out),
+                                   "--no-sensitivity"])  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert "Sensitivity" not in openpyxl.load_workbook(out).sheetnames
+
+
+def test_the_sensitivity_sheet_prints_like_the_others(uncertain_book, uncertain):
+    ws = uncertain_book.book["Sensitivity"]
+    assert ws.print_area.startswith("'Sensitivity'!$A$1:")
+    assert ws.print_title_rows == "$1:$1"
+    assert int(ws.page_setup.fitToWidth) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.oddHeader.center.text == uncertain.model.name.replace("&", "&&")
+    assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "Page &P of &N"
+    # the charts sit inside the print area
+    last_row = int(re.sub(r"\D", "", ws.print_area.split(":")[-1]))
+    assert all(c.anchor._from.row < last_row for c in ws._charts)
+
+
+def test_every_chart_uses_the_png_charts_palette(housing_book, uncertain_book):
+    allowed = {c[1:] for c in PALETTE.values()}
+    seen = set()
+    for book in (housing_book, uncertain_book):
+        for ws in book.book.worksheets:
+            for chart in ws._charts:
+                for series in chart.series:
+                    seen.add(series.graphicalProperties.solidFill.srgbClr)
+    assert seen <= allowed and {"0072B2", "D55E00"} <= seen
+    ws = housing_book.book["Summary"]
+    (by_area,) = [c for c in ws._charts if _title(c).startswith("Value produced and inputs")]
+    value, investment = by_area.series
+    assert value.graphicalProperties.solidFill.srgbClr == PALETTE["value"][1:]
+    assert investment.graphicalProperties.solidFill.srgbClr == PALETTE["investment"][1:]
+
+
+def test_importing_the_palette_does_not_import_matplotlib():
+    code = "import sys, sroi.plots; print('matplotlib' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
+
+
+def test_the_ratio_in_words_on_the_summary_is_a_formula_that_follows_the_figures(
+    estate_book, estate_result
+):
+    from sroi.report import _common as common
+
+    b = estate_book
+    ws = b.book["Summary"]
+    sentence = next(
+        c for c in ws["A"] if isinstance(c.value, str) and "invested produces" in c.value
+    )
+    assert sentence.data_type == "f" and "TEXT(" in sentence.value
+    assert b.value("Summary", sentence.coordinate) == "".join(common.ratio_sentence(estate_result))
+    _, cell = b.at("Summary", "SROI ratio", 2, first=True)
+    beside = ws.cell(cell.row, 3)
+    assert beside.data_type == "f"
+    assert b.value("Summary", beside.coordinate) == common.ratio_text(estate_result.ratio, "GBP")
+    # hand-worked: £23,000 of value for £15,000 invested
+    assert b.value("Summary", sentence.coordinate) == (
+        "Every £1 invested produces £1.53 of social value (present value)."
+    )
+    # edit the figures: double every input, and the words follow the ratio
+    edited = Book(b.path)
+    investment = b.at("Summary", "Total investment (present value)", 2, first=True)[1]
+    leaves = set(edited.leaves("Summary", investment.coordinate))
+    assert {sheet for sheet, _ in leaves} == {"Garden", "Hall"} or len(leaves) >= 2
+    for sheet, where in leaves:
+        edited.book[sheet][where].value *= 2
+    assert edited.value("Summary", sentence.coordinate) == (
+        "Every £1 invested produces £0.77 of social value (present value)."  # 23,000 / 30,000
+    )
+    # payback is sroi's own figure, and says so
+    labels = [c.value for c in ws["A"] if isinstance(c.value, str)]
+    assert "Payback [months] (worked out by sroi)" in labels
+
+
+def test_the_evaluator_joins_texts_and_shows_numbers_as_a_spreadsheet_does(estate_book):
+    b = estate_book
+    assert b.formula('="a"&"b"&1+2', "Summary") == "ab3"
+    assert b.formula('=TEXT(1234.5,"#,##0.00")', "Summary") == "1,234.50"
+    assert b.formula('=TEXT(0.126,"0.00")', "Summary") == "0.13"
+    assert b.formula('=IF(ISNUMBER("x"),"yes","no")', "Summary") == "no"
+    assert b.formula('="say ""hi"""', "Summary") == 'say "hi"'
+
+
+def test_the_every_column_sheet_prints_across_pages_of_a3_with_the_outcome_repeated(
+    housing_book,
+):
+    ws = housing_book.book["Impact map, every column"]
+    setup = ws.page_setup
+    assert int(setup.fitToWidth) == 3 and int(setup.fitToHeight) in (0, 1)
+    assert int(setup.paperSize) == int(ws.PAPERSIZE_A3) and setup.orientation == "landscape"
+    head = [c.value for c in ws[1]]
+    outcome = openpyxl.utils.get_column_letter(head.index("Outcome") + 1)
+    assert ws.print_title_cols == f"$A:${outcome}"
+
+
+def test_the_summary_states_the_transfers_and_the_ratio_without_them(tmp_path):
+    """The council's offer counts £134,134 of benefits saved by DWP and £10,405 of tax to
+    HM Treasury: transfers, not resources saved. The summary says so beside the ratio."""
+    import openpyxl
+
+    r = sroi.evaluate(COUNCIL)
+    path = write_excel(r, tmp_path / "c.xlsx", sensitivity=False)
+    rows = {
+        row[0]: row[1]
+        for row in openpyxl.load_workbook(path)["Summary"].iter_rows(values_only=True)
+        if isinstance(row[0], str)
+    }
+    transfers = rows["Of which transfers (benefits or taxes moved, not resources saved)"]
+    assert transfers == pytest.approx(r.transfer_present_value, rel=1e-12)
+    assert round(transfers) == 134_134 + 10_405  # the two priced in the claims check
+    without = rows["SROI ratio without transfers (worked out by sroi)"]
+    assert without == pytest.approx((r.present_value - transfers) / r.total_investment, rel=1e-12)
+    assert round(without, 2) == 0.62
+
+
+def test_no_transfers_line_without_transfers(tmp_path):
+    import openpyxl
+
+    r = sroi.evaluate(ROOT / "docs" / "examples" / "hand_worked.yaml")
+    assert r.transfer_present_value == 0
+    path = write_excel(r, tmp_path / "h.xlsx", sensitivity=False)
+    text = [
+        str(v)
+        for row in openpyxl.load_workbook(path)["Summary"].iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    ]
+    assert not any("transfers" in t and "SROI ratio" in t for t in text)

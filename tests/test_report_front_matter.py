@@ -351,13 +351,16 @@ def test_p_ratio_above_one_is_the_simulations():
     assert unsure["draws"] == 4_000 and unsure["seed"] == 11
     assert unsure["figures"] == [
         {
-            "where": "Eat fresh food (Gardeners): deadweight",
-            "ref": "outcomes[0].deadweight",
+            "where": "Deadweight of Eat fresh food (Gardeners)",
+            "ref": r.model.outcome_ids[0],
             "range": "any value from 30.0% to 60.0% equally likely",
         }
     ]
     page = render_html(r, draws=4_000, seed=11)
     assert f"<dd>{common.percent(unsure['probability'])}</dd>" in page
+    # the figure by name, its reference the outcome's id, never its position
+    assert "<td>Deadweight of Eat fresh food (Gardeners)<small" in page
+    assert "outcomes[" not in page and "outcomes[" not in render_markdown(r, draws=500)
     assert "4,000 (seed 11)" in page
     assert 'alt="Histogram of the SROI ratio in 4,000 draws' in page
     # the same seed, the same report

@@ -387,7 +387,7 @@ def test_every_warning_is_in_the_notes_and_flagged_on_page_one():
     assert "The evaluation gave 1 warning to check: see Notes and warnings." in flat(pages[0])
     start = dict(bookmarks(data))["Notes and warnings"]
     text = flat(pages[start - 1])
-    assert "Warmer homes (Tenants)" in text and "outcomes[0]" in text
+    assert "Warmer homes (Tenants)" in text and "outcomes[" not in text
     assert flat(notes[0]["message"]) in text
 
 
@@ -545,3 +545,78 @@ def test_cli_report_passes_the_sensitivity_options_to_the_pdf(tmp_path):
     assert run.exit_code == 0, run.output
     titles = [t for t, _ in bookmarks(out.read_bytes())]
     assert "Sensitivity and uncertainty" not in titles and "Method notes" in titles
+
+
+# ------------------------------------------------------------------ words, not codes
+
+
+@pytest.fixture(scope="module")
+def council():
+    r = sroi.evaluate(COUNCIL)
+    data = render_pdf(r, charts=False)
+    return r, data, texts(data)
+
+
+def test_the_pdf_names_outcomes_proxies_and_rules_in_words(council, housing):
+    for _, _, pages in (council, housing):
+        everything = flat(" ".join(pages))
+        assert "outcomes[" not in everything
+        assert "Thresholds: max_" not in everything and "max_deductions" not in everything
+        for code in ("dominant_outcome", "wellbeing_share", "transfer_payment", "no_drop_off"):
+            assert code not in everything
+        assert "proxy '" not in everything
+        assert "Thresholds: a finding is raised when an outcome's deductions together" in everything
+    _, data, pages = council
+    claims = flat(pages[dict(bookmarks(data))["Claims check"] - 1])
+    assert "proxy (ucd_ee1_0_fiscal in the unit-cost table) is a transfer payment" in claims
+    assert "Job Seeker's Allowance" in claims
+
+
+def test_page_one_says_how_much_is_transfers_and_the_ratio_without(council):
+    r, _, pages = council
+    first = flat(pages[0])
+    ratio = (r.present_value - r.transfer_present_value) / r.total_investment  # 0.6245...
+    assert round(ratio, 2) == 0.62
+    assert (
+        "£144,539 of the value is benefits or taxes moved between parties (transfer "
+        f"payments), not resources saved; without it the ratio is £{ratio:.2f} per £1."
+    ) in first
+    # both paybacks, the discounted one in months too: 1.737 years is 20.8 months
+    assert "Payback (undiscounted) 17.1 months" in first
+    assert "Discounted payback 1.74 years (20.8 months)" in first
+
+
+def test_page_one_has_no_transfer_sentence_without_transfers(hand):
+    assert "transfer payments" not in flat(hand[2][0])
+
+
+def test_a_short_notes_section_shares_the_claims_check_page(council):
+    r, data, pages = council
+    assert not r.warnings
+    marks = dict(bookmarks(data))
+    assert marks["Notes and warnings"] == marks["Claims check"]
+    # no page carries only a heading and a sentence
+    assert all(len(p.split("\n")) > 6 for p in pages)
+
+
+def test_the_pdf_writes_formulas_without_a_caret(council):
+    _, data, pages = council
+    method = flat(" ".join(pages[dict(bookmarks(data))["Method notes"] - 1 :]))
+    assert "(1 − drop-off) to the power (t − start year)" in method
+    assert "^" not in method
+
+
+def test_no_text_is_justified():
+    """fpdf2 justifies a multi_cell by default, opening gaps between words: every one
+    the PDF writer draws is aligned left (table cells are given their alignment)."""
+    source = (ROOT / "sroi" / "report" / "pdf.py").read_text()
+    calls = []
+    for found in re.finditer(r"multi_cell\(", source):
+        depth, j = 1, found.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(source[j], 0)
+            j += 1
+        calls.append(source[found.end() : j])
+    drawn = [c for c in calls if "dry_run" not in c]
+    assert len(drawn) >= 10
+    assert all("align=" in c for c in drawn)

@@ -27,11 +27,13 @@ from sroi.formatting import (
     quantity,
     ratio_text,
 )
+from sroi.sensitivity.one_way import READING_STEPS
 from sroi.vocabulary import INPUT_KINDS
 
 __all__ = [
     "KIND_LABELS",
     "TORNADO_STEPS",
+    "WELLBY_NOTE",
     "area_anchor",
     "bearer_text",
     "chance_text",
@@ -40,7 +42,11 @@ __all__ = [
     "deductions",
     "deflator_text",
     "discount_rate_detail",
+    "discounted_payback_words",
     "evaluate_kwargs",
+    "figure_words",
+    "formula_parts",
+    "formula_words",
     "front_matter",
     "headline",
     "how_sure",
@@ -55,21 +61,27 @@ __all__ = [
     "output_anchor",
     "parts",
     "parts_text",
+    "payback_line",
     "percent",
     "place",
+    "plain",
     "quantity",
     "ratio_sentence",
     "ratio_text",
+    "reference",
     "require_finite",
     "sensitivity",
     "share",
     "shown",
     "sources",
     "summary",
+    "thresholds_text",
     "title",
     "tornado_ranges",
     "uncertainty",
+    "units",
     "who_benefits",
+    "without_transfers",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -272,10 +284,62 @@ def headline(result: Result) -> list[tuple[str, str]]:
         ("Total investment (present value)", money(result.total_investment, cur)),
         ("Net present value", money(result.npv, cur)),
         ("Net SROI ratio", ratio_text(result.net_ratio, cur)),
-        ("Payback", payback_text(payback)),
-        ("Discounted payback", discounted_payback_text(dpayback)),
+        ("Payback (undiscounted)", payback_text(payback)),
+        ("Discounted payback", discounted_payback_words(dpayback)),
         *result._contract_rows(),
     ]
+
+
+def discounted_payback_words(years: float | None) -> str:
+    """A discounted payback in years with the months beside it, so that it reads beside
+    the (undiscounted) payback, which is in months.
+
+    Examples
+    --------
+    >>> discounted_payback_words(0.6), discounted_payback_words(None)
+    ('0.60 years (7.2 months)', 'never')
+    """
+    if years is None:
+        return "never"
+    return f"{discounted_payback_text(years)} ({years * 12:.1f} months)"
+
+
+def without_transfers(result: Result) -> dict[str, Any] | None:
+    """The value that is transfers, and the ratio without it; None when there is none.
+
+    Part of a proxy's value can be a transfer payment (a benefit or tax moved from one
+    party to another): a saving to the payer, not a resource saved. The ratio without
+    transfers is ``(present_value - transfer_present_value) / total_investment``.
+
+    Returns
+    -------
+    dict or None
+        ``transfers`` [currency], ``ratio`` [currency per unit invested], or None when the
+        ratio is not defined (no investment), and ``sentence`` (both in words).
+
+    Examples
+    --------
+    >>> import sroi
+    >>> r = sroi.evaluate({"name": "x", "discount_rate": 0,
+    ...     "inputs": [{"stakeholder": "a", "amount": 100}],
+    ...     "outcomes": [{"stakeholder": "b", "outcome": "c", "quantity": 1,
+    ...                   "value": 190, "duration": 1}]})
+    >>> without_transfers(r) is None
+    True
+    """
+    transfers = float(result.transfer_present_value)
+    if not transfers > 0:
+        return None
+    cur = result.currency
+    invested = float(result.total_investment)
+    ratio = (float(result.present_value) - transfers) / invested if invested else None
+    sentence = (
+        f"{money(transfers, cur, 0)} of the value is benefits or taxes moved between parties "
+        "(transfer payments), not resources saved"
+    )
+    if ratio is not None:
+        sentence += f"; without it the ratio is {money(ratio, cur)} per {money(1, cur, 0)}"
+    return {"transfers": transfers, "ratio": ratio, "sentence": sentence + "."}
 
 
 def ratio_sentence(result: Result) -> tuple[str, str, str]:
@@ -353,7 +417,8 @@ def method(result: Result) -> dict[str, Any]:
         for pid, row in proxies.get("used", {}).items()
     ]
     uncertain = [
-        f"{u['location']}: the {u['value_used_is']} of its distribution, {u['value_used']:g}"
+        f"{figure_words(result, u['location'])}: the {u['value_used_is']} of its "
+        f"distribution, {u['value_used']:g}"
         for u in p["uncertain_figures"]
     ]
     return {
@@ -489,8 +554,71 @@ def who_benefits(result: Result) -> dict[str, Any]:
     }
 
 
+_RULE_WORDS = {
+    "double_counting": "the same change counted twice",
+    "fiscal_and_wellbeing": "a saving and a wellbeing value for one change",
+    "no_deductions": "no deductions",
+    "no_drop_off": "no drop-off",
+    "transfer_payment": "a transfer payment",
+    "dominant_outcome": "one outcome carries most of the value",
+    "wellbeing_share": "wellbeing values carry most of the value",
+    "high_deductions": "deductions remove nearly all the value",
+    "old_proxy": "an old financial proxy",
+    "unit_conversion": "a proxy published in another unit",
+    "immaterial": "a very small outcome",
+}
+"""Each rule of :func:`sroi.check` in words, for the reports (the rule's name is code)."""
+
+
+def _share_words(x: float) -> str:
+    """A threshold share in words: ``half`` for 0.5, else ``90%``."""
+    if math.isclose(x, 0.5):
+        return "half"
+    return percent(x, 0) if round(x * 100, 9).is_integer() else percent(x)
+
+
+def thresholds_text(thresholds: dict[str, Any]) -> str:
+    """The claims check's thresholds as a sentence, from ``check(...).attrs["thresholds"]``.
+
+    Examples
+    --------
+    >>> from sroi.claims import THRESHOLDS
+    >>> print(thresholds_text(dict(THRESHOLDS)))  # doctest: +NORMALIZE_WHITESPACE
+    a finding is raised when an outcome's deductions together remove more than 90% of its
+    value, an outcome lasts more than 3 years with no drop-off, one outcome carries more
+    than half the present value, wellbeing values carry more than half of it, a proxy's
+    data age is other than green or amber, any of a proxy's value is a transfer payment,
+    or an outcome carries less than 1% of the value
+    """
+    t = thresholds
+    ages = list(t.get("data_ages") or [])
+    transfer = float(t["max_transfer_share"])
+    years = float(t["long_duration"])
+    pieces = [
+        f"an outcome's deductions together remove more than {_share_words(t['max_deductions'])}"
+        " of its value",
+        f"an outcome lasts more than {years:g} year{'' if years == 1 else 's'} with no drop-off",
+        f"one outcome carries more than {_share_words(t['max_outcome_share'])} the present value"
+        if math.isclose(t["max_outcome_share"], 0.5)
+        else f"one outcome carries more than {_share_words(t['max_outcome_share'])} of the "
+        "present value",
+        f"wellbeing values carry more than {_share_words(t['max_wellbeing_share'])} of it",
+        "a proxy's data age is other than " + " or ".join(ages)
+        if ages
+        else "a proxy has any data age",
+        "any of a proxy's value is a transfer payment"
+        if transfer == 0
+        else f"more than {_share_words(transfer)} of a proxy's value is a transfer payment",
+        f"an outcome carries less than {_share_words(t['materiality'])} of the value",
+    ]
+    return "a finding is raised when " + ", ".join(pieces[:-1]) + ", or " + pieces[-1]
+
+
 def claims(result: Result) -> dict[str, Any]:
-    """The claims check's findings (:func:`sroi.check`) and the thresholds it used."""
+    """The claims check's findings (:func:`sroi.check`) and the thresholds it used, in
+    words: ``rule`` is the rule in words, ``finding`` names outcomes and proxies rather
+    than their positions and ids (:func:`plain`), ``ref`` is the outcome's id, and
+    ``thresholds`` a sentence (:func:`thresholds_text`)."""
     from sroi.claims import check
 
     found = check(result)
@@ -498,18 +626,14 @@ def claims(result: Result) -> dict[str, Any]:
         {
             "severity": r["severity"],
             "principle": r["principle"],
-            "rule": r["rule"],
+            "rule": _RULE_WORDS.get(r["rule"], r["rule"].replace("_", " ")),
             "where": place(result, r["location"])["text"] if r["location"] else "the model",
-            "ref": r["location"] or "",
-            "finding": r["finding"],
+            "ref": reference(result, r["location"]),
+            "finding": plain(result, r["finding"]),
         }
         for r in found.to_dict("records")
     ]
-    thresholds = "; ".join(
-        f"{k} {', '.join(v) if isinstance(v, list) else format(v, 'g')}"
-        for k, v in found.attrs["thresholds"].items()
-    )
-    return {"rows": rows, "thresholds": thresholds}
+    return {"rows": rows, "thresholds": thresholds_text(found.attrs["thresholds"])}
 
 
 # --------------------------------------------------------------------------------------
@@ -590,9 +714,92 @@ def place(result: Result, location: str) -> dict[str, str]:
     return {"text": text, "ref": location}
 
 
+def reference(result: Result, location: str) -> str:
+    """The reference a reader can look a location's row up by: the outcome's id for
+    ``outcomes[2]`` or ``outcomes[2].deadweight`` (as the impact map shows it), else
+    ``""`` (an input or output is named in full by :func:`place`)."""
+    found = _LOCATION.fullmatch(location or "")
+    if found and found.group(1) == "outcomes" and int(found.group(2)) < len(result.model.outcomes):
+        return result.model.outcome_ids[int(found.group(2))]
+    return ""
+
+
+def figure_words(result: Result, location: str) -> str:
+    """A figure's location as a reader says it: ``outcomes[0].quantity`` becomes
+    ``"Quantity of Less financial stress (Tenants given money advice)"``; a location
+    without a figure is given as :func:`place` gives it."""
+    found = _LOCATION.fullmatch(location or "")
+    if not found or not found.group(3) or found.group(4):
+        return place(result, location)["text"]
+    whole = place(result, f"{found.group(1)}[{found.group(2)}]")["text"]
+    if whole.endswith("]"):  # a row the model does not have: as given
+        return location
+    field = _PARAMETER_WORDS.get(found.group(3), found.group(3).replace("_", " "))
+    return f"{field[0].upper() + field[1:]} of {whole}"
+
+
+_IN_TEXT = re.compile(r"(outcomes|inputs|outputs)\[(\d+)\](?:\.([A-Za-z_]+))?(?: \(([^()]*)\))?")
+_PROXY_IN_TEXT = re.compile(r"\bproxy '([^']*)'")
+_CODE_WORDS = {"outcome_group": "outcome group", "drop_off": "drop-off"}
+
+
+def plain(result: Result, text: str) -> str:
+    """Text for a reader with the model's positions and codes in words.
+
+    ``outcomes[0]`` (and a following ``(its id)``) becomes the outcome's name and
+    stakeholder, ``outcomes[0].deadweight`` ``the deadweight of`` it; ``proxy 'id'`` becomes
+    ``the <name> proxy (<id> in the unit-cost table)``; ``outcome_group`` and ``drop_off``
+    are spelt in words. Used for the claims check's findings and the warnings, whose own
+    messages (for the command line) keep the positions.
+
+    Examples
+    --------
+    >>> import sroi
+    >>> r = sroi.evaluate({"name": "x", "inputs": [{"stakeholder": "a", "amount": 100}],
+    ...     "outcomes": [{"id": "c1", "stakeholder": "Tenants", "outcome": "Warm", "quantity": 1,
+    ...                   "value": 110, "duration": 1}]})
+    >>> plain(r, "deadweight of outcomes[0] is blank; see outcomes[0] (c1)")
+    'deadweight of Warm (Tenants) is blank; see Warm (Tenants)'
+    >>> plain(r, "outcomes[0].drop_off is high")
+    'the drop-off of Warm (Tenants) is high'
+    """
+    model = result.model
+    ids = model.outcome_ids
+
+    def row(found: re.Match[str]) -> str:
+        table, i, field, after = found.groups()
+        words = place(result, f"{table}[{i}]")["text"]
+        if words.endswith("]"):  # not a row of the model: leave it as written
+            return found.group(0)
+        if after is not None and not (table == "outcomes" and after == ids[int(i)]):
+            words += f" ({after})"
+        if field:
+            words = f"the {_PARAMETER_WORDS.get(field, field.replace('_', ' '))} of {words}"
+        return words
+
+    names = {}
+    for v in result.valuations or ():
+        if v.proxy is not None:
+            names[v.proxy.id] = getattr(v.proxy, "name", "") or ""
+
+    def proxy(found: re.Match[str]) -> str:
+        pid = found.group(1)
+        name = names.get(pid)
+        if not name:
+            return f"the proxy {pid!r}"
+        return f"the {name} proxy ({pid} in the unit-cost table)"
+
+    text = _IN_TEXT.sub(row, text)
+    text = _PROXY_IN_TEXT.sub(proxy, text)
+    for code, words in _CODE_WORDS.items():
+        text = text.replace(code, words)
+    return text
+
+
 def notes(result: Result) -> list[dict[str, str]]:
     """Every warning of the evaluation (``result.warnings``) as ``{"where", "ref",
-    "message"}``: forecast price indices, proxies without a price year, deductions above
+    "message"}`` (``ref`` as :func:`reference`, the message in words by :func:`plain`):
+    forecast price indices, proxies without a price year, deductions above
     90 %, the same change valued twice, what reading a file noticed."""
     out = []
     for w in result.warnings:
@@ -601,8 +808,8 @@ def notes(result: Result) -> list[dict[str, str]]:
         out.append(
             {
                 "where": where["text"],
-                "ref": where["ref"],
-                "message": getattr(w, "message", str(w)),
+                "ref": reference(result, location),
+                "message": plain(result, getattr(w, "message", str(w))),
             }
         )
     return out
@@ -760,8 +967,8 @@ def _formula(name: str, c: Any, described: str) -> str:
         if c.deductions == "additive"
         else "remaining share = (1 − deadweight) × (1 − displacement) × (1 − attribution) "
         "× (1 − leakage)",
-        "drop_off": "impact(t) = first-year impact × (1 − drop_off) ^ "
-        + ("(t − start_year + 1)" if first else "(t − start_year)"),
+        "drop_off": "impact(t) = first-year impact × (1 − drop-off) ^ "
+        + ("(t − start year + 1)" if first else "(t − start year)"),
         "partial_years": "",
         "valuation_year": described if c.valuation_year else "",
         "inputs": "present value of an input = amount × DF(year)",
@@ -775,26 +982,85 @@ def _formula(name: str, c: Any, described: str) -> str:
         (" * ", " × "),
         (" - ", " − "),
         ("prod_{k=1..t}", "∏ (k = 1..t)"),
+        ("drop_off", "drop-off"),
+        ("start_year", "start year"),
+        ("present_value", "present value"),
+        ("total_investment", "total investment"),
     )
     for code, typeset in typesetting:
         found = found.replace(code, typeset)
     return found
 
 
+_POWER = re.compile(r"\s*\^\s*\(([^()]*)\)|\b([A-Za-z])_([A-Za-z0-9])\b")
+
+
+def formula_parts(formula: str) -> list[tuple[str, str]]:
+    """A formula of :func:`conventions` in pieces to typeset: ``(text, kind)`` pairs,
+    ``kind`` ``""`` for plain text, ``"sup"`` for an exponent and ``"sub"`` for an index.
+
+    Examples
+    --------
+    >>> formula_parts("x × (1 − drop-off) ^ (t − start year) + r_k")
+    [('x × (1 − drop-off)', ''), ('t − start year', 'sup'), (' + r', ''), ('k', 'sub')]
+    """
+    out: list[tuple[str, str]] = []
+    at = 0
+    for found in _POWER.finditer(formula):
+        if found.start() > at:
+            out.append((formula[at : found.start()], ""))
+        if found.group(1) is not None:
+            out.append((found.group(1), "sup"))
+        else:
+            out.append((found.group(2), ""))
+            out.append((found.group(3), "sub"))
+        at = found.end()
+    if at < len(formula):
+        out.append((formula[at:], ""))
+    merged: list[tuple[str, str]] = []
+    for text, kind in out:
+        if merged and merged[-1][1] == kind == "":
+            merged[-1] = (merged[-1][0] + text, "")
+        else:
+            merged.append((text, kind))
+    return merged
+
+
+def formula_words(formula: str) -> str:
+    """A formula of :func:`conventions` as plain text without ``^`` (for a writer that
+    cannot raise an exponent): ``(1 − drop-off) to the power (t − start year)``.
+
+    Examples
+    --------
+    >>> formula_words("x × (1 − drop-off) ^ (t − start year) + r_k")
+    'x × (1 − drop-off) to the power (t − start year) + r(k)'
+    """
+    return "".join(
+        f" to the power ({text})" if kind == "sup" else f"({text})" if kind == "sub" else text
+        for text, kind in formula_parts(formula)
+    )
+
+
 def conventions(result: Result) -> list[dict[str, str]]:
     """The conventions of the evaluation, each as ``{"name", "title", "sentence",
-    "formula"}``: a sentence for people and the rule as a formula (the words of
-    :meth:`Conventions.describe <sroi.conventions.Conventions.describe>`)."""
+    "formula", "formula_parts"}``: a sentence for people and the rule as a formula (the
+    words of :meth:`Conventions.describe <sroi.conventions.Conventions.describe>`), in
+    plain text without ``^`` (:func:`formula_words`) and in pieces to typeset with
+    exponents raised (:func:`formula_parts`), both from one text (``_formula``)."""
     c = result.computation.conventions
-    return [
-        {
-            "name": name,
-            "title": _CONVENTION_TITLES.get(name, name.replace("_", " ").capitalize()),
-            "sentence": _convention_sentence(name, c),
-            "formula": _formula(name, c, text),
-        }
-        for name, text in c.describe().items()
-    ]
+    out = []
+    for name, text in c.describe().items():
+        formula = _formula(name, c, text)
+        out.append(
+            {
+                "name": name,
+                "title": _CONVENTION_TITLES.get(name, name.replace("_", " ").capitalize()),
+                "sentence": _convention_sentence(name, c),
+                "formula": formula_words(formula),
+                "formula_parts": formula_parts(formula),
+            }
+        )
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -871,7 +1137,9 @@ def summary(
         ``ratio_sentence`` (three parts, as :func:`ratio_sentence`), ``figures`` (``(label,
         text)`` pairs: value, investment, net present value), ``top_outcomes`` (``{"outcome",
         "stakeholder", "area", "present_value", "share"}``, largest first; outcomes of no
-        value are left out), ``more_outcomes`` (how many more there are) and ``how_sure``.
+        value are left out), ``more_outcomes`` (how many more there are), ``how_sure``,
+        ``transfers`` (:func:`without_transfers`, or None) and ``payback`` (both paybacks
+        in one line).
     """
     cur = result.currency
     rows = sorted(impact_rows(result), key=lambda r: -float(r["present_value"]))
@@ -897,7 +1165,18 @@ def summary(
         "top_outcomes": tops,
         "more_outcomes": max(len(valued) - len(tops), 0),
         "how_sure": how_sure(result, sensitivity_found, uncertainty_found),
+        "transfers": without_transfers(result),
+        "payback": payback_line(result),
     }
+
+
+def payback_line(result: Result) -> str:
+    """Both paybacks in one line, each in months: ``"Payback: 7.0 months (undiscounted);
+    0.60 years (7.2 months) discounted."``"""
+    return (
+        f"Payback: {payback_text(result.payback_months)} (undiscounted); "
+        f"{discounted_payback_words(result.discounted_payback_years)} discounted."
+    )
 
 
 def how_sure(
@@ -936,7 +1215,12 @@ def how_sure(
     else:
         out.append("No one estimate of an outcome can do so on its own.")
     out.append("No figure is given as a range, so no probability can be given.")
-    return " ".join(out)
+    return _explain_wellby(" ".join(out))
+
+
+def _explain_wellby(text: str) -> str:
+    """``text`` with :data:`WELLBY_NOTE` after it where it speaks of WELLBYs."""
+    return f"{text} ({WELLBY_NOTE[0].upper() + WELLBY_NOTE[1:]}.)" if "WELLBY" in text else text
 
 
 # --------------------------------------------------------------------------------------
@@ -1026,6 +1310,44 @@ def _years(n: float) -> str:
     return f"{shown} year" if n == 1 else f"{shown} years"
 
 
+_PLURALS = {"person": "people", "child": "children", "man": "men", "woman": "women"}
+
+
+def units(unit: str, count: float) -> str:
+    """A unit as it reads after ``count``: singular for exactly 1, else plural.
+
+    Only a unit of one word is made plural (``person`` -> ``people``, ``WELLBY`` ->
+    ``WELLBYs``, ``family`` -> ``families``); a unit of several words or symbols
+    (``tonnes CO2e``, ``£/week``) is kept as given.
+
+    Examples
+    --------
+    >>> units("person", 12), units("person", 1), units("WELLBY", 1.04), units("family", 2)
+    ('people', 'person', 'WELLBYs', 'families')
+    >>> units("tonnes CO2e", 3), units("visits", 2)
+    ('tonnes CO2e', 'visits')
+    """
+    if count == 1 or not re.fullmatch(r"[A-Za-z]+", unit or ""):
+        return unit
+    lower = unit.lower()
+    if lower in _PLURALS:
+        plural = _PLURALS[lower]
+        return plural.capitalize() if unit[0].isupper() else plural
+    if unit.isupper():
+        return unit + "s"
+    if lower.endswith("s"):
+        return unit
+    if lower.endswith("y") and lower[-2:-1] not in set("aeiou"):
+        return unit[:-1] + "ies"
+    if lower.endswith(("x", "ch", "sh")):
+        return unit + "es"
+    return unit + "s"
+
+
+WELLBY_NOTE = "a WELLBY is one point of life satisfaction for one person for one year"
+"""What a WELLBY is, said once where one appears."""
+
+
 def _setting_text(result: Result, parameter: str, index: int | None, value: float) -> str:
     """A setting of a parameter as it reads in the report: money, per cent, years ..."""
     cur = result.currency
@@ -1036,7 +1358,7 @@ def _setting_text(result: Result, parameter: str, index: int | None, value: floa
     if parameter == "duration":
         return _years(value)
     unit = result.model.outcomes[index].unit if index is not None else ""
-    return quantity(value) + (f" {unit}" if unit else "")
+    return quantity(value) + (f" {units(unit, value)}" if unit else "")
 
 
 def _kept_change(parameter: str, base: float, value: float) -> float | None:
@@ -1061,19 +1383,12 @@ def _estimate(result: Result, parameter: str, outcome: str | None) -> tuple[str,
     return f"{o.outcome} ({o.stakeholder}): {words}", index
 
 
-TORNADO_STEPS = {
-    "value": ("-20%", "+20%"),
-    "deadweight": ("-0.1", "+0.1"),
-    "displacement": ("-0.1", "+0.1"),
-    "attribution": ("-0.1", "+0.1"),
-    "drop_off": ("-0.1", "+0.1"),
-    "duration": ("-1", "+1"),
-    "investment": ("-20%", "+20%"),
-}
-"""The tornado's ranges: each outcome's value a unit 20 % lower and higher (the largest
-outcomes); deadweight, displacement, attribution and drop-off ten percentage points lower
-and higher on every outcome at once; every duration a year shorter and longer; and the
-investment 20 % lower and higher."""
+TORNADO_STEPS = dict(READING_STEPS)
+"""The tornado's ranges, the command line's too (:data:`sroi.sensitivity.READING_STEPS`):
+each outcome's value a unit 20 % lower and higher (the largest outcomes); deadweight,
+displacement, attribution and drop-off ten percentage points lower and higher on every
+outcome at once; every duration a year shorter and longer; and the investment 20 % lower
+and higher."""
 
 _STEP_WORDS = {"-20%": "−20 %", "+20%": "+20 %", "-0.1": "−10 points", "+0.1": "+10 points",
                "-1": "1 year less", "+1": "1 year more"}  # fmt: skip
@@ -1083,14 +1398,9 @@ def tornado_ranges(result: Result, *, outcomes: int = 6) -> dict[Any, tuple[str,
     """The ranges of the report's tornado (see :data:`TORNADO_STEPS`): the value of each of
     the ``outcomes`` largest outcomes, then the model-wide estimates that the model uses
     (a deduction that every outcome leaves at 0 is tested only upwards)."""
-    ids = result.model.outcome_ids
-    pv = result.by_outcome["present_value"].to_numpy(dtype=float)
-    order = sorted(range(len(ids)), key=lambda i: -abs(pv[i]))[:outcomes]
-    ranges: dict[Any, tuple[str, str]] = {("value", ids[i]): TORNADO_STEPS["value"] for i in order}
-    for name in ("deadweight", "displacement", "attribution", "drop_off", "duration"):
-        ranges[name] = TORNADO_STEPS[name]
-    ranges["investment"] = TORNADO_STEPS["investment"]
-    return ranges
+    from sroi.sensitivity.one_way import reading_ranges
+
+    return reading_ranges(result, outcomes=outcomes)
 
 
 def sensitivity(
@@ -1263,7 +1573,7 @@ def _distribution_text(result: Result, figure: Any, parameter: str, index: int) 
             return percent(x)
         if parameter in ("value", "amount"):
             return money(x, result.currency)
-        return quantity(x) + (f" {unit}" if unit else "")
+        return quantity(x) + (f" {units(unit, x)}" if unit else "")
 
     name = type(d).__name__
     if name in ("Triangular", "PERT"):
@@ -1333,8 +1643,8 @@ def uncertainty(
         i = int(index[:-1])
         figures.append(
             {
-                "where": place(result, location)["text"],
-                "ref": location,
+                "where": figure_words(result, location),
+                "ref": reference(result, location),
                 "range": _distribution_text(result, figure, parameter, i),
             }
         )

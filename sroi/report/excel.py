@@ -4,7 +4,8 @@ Sheets: ``Summary`` (the front matter, when the model has it; headline figures; 
 accounts side by side; charts; value by outcome and by stakeholder; the organisation's
 inputs, value by type and costs saved; who benefits, the claims check, warnings, method
 notes and proxies), one sheet per area (its narrative, key figures, inputs, outputs,
-outcomes and accounts), then ``Impact map`` (the SROI Guide's columns), ``By year``,
+outcomes and accounts), ``Sensitivity`` (unless asked not to), then ``Impact map`` (the
+SROI Guide's columns), ``By year``,
 ``Inputs``, ``Outputs`` and ``Impact map, every column`` (every column of
 :attr:`Result.by_outcome <sroi.result.Result.by_outcome>`).
 
@@ -22,15 +23,24 @@ program has opened and saved the file; the workbook asks to be calculated in ful
 opened. A total over so many scattered cells that its formula would pass Excel's limit
 (8,192 characters) is written as its figure.
 
-**Charts** (native, of the workbook's own cells, titled with the programme's name, in a
-palette told apart in greyscale): value produced and inputs by area, value and investment
-by year, value by outcome and value by stakeholder, largest first.
+**Charts** (native, of the workbook's own cells, titled with the programme's name, in the
+PNG charts' colours, :data:`sroi.plots.PALETTE`): value produced and inputs by area, value
+and investment by year, value by outcome and value by stakeholder, largest first; on the
+``Sensitivity`` sheet, the tornado and the histogram of the simulated ratio.
+
+**Sensitivity.** The ``Sensitivity`` sheet (after the areas' sheets) holds the HTML
+report's sensitivity and uncertainty section, from the same functions
+(:func:`sroi.report._common.sensitivity` and :func:`~sroi.report._common.uncertainty`):
+the switching values, the tornado with its chart, and, where the model gives
+distributions, the Monte Carlo figures with a table of bins and its histogram.
 
 **Print.** Every sheet has a print area, prints one page wide (landscape when wide, on A3
-when very wide), repeats its first row on every page, is headed with the programme's name
-and footed with the sheet's name and "Page n of m", with frozen headings, wrapped long text
-and page breaks between sections (a chart or table is not split unless it is longer than a
-page); a sheet little longer than a page prints on one page.
+when very wide; ``Impact map, every column``, a sheet for working, three pages of A3
+landscape wide with the outcome's columns repeated on each), repeats its first row on
+every page, is headed with the programme's name and footed with the sheet's name and
+"Page n of m", with frozen headings, wrapped long text and page breaks between sections (a
+chart or table is not split unless it is longer than a page); a sheet little longer than a
+page prints on one page.
 
 Text is always written as text (cell type ``s``), through :func:`cell_text`:
 the library's one rule against formula injection (:mod:`sroi.io.cells`, as OWASP advises
@@ -57,6 +67,8 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 from sroi.formatting import CURRENCY_SYMBOLS, discount_rate_text
 from sroi.io.cells import protect, xml_escape, xml_strip
 from sroi.report import _common as common
@@ -72,6 +84,7 @@ __all__ = ["cell_text", "safe_sheet_name", "write_excel"]
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _FIXED_SHEETS = (
     "Summary",
+    "Sensitivity",
     "Impact map",
     "By year",
     "Inputs",
@@ -303,8 +316,46 @@ def _difference(a: _Cell, b: _Cell, sheet: str) -> _F:
     return _F(f"{a.on(sheet)}-{b.on(sheet)}")
 
 
-_PALETTE = ("1F3A5F", "E3A33B", "8C8C8C")
-"""Chart colours: dark blue, amber, grey (told apart in greyscale by their lightness)."""
+def _text(words: str) -> str:
+    """The writer's own words as a formula's text: ``"Every £1 ..."``, quotes doubled."""
+    return '"' + xml_strip(words).replace('"', '""') + '"'
+
+
+def _ratio_words(ratio: _Cell, sheet: str, currency: str, per: bool = False) -> str:
+    """A formula giving the ratio in ``ratio`` as money, ``£1.90`` (with ``per``:
+    ``£1.90 per £1``, as :func:`~sroi.formatting.ratio_text`), or ``none`` where the cell
+    holds no ratio (no investment).
+
+    Examples
+    --------
+    >>> _ratio_words(_Cell("Summary", 2, 11), "Summary", "GBP", per=True)
+    'IF(ISNUMBER(B11),"£"&TEXT(B11,"#,##0.00")&" per £1","none")'
+    >>> _ratio_words(_Cell("Summary", 2, 11), "Summary", "CHF")
+    'IF(ISNUMBER(B11),"CHF "&TEXT(B11,"#,##0.00"),"none")'
+    """
+    one = common.money(1.0, currency)  # "£1.00", "CHF 1.00"
+    before, _, after = one.partition("1.00")
+    tail = f" per {common.money(1, currency, 0)}" if per else ""
+    pieces = [_text(before)] if before else []
+    pieces.append(f'TEXT({ratio.on(sheet)},"#,##0.00")')
+    if after + tail:
+        pieces.append(_text(after + tail))
+    here = ratio.on(sheet)
+    return f'IF(ISNUMBER({here}),{"&".join(pieces)},"none")'
+
+
+def _hex(colour: str) -> str:
+    """``"#0072B2"`` as a chart's colour: ``"0072B2"``."""
+    return colour.lstrip("#").upper()
+
+
+def _palette() -> dict[str, str]:
+    """The charts' colours by meaning, those of the PNG charts (:data:`sroi.plots.PALETTE`,
+    Okabe and Ito's colour-blind-safe palette), as a chart's hex colours."""
+    from sroi.plots import PALETTE
+
+    return {meaning: _hex(colour) for meaning, colour in PALETTE.items()}
+
 
 _CM_PER_WIDTH = 0.19
 """Centimetres of one unit of column width (one digit of the default font), about."""
@@ -479,8 +530,17 @@ class _Sheet:
             self.charts.append((chart, self.row, k, len(charts)))
         self.row += math.ceil(height_cm / _ROW_CM) + 1
 
-    def finish(self, programme: str, *, title_rows: str = "1:1") -> None:
-        """Column widths, wrapped text, charts, frozen panes and the page set-up."""
+    def finish(
+        self,
+        programme: str,
+        *,
+        title_rows: str = "1:1",
+        pages_wide: int = 1,
+        title_cols: str | None = None,
+    ) -> None:
+        """Column widths, wrapped text, charts, frozen panes and the page set-up: one page
+        wide, or ``pages_wide`` pages of A3 landscape with columns ``title_cols``
+        (``"A:C"``) repeated on each."""
         from openpyxl.styles import Alignment
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.properties import PageSetupProperties
@@ -564,13 +624,16 @@ class _Sheet:
             ws.freeze_panes = self.freeze
         ws.print_area = f"A1:{get_column_letter(last)}{bottom}"
         ws.print_title_rows = title_rows
+        if title_cols:
+            ws.print_title_cols = title_cols
         setup = ws.page_setup
-        landscape = total > _PORTRAIT
-        setup.paperSize = ws.PAPERSIZE_A4 if total < _A3 else ws.PAPERSIZE_A3
+        landscape = total > _PORTRAIT or pages_wide > 1
+        a3 = total >= _A3 or pages_wide > 1
+        setup.paperSize = ws.PAPERSIZE_A3 if a3 else ws.PAPERSIZE_A4
         setup.orientation = "landscape" if landscape else "portrait"
-        setup.fitToWidth = 1
+        setup.fitToWidth = pages_wide
         setup.fitToHeight = 0
-        self._page_breaks(widths, bottom, landscape, total >= _A3)
+        self._page_breaks(widths, bottom, landscape, a3, pages_wide)
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = ws.page_margins.bottom = 0.75
@@ -582,7 +645,9 @@ class _Sheet:
         ws.oddFooter.right.text = "Page &P of &N"
         ws.oddFooter.right.size = 9
 
-    def _page_breaks(self, widths: dict[int, int], bottom: int, landscape: bool, a3: bool) -> None:
+    def _page_breaks(
+        self, widths: dict[int, int], bottom: int, landscape: bool, a3: bool, pages_wide: int = 1
+    ) -> None:
         """Break pages between blocks (a heading and its table, a chart) so that none is
         split across pages unless it is longer than a page."""
         from openpyxl.worksheet.pagebreak import Break
@@ -590,7 +655,7 @@ class _Sheet:
         ws = self.ws
         short, long = (29.7, 42.0) if a3 else (21.0, 29.7)
         paper_w, paper_h = (long, short) if landscape else (short, long)
-        drawn = sum(7 * w + 5 for w in widths.values()) / 96 * 2.54  # [cm]
+        drawn = sum(7 * w + 5 for w in widths.values()) / 96 * 2.54 / pages_wide  # [cm]
         scale = min(1.0, (paper_w - 2.54) / drawn)
         page = (paper_h - 3.81) * 0.99 / scale  # the sheet's cm on a page
 
@@ -860,12 +925,18 @@ def _bar_chart(
     labels: bool,
     text: bool = True,
     largest: float = 0.0,
+    colours: Sequence[str] = (),
 ) -> Any:
-    """A bar (``horizontal``) or column chart of money, titled, in the fixed palette.
+    """A bar (``horizontal``) or column chart of money, titled, in the PNG charts' palette.
 
-    ``series`` are references whose first cell is the series' name.
+    ``series`` are references whose first cell is the series' name; ``colours`` their
+    colours (hex), by default value's blue, then the investment's vermilion.
     """
     from openpyxl.chart import BarChart, Series
+
+    if not colours:
+        palette = _palette()
+        colours = (palette["value"], palette["investment"])
 
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
@@ -876,7 +947,7 @@ def _bar_chart(
     axis = fmt.replace("#,##0", '#,##0,"k"') if largest >= 10_000 else fmt  # £150k
     for k, ref in enumerate(series):
         line = Series(ref, title_from_data=True)
-        colour = _PALETTE[k % len(_PALETTE)]
+        colour = colours[k % len(colours)]
         line.graphicalProperties.solidFill = colour
         line.graphicalProperties.line.solidFill = colour
         chart.series.append(line)
@@ -997,6 +1068,7 @@ def _summary(
         f"{cur}{prices}; discounted at {discount_rate_text(result.discount_rate)}; "
         f"produced with sroi {common.method(result)['version']}"
     )
+    sentence = s.at(1)
     s.para("".join(common.ratio_sentence(result)), bold=True)
     s.gap()
     # the headline figures refer to the accounts below: their cells are filled in last
@@ -1005,12 +1077,39 @@ def _summary(
     for label in ("SROI ratio", "Present value of outcomes", "Total investment (present value)",
                   "Net present value", "Net SROI ratio"):  # fmt: skip
         head[label] = s.at(2)
-        beside = common.ratio_text(result.ratio, cur) if label == "SROI ratio" else None
-        s.line([label, None, beside])
-    s.line(["Payback [months]", _or_never(result.payback_months)], [None, "0.0"])
+        s.line([label])
+    # the ratio in words, from the ratio's cell, so that it follows the figures if edited
+    pre, _, post = common.ratio_sentence(result)
+    words = {
+        sentence: _F(f"{_text(pre)}&{_ratio_words(head['SROI ratio'], sheet, cur)}&{_text(post)}"),
+        head["SROI ratio"]._replace(col=3): _F(_ratio_words(head["SROI ratio"], sheet, cur, True)),
+    }
+    for where, formula in words.items():
+        s.ws.cell(where.row, where.col).value = "=" + formula
+    from openpyxl.styles import Alignment
+
+    s.ws.cell(sentence.row, 1).font = _font(bold=True)
+    s.ws.cell(sentence.row, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    moved = common.without_transfers(result)
+    if moved is not None:
+        # part of the value is benefits or taxes moved between parties: say so beside the ratio
+        s.line(
+            ["Of which transfers (benefits or taxes moved, not resources saved)",
+             moved["transfers"]],
+            [None, "money"],
+        )  # fmt: skip
+        s.line(
+            ["SROI ratio without transfers (worked out by sroi)",
+             "none" if moved["ratio"] is None else moved["ratio"]],
+            [None, "0.00"],
+        )  # fmt: skip
+    s.line(["Payback [months] (worked out by sroi)", _or_never(result.payback_months)],
+           [None, "0.0"])  # fmt: skip
     s.line(
-        ["Discounted payback [years]", _or_never(result.discounted_payback_years)], [None, "0.00"]
-    )
+        ["Discounted payback [years] (worked out by sroi)",
+         _or_never(result.discounted_payback_years)],
+        [None, "0.00"],
+    )  # fmt: skip
     if result.contract_value is not None:
         per = common.money(1, cur, 0)
         contract = s.at(2)
@@ -1548,11 +1647,208 @@ def _by_year(s: _Sheet, result: Result) -> tuple[int, int]:
     return first, last
 
 
-def write_excel(result: Result, path: str | PathLike[str]) -> Path:
+_HISTOGRAM_BINS = 20
+"""The bins of the Sensitivity sheet's histogram of the ratio."""
+
+
+def _ratio_format(currency: str, *, per: bool = True) -> str:
+    """A ratio's number format in words, as :func:`~sroi.formatting.ratio_text`
+    (without ``per``, as money only).
+
+    Examples
+    --------
+    >>> _ratio_format("GBP"), _ratio_format("GBP", per=False)
+    ('"£"#,##0.00" per £1"', '"£"#,##0.00')
+    """
+    one = common.money(1.0, currency)
+    before, _, after = one.partition("1.00")
+    if per:
+        after += f" per {common.money(1, currency, 0)}"
+    return (f'"{before}"' if before else "") + "#,##0.00" + (f'"{after}"' if after else "")
+
+
+def _sensitivity(
+    s: _Sheet,
+    result: Result,
+    *,
+    draws: int,
+    seed: int | None,
+    deflator: Any,
+) -> None:
+    """The Sensitivity sheet: switching values, the tornado and its chart, and the Monte
+    Carlo simulation with a histogram where the model gives distributions; every row from
+    :func:`sroi.report._common.sensitivity` and :func:`~sroi.report._common.uncertainty`,
+    as the HTML report's section."""
+    from openpyxl.chart import BarChart, Reference, Series
+
+    found = common.sensitivity(result, deflator=deflator)
+    unsure = common.uncertainty(result, draws=draws, seed=seed, deflator=deflator)
+    ws, cur, name = s.ws, result.currency, result.model.name
+    palette = _palette()
+    per = _ratio_format(cur)
+    target = found["target"]
+    s.title(f"Sensitivity and uncertainty: {name}")
+    s.para(
+        "Every figure in these accounts rests on estimates: how many people changed, what "
+        "the change is worth, and how much of it would have happened anyway or is owed to "
+        "others. This sheet shows how far those estimates could move before the conclusion "
+        "changes."
+    )
+    s.gap()
+    s.title(f"Switching values: what it would take to reach {target}", 12)
+    if found["rows"]:
+        s.para(
+            f"Each row moves one estimate on its own, everything else as estimated, to the "
+            f"value at which the ratio {found['direction']} to {target}. The nearest come "
+            "first (the smallest change in proportion: of the figure itself, or of the share "
+            "a deduction leaves)."
+        )
+        s.header(["Estimate", "As estimated", f"Ratio {target} at", "Change needed"])
+        for r in found["rows"]:
+            s.line([r["estimate"], r["base"], r["switching_value"], r["change"]])
+    else:
+        s.para(
+            f"No single estimate, moved on its own within its range, takes the ratio to {target}."
+        )
+    if found["unreachable"]:
+        s.para(
+            f"These estimates cannot take the ratio to {target} on their own, whatever their "
+            "value within their range:"
+        )
+        for u in found["unreachable"]:
+            s.para(f"{u['outcome']}: {u['estimates']}")
+    if found["unreachable_outcomes"]:
+        s.para(
+            f"No one estimate of these outcomes can take the ratio to {target} on its own, "
+            "whatever its value within its range:"
+        )
+        for u in found["unreachable_outcomes"]:
+            s.para(u)
+    for note in found["notes"]:
+        s.para(note)
+    s.gap()
+    s.title("Tornado: how far each estimate moves the ratio", 12)
+    s.para(
+        "Each row sets one estimate lower and then higher, everything else as estimated: the "
+        "value a unit of each of the largest outcomes 20 % lower and higher; deadweight, "
+        "displacement, attribution and drop-off ten percentage points lower and higher on "
+        "every outcome at once; every duration a year shorter and longer; the investment 20 % "
+        "lower and higher. A change that would take an estimate out of its range stops at the "
+        "edge: a deduction stays between 0 and 100 %, a duration is at least one year."
+    )
+    rows = found["tornado"]["rows"]
+    if rows:
+        s.header(["Estimate", "Lower setting", "Ratio (lower)", "Higher setting",
+                  "Ratio (higher)"])  # fmt: skip
+        first = s.row
+        for t in rows:
+            s.line([t["estimate"], t["low"], t["raw_low"], t["high"], t["raw_high"]],
+                   [None, None, per, None, per])  # fmt: skip
+        last = s.row - 1
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = _chart_title(f"What moves the ratio most — {name}")
+        chart.style = 2
+        chart.gapWidth = 50
+        for col, colour in ((3, palette["value_light"]), (5, palette["value"])):
+            line = Series(Reference(ws, min_col=col, min_row=first - 1, max_row=last),
+                          title_from_data=True)  # fmt: skip
+            line.graphicalProperties.solidFill = colour
+            line.graphicalProperties.line.solidFill = colour
+            chart.series.append(line)
+        from openpyxl.chart.data_source import AxDataSource, StrRef
+
+        categories = Reference(ws, min_col=1, min_row=first, max_row=last)
+        for line in chart.series:
+            line.cat = AxDataSource(strRef=StrRef(f=str(categories)))
+        chart.x_axis.scaling.orientation = "maxMin"  # the largest swing at the top
+        chart.y_axis.crosses = "max"
+        chart.y_axis.number_format = _ratio_format(cur, per=False)
+        chart.y_axis.title = f"SROI ratio (value per {common.money(1, cur, 0)} invested)"
+        chart.y_axis.majorGridlines = None
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.legend.position = "b"
+        s.chart([chart], max(7.0, 3.0 + 0.9 * len(rows)))
+    s.gap()
+    s.title("Monte Carlo simulation", 12)
+    s.para(unsure["sentence"])
+    if not unsure["simulated"]:
+        return
+    sim = unsure["simulation"]
+    ratio = np.asarray(sim.ratio, dtype=float)
+    p5, p50, p95 = (float(x) for x in np.percentile(ratio, [5, 50, 95]))
+    s.header(["Figure", "Value"])
+    s.line(["Draws", int(unsure["draws"])], [None, "#,##0"])
+    s.line(["Seed", "none: drawn afresh" if seed is None else int(seed)], [None, "0"])
+    s.line([f"Share of draws with the ratio above {target}", float(unsure["probability"])],
+           [None, _PERCENT])  # fmt: skip
+    s.line(["Mean ratio", float(ratio.mean())], [None, per])
+    s.line(["5th percentile of the ratio", p5], [None, per])
+    s.line(["Median ratio", p50], [None, per])
+    s.line(["95th percentile of the ratio", p95], [None, per])
+    s.para(
+        f"The chance is the share of draws whose ratio is above {target}; it is only as good "
+        "as the ranges given, and treats the figures as independent of one another."
+    )
+    s.gap()
+    s.header(["Figure given as a range", "Range", "", "", "Where in the model"], {2: 4})
+    for f in unsure["figures"]:
+        s.line([f["where"], f["range"], None, None, f["ref"]], spans={2: 4})
+    s.gap()
+    s.title("The ratio in each draw", 12)
+    s.header(["Ratio from", "Ratio to", "Draws at or below 1 : 1", "Draws above 1 : 1"])
+    from sroi.plots import _edges
+
+    edges = _edges(ratio, _HISTOGRAM_BINS)
+    # right-closed bins (a, b], as the PNG histogram: a draw of exactly 1 is at or below
+    index = np.clip(np.searchsorted(edges, ratio, side="left"), 1, len(edges) - 1) - 1
+    counts = np.bincount(index, minlength=len(edges) - 1)
+    first = s.row
+    for k, count in enumerate(counts):
+        above = edges[k] >= 1.0
+        s.line([float(edges[k]), float(edges[k + 1]), 0 if above else int(count),
+                int(count) if above else 0], [_RATIO, _RATIO, "#,##0", "#,##0"])  # fmt: skip
+    last = s.row - 1
+    s.line(["Total", None, _F(f"SUM(C{first}:C{last})"), _F(f"SUM(D{first}:D{last})")],
+           [None, None, "#,##0", "#,##0"], bold=True)  # fmt: skip
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 10
+    chart.style = 2
+    chart.title = _chart_title(f"The ratio in {int(unsure['draws']):,} draws — {name}")
+    for col, colour in ((3, palette["uncertain"]), (4, palette["value"])):
+        line = Series(Reference(ws, min_col=col, min_row=first - 1, max_row=last),
+                      title_from_data=True)  # fmt: skip
+        line.graphicalProperties.solidFill = colour
+        line.graphicalProperties.line.solidFill = colour
+        chart.series.append(line)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.x_axis.number_format = _RATIO
+    chart.x_axis.title = "SROI ratio (the bin's lower edge)"
+    chart.y_axis.title = "Draws"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    s.chart([chart], 8.0)
+
+
+def write_excel(
+    result: Result,
+    path: str | PathLike[str],
+    *,
+    sensitivity: bool = True,
+    draws: int = 10_000,
+    seed: int | None = 0,
+    deflator: Any = None,
+) -> Path:
     """Write the social accounts of ``result`` to an Excel workbook at ``path``.
 
     Every total, share and ratio is a live formula over the cells it adds up; each
-    sheet prints one page wide, with its headings repeated on every page.
+    sheet prints one page wide (but ``Impact map, every column``, three pages of A3
+    landscape with the outcome repeated), with its headings repeated on every page.
 
     Parameters
     ----------
@@ -1560,6 +1856,18 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
         An evaluated model.
     path : str or os.PathLike
         The ``.xlsx`` file to write (replaced if it exists).
+    sensitivity : bool, default True
+        Add the ``Sensitivity`` sheet: the switching values, the tornado with its chart
+        and, where the model gives distributions, a Monte Carlo simulation with a
+        histogram (as the HTML report's section, from the same figures).
+    draws : int, default 10,000
+        Monte Carlo draws (only where the model gives distributions).
+    seed : int or None, default 0
+        The simulation's seed, so that the same workbook comes out each time; None draws
+        afresh.
+    deflator : str, path or DeflatorSeries, optional
+        The GDP deflator series the result was evaluated with, when it was not a bundled
+        one: the sensitivity sheet re-evaluates the model with it.
 
     Returns
     -------
@@ -1570,7 +1878,8 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
     ------
     ModelError
         If a figure is not a finite number (see :func:`require_finite
-        <sroi.report._common.require_finite>`).
+        <sroi.report._common.require_finite>`); for ``draws`` or ``seed`` that are not
+        whole numbers in range.
 
     Examples
     --------
@@ -1581,8 +1890,8 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
     ...                   "quantity": 1, "value": 207, "duration": 1}]})
     >>> with tempfile.TemporaryDirectory() as d:
     ...     book = openpyxl.load_workbook(write_excel(r, d + "/r.xlsx"))
-    >>> book.sheetnames
-    ['Summary', 'Garden', 'Impact map', 'By year', 'Inputs', 'Outputs', 'Impact map, every column']
+    >>> print(", ".join(book.sheetnames))
+    Summary, Garden, Sensitivity, Impact map, By year, Inputs, Outputs, Impact map, every column
     >>> cell = book["Impact map"]["B2"]
     >>> cell.value, cell.data_type
     ("'=1+1", 's')
@@ -1624,6 +1933,14 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
         names.append(safe_sheet_name(account.name, [*_FIXED_SHEETS, *names]))
     area_widths = {1: 40, 2: 22, 3: 16, 4: 26, 5: 16, 6: 22}
     area_sheets = [_Sheet(book.create_sheet(n), cur, full_text, widths=area_widths) for n in names]
+    risk = None
+    if sensitivity:
+        risk = _Sheet(
+            book.create_sheet("Sensitivity"),
+            cur,
+            full_text,
+            widths={1: 44, **dict.fromkeys(range(2, 6), 14)},  # "£1.90 per £1" fits
+        )
     impact = _Sheet(
         book.create_sheet("Impact map"), cur, full_text, widths={1: 28, 2: 20, 3: 34}, cap=22
     )
@@ -1643,8 +1960,16 @@ def write_excel(result: Result, path: str | PathLike[str]) -> Path:
     layout = _Layout(area_cells, map_rows, map_pv_col, input_rows, year_rows)
     s = _Sheet(summary, cur, full_text, widths={1: 44, **dict.fromkeys(range(2, 8), 17)})
     _summary(s, result, accounts, names, layout, years.ws.title)
-    for sheet in (s, *area_sheets, impact, years, inputs, outputs, every):
+    if risk is not None:
+        _sensitivity(risk, result, draws=draws, seed=seed, deflator=deflator)
+    for sheet in (s, *area_sheets, *([risk] if risk else []), impact, years, inputs, outputs):
         sheet.finish(programme)
+    # every column: for working on screen; printed three pages of A3 wide, the outcome and
+    # who it is for repeated at the left of each page
+    from openpyxl.utils import get_column_letter
+
+    outcome = get_column_letter(list(result.by_outcome.columns).index("outcome") + 1)
+    every.finish(programme, pages_wide=3, title_cols=f"A:{outcome}")
     full_text.finish(programme)
     book.active = 0
     out = Path(path)

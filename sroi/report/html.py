@@ -231,8 +231,9 @@ def context(
         matter block.
     ``summary``
         The one-page summary (:func:`sroi.report._common.summary`): ``ratio_sentence``,
-        ``figures`` (label, text pairs), ``top_outcomes``, ``more_outcomes`` and
-        ``how_sure`` (one sentence).
+        ``figures`` (label, text pairs), ``top_outcomes``, ``more_outcomes``,
+        ``how_sure`` (one sentence), ``transfers`` (the value that is transfer payments
+        and the ratio without it, or None) and ``payback``.
     ``sensitivity``
         None with ``sensitivity=False``; else :func:`sroi.report._common.sensitivity`:
         ``rows`` (switching values, nearest first: ``estimate``, ``base``,

@@ -376,6 +376,8 @@ def _summary_page(
     out = ["## Summary", "", f"{md(before)} **{md(ratio)}** {md(after)}", ""]
     out += [f"- {md(label)}: **{md(text)}**" for label, text in page["figures"]]
     out.append("")
+    if page["transfers"]:
+        out += [md(page["transfers"]["sentence"]), ""]
     if page["top_outcomes"]:
         areas = bool(result.model.areas)
         rows = [
@@ -483,8 +485,8 @@ def _sensitivity(result: Result, found: dict[str, Any], unsure: dict[str, Any]) 
             "The figures given as ranges:",
             "",
         ]
-        rows = [[md(f["where"]) + f" <sub>{md(f['ref'])}</sub>", md(f["range"])]
-                for f in unsure["figures"]]  # fmt: skip
+        rows = [[md(f["where"]) + (f" <sub>ref. {md(f['ref'])}</sub>" if f["ref"] else ""),
+                 md(f["range"])] for f in unsure["figures"]]  # fmt: skip
         out += [_table(["Figure", "Range"], rows), ""]
         out += [
             "The chance is the share of draws whose ratio is above 1 : 1; it is only as good "
@@ -528,6 +530,16 @@ def _sources(result: Result) -> list[str]:
     return out
 
 
+def _typeset(pieces: list[tuple[str, str]]) -> str:
+    """A formula's pieces (:func:`sroi.report._common.formula_parts`) with its exponents
+    and indices raised and lowered (``<sup>``, ``<sub>``: HTML that Markdown passes on)."""
+    out = []
+    for k, (text, kind) in enumerate(pieces):
+        shown = md(text) if k == 0 else markdown_escape(text)
+        out.append(f"<{kind}>{shown}</{kind}>" if kind else shown)
+    return "".join(out)
+
+
 def _method(result: Result) -> list[str]:
     m = common.method(result)
     out = ["## Method notes", ""]
@@ -536,7 +548,7 @@ def _method(result: Result) -> list[str]:
     for c in m["conventions"]:
         out.append(f"- **{c['title']}**: {md(c['sentence'])}")
         if c["formula"]:
-            out.append(f"  `{c['formula'].replace('`', '')}`")
+            out.append("  " + _typeset(c["formula_parts"]))
     out.append("")
     if m["uncertain"]:
         out += ["### Figures given as distributions", "", "The report uses one value of each:", ""]
@@ -584,8 +596,8 @@ def _claims(result: Result) -> list[str]:
             [
                 f["severity"],
                 md(f["principle"]),
-                md(f["where"]) + (f" <sub>{md(f['ref'])}</sub>" if f["ref"] else ""),
-                f"{md(f['finding'])} ({f['rule']})",
+                md(f["where"]) + (f" <sub>ref. {md(f['ref'])}</sub>" if f["ref"] else ""),
+                md(f["finding"]),
             ]
             for f in found["rows"]
         ]
@@ -611,7 +623,7 @@ def _notes(result: Result) -> list[str]:
         "",
     ]
     rows = [
-        [md(n["where"]) + (f" <sub>{md(n['ref'])}</sub>" if n["ref"] else ""),
+        [md(n["where"]) + (f" <sub>ref. {md(n['ref'])}</sub>" if n["ref"] else ""),
          md(n["message"])]
         for n in found
     ]  # fmt: skip

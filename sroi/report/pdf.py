@@ -289,7 +289,7 @@ class _Writer:
             self.font(size)
             pdf.set_x(pdf.l_margin)
             pdf.cell(5, size * 0.5, "•")
-            pdf.multi_cell(0, size * 0.5, _text(item), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, size * 0.5, _text(item), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         pdf.ln(1)
 
@@ -311,7 +311,7 @@ class _Writer:
         pdf.start_section(title, level=0)
         self.found.append((title, pdf.page_no()))
         self.font(15, "B", ACCENT)
-        pdf.multi_cell(0, 7.5, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 7.5, title, align="L", new_x="LMARGIN", new_y="NEXT")
         y = pdf.get_y() + 0.8
         pdf.set_draw_color(*ACCENT)
         pdf.set_line_width(0.5)
@@ -364,7 +364,12 @@ class _Writer:
                     pdf.start_section(title, level=1)
                 self.font(11.5 if level == 1 else 10, "B")
                 pdf.multi_cell(
-                    0, 5.5 if level == 1 else 5, _text(title), new_x="LMARGIN", new_y="NEXT"
+                    0,
+                    5.5 if level == 1 else 5,
+                    _text(title),
+                    align="L",
+                    new_x="LMARGIN",
+                    new_y="NEXT",
                 )
                 pdf.ln(1)
             self.pending.clear()
@@ -511,10 +516,10 @@ class _Writer:
             pdf.rect(x, top, 1.0, h, style="F")
             pdf.set_xy(x + 3, top + 3)
             self.font(7.5, "", MUTED)
-            pdf.multi_cell(w - 4, 3.4, label, new_x="LEFT", new_y="NEXT")
+            pdf.multi_cell(w - 4, 3.4, label, align="L", new_x="LEFT", new_y="NEXT")
             pdf.set_xy(x + 3, pdf.get_y() + 1.5)
             self.font(value_size, "B")
-            pdf.multi_cell(w - 4, value_size * 0.45, value, new_x="LEFT", new_y="NEXT")
+            pdf.multi_cell(w - 4, value_size * 0.45, value, align="L", new_x="LEFT", new_y="NEXT")
         pdf.set_xy(pdf.l_margin, top + h + 4)
         self.font(9.5)
 
@@ -535,7 +540,7 @@ class _Writer:
         w, h = self.image_size(data, max_height)
         self.need(h + 9)
         self.font(9.5, "B")
-        self.pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+        self.pdf.multi_cell(0, 5, title, align="L", new_x="LMARGIN", new_y="NEXT")
         self.pdf.image(io.BytesIO(data), x=self.pdf.l_margin + (self.width - w) / 2, w=w, h=h)
         self.pdf.ln(4)
         self.font(9.5)
@@ -554,14 +559,14 @@ class _Writer:
         pdf.set_y(14)
         self.font(10, "B", ACCENT)
         beside = self.width - logo_w - 4 if logo_w else 0
-        pdf.multi_cell(beside, 5, "Social accounts", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(beside, 5, "Social accounts", align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
         if organisation:
             self.font(12, "B", MUTED)
-            pdf.multi_cell(beside, 6, organisation, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(beside, 6, organisation, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         self.font(20, "B")
-        pdf.multi_cell(beside, 9, ctx["model"].name, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(beside, 9, ctx["model"].name, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         if logo_w:
             pdf.set_y(max(pdf.get_y(), 14 + self.logo_height + 2))
@@ -581,6 +586,8 @@ class _Writer:
         pdf.ln(1)
         figures = summary["figures"]
         self.boxes(figures, value_size=15)
+        if summary["transfers"]:
+            self.text(summary["transfers"]["sentence"], size=9.5)
         rest = [[k, v] for k, v in ctx["headline"] if k not in _IN_BOXES]
         self.subheading("Headline figures", keep=25)
         self.table([], rest, (1.2, 1), (1,), heading_column=True, size=8.5)
@@ -666,7 +673,9 @@ class _Writer:
             lines = pdf.multi_cell(self.width - number, 4.6, title, dry_run=True, output="LINES")
             self.need(4.6 * len(lines) + 0.6)
             y = pdf.get_y()
-            pdf.multi_cell(self.width - number, 4.6, title, link=link, new_x="RIGHT", new_y="TOP")
+            pdf.multi_cell(
+                self.width - number, 4.6, title, link=link, align="L", new_x="RIGHT", new_y="TOP"
+            )
             pdf.set_xy(pdf.l_margin + self.width - number, y)
             pdf.cell(number, 4.6, str(page) if page else "", align="R", link=link)
             pdf.set_draw_color(*RULE)
@@ -1191,7 +1200,8 @@ class _Writer:
             if rows:
                 self.table(head, rows, widths, (1, 2, 3, 4), size=8)
         if unsure is not None:
-            self.subheading("Monte Carlo simulation", keep=35)
+            # a sentence alone (nothing simulated) asks only for its own room
+            self.subheading("Monte Carlo simulation", keep=35 if unsure["simulated"] else 0)
             self.text(unsure["sentence"], size=9)
             if unsure["simulated"]:
                 self.boxes(
@@ -1294,7 +1304,8 @@ class _Writer:
 
     def notes(self) -> None:
         found = self.ctx["notes"]
-        self.section("Notes and warnings")
+        # with no warnings the section is one sentence: kept on the page before if it fits
+        self.section("Notes and warnings", page=None if not found else "P", keep=30)
         if not found:
             self.text("The evaluation gave no warnings.")
             return
@@ -1319,7 +1330,7 @@ class _Writer:
                     f["severity"],
                     f["principle"],
                     f["where"] + (f"\n{f['ref']}" if f["ref"] else ""),
-                    f"{f['finding']} ({f['rule']})",
+                    f["finding"],
                 ]
                 for f in found["rows"]
             ]
