@@ -266,7 +266,9 @@ def parse_fraction(value: Any, location: str = "", *, from_text: bool = False) -
     Parameters
     ----------
     value : Any
-        A number from 0 to 1 (0.25 for 25 %); text too with ``from_text=True``.
+        A number from 0 to 1 (0.25 for 25 %), or a percentage written as text with its
+        sign (``"25%"`` or ``"25 %"``, as a spreadsheet shows it); other text too with
+        ``from_text=True``.
     location : str, default ""
         Where the value came from, for the error.
     from_text : bool, default False
@@ -284,17 +286,28 @@ def parse_fraction(value: Any, location: str = "", *, from_text: bool = False) -
 
     Examples
     --------
-    >>> parse_fraction(0.25)
-    0.25
+    >>> parse_fraction(0.25), parse_fraction("25%"), parse_fraction("2.5 %")
+    (0.25, 0.25, 0.025)
     >>> parse_fraction(25)
     Traceback (most recent call last):
     ...
     sroi.errors.ModelError: must be a fraction between 0 and 1, e.g. 0.25 for 25 %
     """
-    try:
-        out = parse_number(value, location, from_text=from_text)
-    except ModelError as exc:
-        raise _refuse(message_of(exc), value, location, allowed=_FRACTION) from None
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            out = rate_from_text(value)
+        except ValueError:
+            raise _refuse(
+                "must be a fraction between 0 and 1, e.g. 0.25, 25% or 25 %",
+                value,
+                location,
+                allowed=_FRACTION,
+            ) from None
+    else:
+        try:
+            out = parse_number(value, location, from_text=from_text)
+        except ModelError as exc:
+            raise _refuse(message_of(exc), value, location, allowed=_FRACTION) from None
     if not 0.0 <= out <= 1.0:
         raise _refuse(
             "must be a fraction between 0 and 1, e.g. 0.25 for 25 %",
@@ -531,8 +544,9 @@ def parse_discount_rate(value: Any, location: str = "discount_rate") -> Discount
     Parameters
     ----------
     value : float, str or sequence of float
-        A rate [fraction, 0-1] (3.5 % is ``0.035``); a list of yearly rates
-        ``[r_1, ..., r_n]`` [fraction, 0-1] whose last rate carries on; or one of
+        A rate [fraction, 0-1] (3.5 % is ``0.035``, also written ``"3.5%"`` or
+        ``"3.5 %"``); a list of yearly rates ``[r_1, ..., r_n]`` [fraction, 0-1] whose last
+        rate carries on (or ``"5%, 4%"``); or one of
         :data:`~sroi.vocabulary.DISCOUNT_SCHEDULES`.
     location : str, default "discount_rate"
         Where the value came from, for the error.
@@ -551,8 +565,10 @@ def parse_discount_rate(value: Any, location: str = "discount_rate") -> Discount
     --------
     >>> parse_discount_rate(0.035), parse_discount_rate("green_book")
     (0.035, 'green_book')
-    >>> parse_discount_rate([0.05, 0.04])
-    (0.05, 0.04)
+    >>> parse_discount_rate([0.05, 0.04]), parse_discount_rate("5%, 4 %")
+    ((0.05, 0.04), (0.05, 0.04))
+    >>> parse_discount_rate("3.5%"), parse_discount_rate([0.05, "4%"])
+    (0.035, (0.05, 0.04))
     >>> parse_discount_rate(3.5)
     Traceback (most recent call last):
     ...
@@ -560,6 +576,13 @@ def parse_discount_rate(value: Any, location: str = "discount_rate") -> Discount
       discount_rate: must be a rate between 0 and 1 (3.5 % is 0.035), a list of yearly rates,
       or one of 'green_book', 'green_book_health' (got 3.5)
     """
+    if isinstance(value, str) and value not in DISCOUNT_SCHEDULES:
+        try:  # a rate written as text, as a spreadsheet or the command line shows it
+            rates = tuple(rate_from_text(part) for part in value.split(","))
+        except ValueError:
+            pass
+        else:
+            return parse_discount_rate(rates[0] if len(rates) == 1 else rates, location)
     if isinstance(value, str):
         if value not in DISCOUNT_SCHEDULES:
             raise _refuse(

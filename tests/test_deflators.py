@@ -251,12 +251,15 @@ def test_a_series_checks_itself():
         DeflatorSeries("x", (PriceYear(2020),), (1.0,), forecast=(PriceYear(2021),))
 
 
-@pytest.mark.parametrize(("given", "rate"), [(0.02, 0.02), ("0.025", 0.025), (-0.01, -0.01)])
+@pytest.mark.parametrize(
+    ("given", "rate"),
+    [(0.02, 0.02), ("0.025", 0.025), (-0.01, -0.01), ("2%", 0.02), ("2.5 %", 0.025)],
+)
 def test_extrapolation_rates(given, rate):
     assert parse_extrapolation(given) == rate
 
 
-@pytest.mark.parametrize("given", [2, 0.25, -0.5, "2%", float("nan"), True])
+@pytest.mark.parametrize("given", [2, 0.25, -0.5, "2", "25%", "%", float("nan"), True])
 def test_bad_extrapolation_rates_are_refused(given):
     with pytest.raises(ModelError, match="yearly rate as a fraction"):
         parse_extrapolation(given)

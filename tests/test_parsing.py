@@ -3,6 +3,7 @@ command line and ``evaluate`` read one input the same way."""
 
 from __future__ import annotations
 
+import copy
 import math
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 import sroi
 from sroi import ModelError, parsing, vocabulary
@@ -175,7 +178,9 @@ def test_parse_fraction_refuses(given):
 
 def test_parse_fraction_from_text():
     assert parse_fraction("0.25", from_text=True) == 0.25
-    assert refusal(parse_fraction, "25%", from_text=True) == ("", "must be a number", "25%")
+    # a percentage with its sign reads as the fraction it shows, text or not
+    assert parse_fraction("25%", from_text=True) == parse_fraction("25 %") == 0.25
+    assert refusal(parse_fraction, "25 per cent", from_text=True)[1] == "must be a number"
 
 
 def test_parse_whole_years():
@@ -634,3 +639,44 @@ def test_scenario_changes_refuse_overflow_and_unicode_digits_as_model_errors():
     with pytest.raises(ValueError, match="deadweight must be between 0 and 1"):
         parse_change(1.5, PARAMETERS["deadweight"])
     assert parse_change("*" + "9" * 300, PARAMETERS["value"]).amount == float("9" * 300)
+
+
+# -- rates and fractions written as percentages ------------------------------------------
+
+
+def test_percentages_in_a_model_read_as_the_fractions_they_show():
+    """A model may write its rates as a spreadsheet shows them: "25%" or "25 %"."""
+    as_fractions = hand_worked()
+    as_percent = copy.deepcopy(as_fractions)
+    as_percent["discount_rate"] = "3.5 %"
+    outcome = as_percent["outcomes"][0]
+    outcome.update(deadweight="25%", attribution="10 %", drop_off="10%", displacement="0%")
+    a, b = sroi.evaluate(as_fractions), sroi.evaluate(as_percent)
+    assert b.present_value == a.present_value
+    # hand-worked: 100 x £1,000 x 0.75 x 0.9 = £67,500 in year 1, then 10 % drop-off a year,
+    # discounted at 3.5 %: 67,500/1.035 + 60,750/1.035^2 + 54,675/1.035^3
+    assert b.present_value == pytest.approx(
+        67_500 / 1.035 + 60_750 / 1.035**2 + 54_675 / 1.035**3, rel=1e-12
+    )
+    assert b.model.outcomes[0].deadweight == 0.25 and b.model.discount_rate == 0.035
+    assert sroi.evaluate(as_fractions, discount_rate="3.5%").present_value == a.present_value
+
+
+def test_percentages_in_yearly_lists():
+    assert parse_discount_rate("5%, 4 %") == (0.05, 0.04)
+    assert parse_discount_rate([0.05, "4%"]) == (0.05, 0.04)
+
+
+@pytest.mark.parametrize("given", ["125%", "-5%", "%", "25%%", "five %", "25"])
+def test_percentages_out_of_range_or_malformed_are_refused_where_given(given):
+    model = hand_worked()
+    model["outcomes"][0]["deadweight"] = given
+    with pytest.raises(ModelError) as info:
+        sroi.evaluate(model)
+    (problem,) = info.value.problems
+    assert problem.location == "outcomes[0].deadweight" and problem.value == given
+
+
+@given(st.decimals(min_value=0, max_value=100, places=3), st.sampled_from(["%", " %"]))
+def test_a_percentage_is_its_number_over_100(number, sign):
+    assert parse_fraction(f"{number}{sign}") == float(Decimal(number) / 100)

@@ -30,6 +30,17 @@ def model_schema() -> dict[str, Any]:
     ('Model', ['inputs', 'name', 'outcomes'])
     >>> schema["$defs"]["Outcome"]["additionalProperties"]
     False
+
+    A rate or a deduction may be a number or a percentage written with its sign:
+
+    >>> import jsonschema
+    >>> outcome = {"stakeholder": "a", "outcome": "b", "quantity": 1, "value": 1,
+    ...            "duration": 2, "deadweight": [0.25, "20 %"], "drop_off": "10%"}
+    >>> model = {"name": "x", "discount_rate": "3.5%", "outcomes": [outcome],
+    ...          "inputs": [{"stakeholder": "a", "amount": 1}]}
+    >>> check = jsonschema.Draft202012Validator(schema)
+    >>> check.is_valid(model), check.is_valid({**model, "discount_rate": "3.5"})
+    (True, False)
     """
     schema = Model.model_json_schema()
     defs = schema["$defs"]
@@ -46,7 +57,32 @@ def model_schema() -> dict[str, Any]:
                 "anyOf": [field, {"$ref": "#/$defs/Distribution"}],
                 **meta,
             }
+    for name in ("deadweight", "displacement", "attribution", "leakage", "drop_off"):
+        _allow_percent(defs["Outcome"]["properties"][name])
+    _allow_percent(schema["properties"]["discount_rate"])
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+PERCENT_PATTERN = r"^\s*[+-]?(\d+\.?\d*|\.\d+)\s*%\s*$"
+"""A percentage written as text with its sign (``"25%"``, ``"3.5 %"``), which the model
+reads as the fraction it shows; its range is checked when the model is read."""
+
+
+def _allow_percent(node: Any) -> None:
+    """Let every number under ``node`` also be written as a percentage (text with ``%``)."""
+    if isinstance(node, list):
+        for item in node:
+            _allow_percent(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key in ("anyOf", "items"):
+        if key in node:
+            _allow_percent(node[key])
+    if node.get("type") == "number":
+        number = dict(node)
+        node.clear()
+        node["anyOf"] = [number, {"type": "string", "pattern": PERCENT_PATTERN}]
 
 
 def _distribution_schema() -> dict[str, Any]:

@@ -81,7 +81,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from sroi._resources import data_file
 from sroi.errors import ModelError, Problem, SROIWarning, show_value
-from sroi.parsing import PriceYear, message_of, parse_number, parse_price_year
+from sroi.parsing import PriceYear, message_of, parse_number, parse_price_year, rate_from_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from sroi.io.limits import Limits
@@ -135,8 +135,8 @@ def parse_extrapolation(value: Any, location: str = "extrapolate") -> float | No
     Parameters
     ----------
     value : float, str or None
-        The rate [fraction per year, -0.1 to 0.2]; text such as ``"0.02"`` is read too
-        (a command-line option). None means no projection.
+        The rate [fraction per year, -0.1 to 0.2]; text such as ``"0.02"``, ``"2%"`` or
+        ``"2 %"`` is read too (a command-line option). None means no projection.
     location : str, default "extrapolate"
         Where the value came from, for the error.
 
@@ -153,6 +153,8 @@ def parse_extrapolation(value: Any, location: str = "extrapolate") -> float | No
     --------
     >>> parse_extrapolation(0.02), parse_extrapolation("0.025"), parse_extrapolation(None)
     (0.02, 0.025, None)
+    >>> parse_extrapolation("2%"), parse_extrapolation("-1.5 %")
+    (0.02, -0.015)
     >>> parse_extrapolation(2)
     Traceback (most recent call last):
     ...
@@ -163,8 +165,11 @@ def parse_extrapolation(value: Any, location: str = "extrapolate") -> float | No
     if value is None:
         return None
     try:
-        rate = parse_number(value, location, from_text=True)
-    except ModelError:
+        if isinstance(value, str) and value.strip().endswith("%"):
+            rate = rate_from_text(value)
+        else:
+            rate = parse_number(value, location, from_text=True)
+    except (ModelError, ValueError):
         rate = math.nan
     if not _MIN_RATE <= rate <= _MAX_RATE:
         raise ModelError(
