@@ -658,7 +658,12 @@ def test_the_sensitivity_sheet_shows_the_html_reports_switching_values(uncertain
     _, rows = _table(ws, "Estimate", 4)
     found = common.sensitivity(uncertain)
     want = [
-        tuple(cell_text(r[k]) for k in ("estimate", "base", "switching_value", "change"))
+        (
+            cell_text(r["estimate"]),
+            cell_text(r["base"]),
+            cell_text(r["switching_value"]),
+            r["change"],
+        )  # sroi's own signed words: as they are, quote-prefixed
         for r in found["rows"]
     ]
     assert rows == want and len(rows) >= 5
@@ -693,7 +698,7 @@ def test_the_sensitivity_sheet_has_the_tornado_and_its_native_chart(uncertain_bo
     found = common.sensitivity(uncertain)["tornado"]["rows"]
     got = [tuple(ws.cell(first + k, c).value for c in range(1, 6)) for k in range(len(found))]
     assert [(g[0], g[1], g[3]) for g in got] == [
-        (cell_text(t["estimate"]), cell_text(t["low"]), cell_text(t["high"])) for t in found
+        (cell_text(t["estimate"]), t["low"], t["high"]) for t in found
     ]
     assert [(g[2], g[4]) for g in got] == [
         pytest.approx((t["raw_low"], t["raw_high"]), rel=1e-14) for t in found
@@ -921,3 +926,19 @@ def test_no_transfers_line_without_transfers(tmp_path):
         if v is not None
     ]
     assert not any("transfers" in t and "SROI ratio" in t for t in text)
+
+
+def test_signed_changes_show_without_an_apostrophe_and_stay_text(tmp_path):
+    """sroi's own "+20 %" is text marked with Excel's quote prefix (shown nowhere), not
+    "'+20 %"; user text beginning like a formula keeps its visible apostrophe."""
+    import openpyxl
+
+    r = sroi.evaluate(HOUSING)
+    book = openpyxl.load_workbook(write_excel(r, tmp_path / "h.xlsx", draws=200))
+    cells = [c for row in book["Sensitivity"].iter_rows() for c in row if c.value is not None]
+    signed = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "+-−"]
+    assert any(c.value == "+20 %" for c in signed) and any(c.value == "+10 points" for c in signed)
+    for c in signed:
+        assert c.data_type == "s" and not c.value.startswith("'")
+        assert c.quotePrefix == c.value.startswith(("+", "-"))  # "−" (minus) is not a formula
+    assert not any(isinstance(c.value, str) and c.value.startswith("'+") for c in cells)

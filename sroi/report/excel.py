@@ -70,7 +70,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from sroi.formatting import CURRENCY_SYMBOLS, discount_rate_text
-from sroi.io.cells import protect, xml_escape, xml_strip
+from sroi.io.cells import protect, starts_formula, xml_escape, xml_strip
 from sroi.report import _common as common
 from sroi.report.accounts import Account, Figure, SocialAccounts, social_accounts
 
@@ -228,6 +228,16 @@ class _FullText:
 
 class _F(str):
     """A formula this module writes (never user text), without its leading ``=``."""
+
+
+class _Own(str):
+    """Words this module writes itself, such as a signed change (``"+20 %"``).
+
+    Written as they are, as text; one that begins like a formula is marked with Excel's
+    quote prefix (a cell style, shown nowhere), so it reads ``+20 %`` rather than
+    ``'+20 %`` and is still never taken for a formula. User text keeps the rule of
+    :func:`cell_text`.
+    """
 
 
 class _Cell(NamedTuple):
@@ -429,6 +439,12 @@ class _Sheet:
             cell.value = "=" + value
             cell.number_format = self._format(fmt)
             width = 15
+        elif isinstance(value, _Own):
+            text = xml_escape(xml_strip(str(value)))
+            cell.value = text
+            cell.data_type = "s"
+            cell.quotePrefix = starts_formula(text)
+            width = len(text)
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
             if hasattr(value, "item"):  # a numpy scalar
                 return self.put(col, value.item(), fmt, bold, span=span)
@@ -1705,7 +1721,7 @@ def _sensitivity(
         )
         s.header(["Estimate", "As estimated", f"Ratio {target} at", "Change needed"])
         for r in found["rows"]:
-            s.line([r["estimate"], r["base"], r["switching_value"], r["change"]])
+            s.line([r["estimate"], r["base"], r["switching_value"], _Own(r["change"])])
     else:
         s.para(
             f"No single estimate, moved on its own within its range, takes the ratio to {target}."
@@ -1742,7 +1758,7 @@ def _sensitivity(
                   "Ratio (higher)"])  # fmt: skip
         first = s.row
         for t in rows:
-            s.line([t["estimate"], t["low"], t["raw_low"], t["high"], t["raw_high"]],
+            s.line([t["estimate"], _Own(t["low"]), t["raw_low"], _Own(t["high"]), t["raw_high"]],
                    [None, None, per, None, per])  # fmt: skip
         last = s.row - 1
         chart = BarChart()
