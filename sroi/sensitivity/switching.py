@@ -379,11 +379,10 @@ def _search(
                 f"at {edge:g} the ratio is {ratio(edge):.4g}",
             )
         checked = ratio(value)
-        # The ratio is a difference of present values: where they nearly cancel (a large
-        # disbenefit against large benefits), its rounding error scales with the ratios
-        # around it, not with the target, so the check allows for the larger of them.
-        scale = max(1.0, abs(target), abs(current), abs(r1))
-        if abs(checked - target) <= 1e-9 * scale:
+        # Where present values nearly cancel (a large disbenefit against large benefits)
+        # the line's estimate can miss by more than this; the bracketing search below then
+        # finds the root to full precision, stepping out into an open range if need be.
+        if abs(checked - target) <= 1e-9 * max(1.0, abs(target)):
             return result(value)
     return _bracketed(param, outcome, index, measure, start, ratio, target, lo, hi, result)
 
