@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -418,6 +418,14 @@ class _Sheet:
         """The cell at ``col`` of ``row`` (the current row by default)."""
         return _Cell(self.ws.title, col, self.row if row is None else row)
 
+    def shares(self, rows: Iterable[int], col: int, of: int, total: _Cell) -> None:
+        """In column ``col`` of each of ``rows``, its figure in column ``of`` as a share of
+        ``total`` (a formula, blank where the total is 0), formatted as a percentage."""
+        for r in rows:
+            cell = self.ws.cell(r, col)
+            cell.value = "=" + _ratio(self.at(of, r), total, self.ws.title, "")
+            cell.number_format = _PERCENT
+
     def put(
         self,
         col: int,
@@ -767,11 +775,6 @@ def _account_figures(
     def made_of(figure: Figure) -> str:
         return common.parts_text(result, figure)
 
-    def shares(rows: list[int], total: _Cell) -> None:
-        for r in rows:
-            s.ws.cell(r, 3).value = "=" + _ratio(s.at(2, r), total, sheet, "")
-            s.ws.cell(r, 3).number_format = _PERCENT
-
     made: dict[int, int | None] = {4: None}
     s.header(["Inputs by kind", "As spent", "Present value", "Made up of"], made)
     first = s.row
@@ -812,7 +815,7 @@ def _account_figures(
         [None, "money"],
         bold=True,
     )  # fmt: skip
-    shares(rows, cells["total", "value"])
+    s.shares(rows, 3, 2, cells["total", "value"])
     s.gap()
     s.header(["Costs saved, by who saves", "Present value", "Share", "Made up of"], made)
     first = s.row
@@ -828,7 +831,7 @@ def _account_figures(
         [None, "money"],
         bold=True,
     )  # fmt: skip
-    shares(rows, cells["total", "saved"])
+    s.shares(rows, 3, 2, cells["total", "saved"])
     return cells
 
 
@@ -1333,9 +1336,7 @@ def _charts(
     last = s.row - 1
     total = s.at(6)
     s.line(["Total", *[None] * 4, _F(f"SUM(F{first}:F{last})")], [None] * 5 + ["money"], True)
-    for r in range(first, last + 1):
-        ws.cell(r, 7).value = "=" + _ratio(s.at(6, r), total, sheet, "")
-        ws.cell(r, 7).number_format = _PERCENT
+    s.shares(range(first, last + 1), 7, 6, total)
     bars = min(len(order), _CHART_BARS)
     some = f" (the largest {bars} of {len(order)})" if bars < len(order) else ""
     by_outcome = _bar_chart(
@@ -1363,9 +1364,7 @@ def _charts(
     end = s.row - 1
     whole = s.at(2)
     s.line(["Total", _F(f"SUM(B{start}:B{end})")], [None, "money"], True)
-    for r in range(start, end + 1):
-        ws.cell(r, 3).value = "=" + _ratio(s.at(2, r), whole, sheet, "")
-        ws.cell(r, 3).number_format = _PERCENT
+    s.shares(range(start, end + 1), 3, 2, whole)
     few = min(len(whos), _CHART_BARS)
     some = f" (the largest {few} of {len(whos)})" if few < len(whos) else ""
     by_whom = _bar_chart(
