@@ -810,6 +810,23 @@ class _Writer:
         if ctx["chart_note"]:
             self.text(ctx["chart_note"], size=8, colour=MUTED)
 
+    def input_rows(self, inputs: Any, *, areas: bool) -> list[list[str]]:
+        """A row of text for each input line: name, area (with ``areas``), stakeholder,
+        kind, year, as spent and present value."""
+        cur = self.ctx["currency"]
+        return [
+            [
+                self.ctx["input_label"](x.index),
+                *([x.area or ""] if areas else []),
+                x.stakeholder,
+                common.KIND_LABELS.get(x.kind, x.kind),
+                str(x.year),
+                common.money(x.amount, cur),
+                common.money(x.present_value, cur),
+            ]
+            for x in inputs
+        ]
+
     def key_figures(self, account: Any) -> None:
         cur = self.cur
         self.boxes(
@@ -911,17 +928,7 @@ class _Writer:
         self.key_figures(account)
         self.subheading("Inputs")
         if account.inputs:
-            rows = [
-                [
-                    ctx["input_label"](x.index),
-                    x.stakeholder,
-                    common.KIND_LABELS.get(x.kind, x.kind),
-                    str(x.year),
-                    common.money(x.amount, cur),
-                    common.money(x.present_value, cur),
-                ]
-                for x in account.inputs
-            ]
+            rows = self.input_rows(account.inputs, areas=False)
             head = ["Input", "Stakeholder", "Kind", "Year", "As spent", "Present value"]
             self.table(head, rows, (2.6, 1.4, 1.0, 0.5, 1.1, 1.1), (3, 4, 5))
         else:
@@ -1043,18 +1050,7 @@ class _Writer:
 
         self.subheading("Inputs")
         org = ctx["accounts"].organisation
-        rows = [
-            [
-                ctx["input_label"](x.index),
-                *([x.area or ""] if areas else []),
-                x.stakeholder,
-                common.KIND_LABELS.get(x.kind, x.kind),
-                str(x.year),
-                common.money(x.amount, cur),
-                common.money(x.present_value, cur),
-            ]
-            for x in org.inputs
-        ]
+        rows = self.input_rows(org.inputs, areas=areas)
         head = ["Input", *(["Area"] if areas else []), "Stakeholder", "Kind", "Year",
                 "As spent", "Present value"]  # fmt: skip
         widths = (3.4, *((1.6,) if areas else ()), 1.6, 1.1, 0.5, 1.1, 1.1)
